@@ -1,0 +1,139 @@
+//! Typed configuration from the environment, with defaults that run a fresh clone as is.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::db::{Backend, PoolSettings};
+
+/// Everything the service reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub backend: Backend,
+    pub bind_addr: SocketAddr,
+    pub pool: PoolSettings,
+    /// Largest request body accepted, in bytes (413 above it).
+    pub body_limit: usize,
+    /// HTTP worker threads; actix's default (one per core) when unset.
+    pub workers: Option<usize>,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://cus-api.db";
+
+impl Config {
+    pub fn from_env() -> Result<Self, String> {
+        Self::from_lookup(|name| {
+            std::env::var(name)
+                .ok()
+                .filter(|value| !value.trim().is_empty())
+        })
+    }
+
+    /// Reads the configuration through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let database_url =
+            lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let backend = Backend::from_url(&database_url)?;
+        let bind_addr = parse(
+            &lookup,
+            "BIND_ADDR",
+            "127.0.0.1:8080".parse().expect("valid default address"),
+        )?;
+        let max_size: u32 = parse(&lookup, "DATABASE_POOL_SIZE", 10)?;
+        if !(1..=1000).contains(&max_size) {
+            return Err(format!(
+                "DATABASE_POOL_SIZE must be between 1 and 1000, got {max_size}"
+            ));
+        }
+        let acquire_timeout_ms: u64 = parse(&lookup, "DATABASE_TIMEOUT_MS", 2000)?;
+        if acquire_timeout_ms == 0 {
+            return Err("DATABASE_TIMEOUT_MS must be positive".to_owned());
+        }
+        let busy_timeout_ms: u64 = parse(&lookup, "SQLITE_BUSY_TIMEOUT_MS", 5000)?;
+        let body_limit: usize = parse(&lookup, "REQUEST_BODY_LIMIT", 1_048_576)?;
+        if body_limit < 1024 {
+            return Err(format!(
+                "REQUEST_BODY_LIMIT must be at least 1024 bytes, got {body_limit}"
+            ));
+        }
+        let workers = match lookup("WORKERS") {
+            None => None,
+            Some(_) => Some(parse(&lookup, "WORKERS", 1usize)?).filter(|w| *w > 0),
+        };
+        Ok(Config {
+            backend,
+            bind_addr,
+            pool: PoolSettings {
+                max_size,
+                acquire_timeout: Duration::from_millis(acquire_timeout_ms),
+                sqlite_busy_timeout: Duration::from_millis(busy_timeout_ms),
+            },
+            body_limit,
+            workers,
+        })
+    }
+}
+
+fn parse<T: std::str::FromStr>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: T,
+) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    match lookup(name) {
+        None => Ok(default),
+        Some(text) => text
+            .trim()
+            .parse()
+            .map_err(|err| format!("{name}={text:?} is invalid: {err}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, String> {
+        Config::from_lookup(|name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    #[test]
+    fn defaults_run_on_a_local_sqlite_file() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.backend, Backend::Sqlite("cus-api.db".into()));
+        assert_eq!(config.bind_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.body_limit, 1_048_576);
+    }
+
+    #[test]
+    fn scheme_selects_the_backend() {
+        let pg = config(&[("DATABASE_URL", "postgresql://u@localhost/cus")]).unwrap();
+        assert!(matches!(pg.backend, Backend::Postgres(_)));
+        let sqlite = config(&[("DATABASE_URL", "sqlite:///var/lib/cus/data.db")]).unwrap();
+        assert_eq!(
+            sqlite.backend,
+            Backend::Sqlite("/var/lib/cus/data.db".into())
+        );
+        assert!(config(&[("DATABASE_URL", "mysql://x")])
+            .unwrap_err()
+            .contains("unsupported scheme"));
+    }
+
+    #[test]
+    fn invalid_values_name_the_variable() {
+        assert!(config(&[("BIND_ADDR", "nowhere")])
+            .unwrap_err()
+            .starts_with("BIND_ADDR="));
+        assert!(config(&[("DATABASE_POOL_SIZE", "0")])
+            .unwrap_err()
+            .contains("DATABASE_POOL_SIZE"));
+        assert!(config(&[("REQUEST_BODY_LIMIT", "12")])
+            .unwrap_err()
+            .contains("REQUEST_BODY_LIMIT"));
+    }
+}

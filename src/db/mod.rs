@@ -1,0 +1,98 @@
+//! The database: one connection type over SQLite and PostgreSQL, its pool, migrations and the
+//! helpers every resource uses to run blocking diesel work off the async executor.
+
+mod pool;
+pub mod schema;
+
+use actix_web::web;
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::prelude::*;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+pub use pool::{connect, ping, Backend, DbPool, PoolSettings};
+
+use crate::error::ApiError;
+
+/// One connection type for both backends; queries are written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+impl DbConnection {
+    /// Applies the pending migrations of this connection's backend.
+    pub fn run_migrations(&mut self) -> Result<(), String> {
+        let applied = match self {
+            DbConnection::Pg(conn) => conn
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|m| m.len()),
+            DbConnection::Sqlite(conn) => conn
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map(|m| m.len()),
+        };
+        match applied {
+            Ok(count) if count > 0 => {
+                log::info!("applied {count} database migration(s)");
+                Ok(())
+            }
+            Ok(_) => Ok(()),
+            Err(err) => Err(format!("database migrations failed: {err}")),
+        }
+    }
+
+    /// Runs `work` in one transaction that takes the write lock up front.
+    ///
+    /// SQLite's default deferred transaction fails with SQLITE_BUSY (which busy_timeout does not wait
+    /// on) when it reads and then writes while another writer committed; `BEGIN IMMEDIATE` queues
+    /// writers instead. PostgreSQL's row locks and unique indexes already serialise what must be.
+    pub fn write_transaction<T, E>(
+        &mut self,
+        work: impl FnOnce(&mut Self) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<diesel::result::Error>,
+    {
+        match self {
+            DbConnection::Sqlite(conn) => {
+                AnsiTransactionManager::begin_transaction_sql(conn, "BEGIN IMMEDIATE")?;
+            }
+            DbConnection::Pg(_) => {
+                <Self as Connection>::TransactionManager::begin_transaction(self)?
+            }
+        }
+        match work(self) {
+            Ok(value) => {
+                <Self as Connection>::TransactionManager::commit_transaction(self)?;
+                Ok(value)
+            }
+            Err(err) => {
+                // The original error matters more than a failed rollback, which poisons the
+                // connection so that r2d2 discards it.
+                let _ = <Self as Connection>::TransactionManager::rollback_transaction(self);
+                Err(err)
+            }
+        }
+    }
+}
+
+/// Runs blocking database work on actix's thread pool, with a pooled connection.
+///
+/// Every diesel call, including checking a connection out of the pool, goes through here so that
+/// no executor thread ever blocks on the database.
+pub async fn run<T, F>(pool: &DbPool, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    web::block(move || {
+        let mut conn = pool.get().map_err(ApiError::database_unavailable)?;
+        work(&mut conn)
+    })
+    .await
+    .map_err(|err| ApiError::internal(format!("blocking task failed: {err}")))?
+}

@@ -1,0 +1,9 @@
+//! Value types that validate themselves: once constructed, a value is known to be valid.
+
+pub mod money;
+pub mod service_area;
+pub mod text;
+pub mod text_enum;
+
+pub use money::Money;
+pub use service_area::ServiceArea;

@@ -1,0 +1,299 @@
+//! `ApiError`: the one type that knows HTTP status codes. It renders RFC 9457 problem details
+//! (`application/problem+json`) as described in the API conventions.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+const PROBLEM_TYPE_BASE: &str = "https://cus-api.dev/problems/";
+/// Seconds a client should wait before retrying when the database is unavailable.
+const RETRY_AFTER_SECONDS: &str = "2";
+
+/// One invalid input field: which, a stable machine code, and a human sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(example = json!({"field": "code", "code": "pattern", "message": "use 2-32 letters, digits, '-', '_' or '.'"}))]
+pub struct FieldError {
+    /// JSON path of the field (`fee_rule.amount`, `target_groups[1]`) or the query parameter's name.
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// RFC 9457 problem details, as every error response carries them.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "https://cus-api.dev/problems/validation-failed",
+    "title": "Unprocessable Content",
+    "status": 422,
+    "detail": "2 fields are invalid",
+    "instance": "/api/v1/services",
+    "code": "validation-failed",
+    "request_id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41",
+    "errors": [
+        {"field": "name", "code": "required", "message": "name is required"},
+        {"field": "area", "code": "unknown_value", "message": "unknown area 'helth'"}
+    ]
+}))]
+pub struct Problem {
+    /// `https://cus-api.dev/problems/<code>`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The request path (never the query string, which may carry personal data).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// Stable machine-readable code, the last segment of `type`.
+    pub code: String,
+    /// The `X-Request-Id` of the request, to quote when reporting a problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Every invalid field, for 400 and 422.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// Members specific to a problem type, e.g. `current_status` and `allowed_actions` of a
+    /// forbidden state change, `existing_id` of a duplicate.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Malformed request: bad JSON, bad path or query parameter, bad header.
+    #[error("bad request: {detail}")]
+    BadRequest {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    /// Well-formed but invalid input; lists every invalid field.
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("{resource} not found")]
+    NotFound { resource: &'static str },
+    /// The request conflicts with the current state (duplicate, forbidden state change).
+    #[error("conflict: {detail}")]
+    Conflict {
+        code: &'static str,
+        detail: String,
+        extra: Map<String, Value>,
+    },
+    #[error("If-Match is required")]
+    PreconditionRequired,
+    #[error("the resource has changed")]
+    PreconditionFailed { current_etag: String },
+    #[error("request body too large")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported media type")]
+    UnsupportedMediaType { detail: String },
+    #[error("Idempotency-Key reused with another request")]
+    IdempotencyKeyReused,
+    #[error("the database is unavailable: {0}")]
+    DatabaseUnavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// A status produced outside our handlers (e.g. 405 from routing), rendered as a problem.
+    #[error("{0}")]
+    Status(StatusCode),
+}
+
+impl ApiError {
+    pub fn bad_request(detail: impl Into<String>, errors: Vec<FieldError>) -> Self {
+        ApiError::BadRequest {
+            detail: detail.into(),
+            errors,
+        }
+    }
+
+    pub fn internal(cause: impl Into<String>) -> Self {
+        ApiError::Internal(cause.into())
+    }
+
+    pub fn database_unavailable(cause: impl std::fmt::Display) -> Self {
+        ApiError::DatabaseUnavailable(cause.to_string())
+    }
+
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError::Conflict {
+            code,
+            detail: detail.into(),
+            extra: Map::new(),
+        }
+    }
+
+    /// Adds a member to a conflict's problem body.
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+        if let ApiError::Conflict { extra, .. } = &mut self {
+            extra.insert(key.to_owned(), value.into());
+        }
+        self
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest { .. } => "bad-request",
+            ApiError::Validation(_) => "validation-failed",
+            ApiError::NotFound { .. } => "not-found",
+            ApiError::Conflict { code, .. } => code,
+            ApiError::PreconditionRequired => "precondition-required",
+            ApiError::PreconditionFailed { .. } => "precondition-failed",
+            ApiError::PayloadTooLarge { .. } => "payload-too-large",
+            ApiError::UnsupportedMediaType { .. } => "unsupported-media-type",
+            ApiError::IdempotencyKeyReused => "idempotency-key-reused",
+            ApiError::DatabaseUnavailable(_) => "database-unavailable",
+            ApiError::Internal(_) => "internal-error",
+            ApiError::Status(status) => match *status {
+                StatusCode::NOT_FOUND => "not-found",
+                StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
+                StatusCode::PAYLOAD_TOO_LARGE => "payload-too-large",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
+                StatusCode::BAD_REQUEST => "bad-request",
+                status if status.is_server_error() => "internal-error",
+                _ => "http-error",
+            },
+        }
+    }
+
+    /// What the client may read: never SQL, stack traces or personal data.
+    fn detail(&self) -> String {
+        match self {
+            ApiError::BadRequest { detail, .. } | ApiError::Conflict { detail, .. } => detail.clone(),
+            ApiError::UnsupportedMediaType { detail } => detail.clone(),
+            ApiError::Validation(errors) => match errors.len() {
+                1 => "1 field is invalid".to_owned(),
+                n => format!("{n} fields are invalid"),
+            },
+            ApiError::NotFound { resource } => format!("no {resource} with this id exists, or it is not visible to you"),
+            ApiError::PreconditionRequired => {
+                "this request must carry If-Match with the ETag of the current representation".to_owned()
+            }
+            ApiError::PreconditionFailed { current_etag } => format!(
+                "the resource has changed since it was read; its current ETag is {current_etag}: read it again and reapply the change"
+            ),
+            ApiError::PayloadTooLarge { limit } => format!("the request body is larger than {limit} bytes"),
+            ApiError::IdempotencyKeyReused => {
+                "this Idempotency-Key was already used with a different request; use a new key for a new request".to_owned()
+            }
+            ApiError::DatabaseUnavailable(_) => "the database is unavailable; retry after the Retry-After delay".to_owned(),
+            ApiError::Internal(_) => "an unexpected error occurred; quote the request id when reporting it".to_owned(),
+            ApiError::Status(status) => match *status {
+                StatusCode::NOT_FOUND => "no resource at this path".to_owned(),
+                StatusCode::METHOD_NOT_ALLOWED => "this method is not allowed on this path".to_owned(),
+                status => status.canonical_reason().unwrap_or("error").to_owned(),
+            },
+        }
+    }
+
+    /// The problem response, with the request's path and id when known.
+    pub fn to_response(&self, instance: Option<&str>, request_id: Option<&str>) -> HttpResponse {
+        let status = self.status_code();
+        match self {
+            ApiError::DatabaseUnavailable(cause) => log::warn!("database unavailable: {cause}"),
+            ApiError::Internal(cause) => log::error!("internal error: {cause}"),
+            _ => {}
+        }
+        let (errors, extra) = match self {
+            ApiError::BadRequest { errors, .. } | ApiError::Validation(errors) => {
+                (errors.clone(), Map::new())
+            }
+            ApiError::Conflict { extra, .. } => (Vec::new(), extra.clone()),
+            _ => (Vec::new(), Map::new()),
+        };
+        let code = self.code();
+        let problem = Problem {
+            problem_type: format!("{PROBLEM_TYPE_BASE}{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            instance: instance.map(str::to_owned),
+            code: code.to_owned(),
+            request_id: request_id.map(str::to_owned),
+            errors,
+            extra,
+        };
+        let mut response = HttpResponse::build(status);
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE));
+        match self {
+            ApiError::PreconditionFailed { current_etag } => {
+                if let Ok(value) = HeaderValue::from_str(current_etag) {
+                    response.insert_header((header::ETAG, value));
+                }
+            }
+            ApiError::DatabaseUnavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+            }
+            _ => {}
+        }
+        response.body(serde_json::to_string(&problem).unwrap_or_default())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Validation(_) | ApiError::IdempotencyKeyReused => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Status(status) => *status,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.to_response(None, None)
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match err {
+            Error::NotFound => ApiError::NotFound {
+                resource: "resource",
+            },
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                info,
+            ) => ApiError::DatabaseUnavailable(info.message().to_owned()),
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
+                ApiError::DatabaseUnavailable("serialization failure".to_owned())
+            }
+            // SQLite reports a writer that waited out busy_timeout as a generic error.
+            Error::DatabaseError(_, info) if info.message().contains("database is locked") => {
+                ApiError::DatabaseUnavailable(info.message().to_owned())
+            }
+            other => ApiError::Internal(format!("database error: {other}")),
+        }
+    }
+}
+
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        ApiError::Validation(crate::validation::field_errors(&errors))
+    }
+}

@@ -1,0 +1,162 @@
+//! Cursor (keyset) pagination: a page is found by the sort key and id of the previous page's last
+//! item, so page 10,000 costs what page 1 costs and concurrent inserts cause no duplicates or gaps.
+
+use std::str::FromStr;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, FieldError};
+
+pub const DEFAULT_LIMIT: u32 = 50;
+pub const MAX_LIMIT: u32 = 200;
+
+/// One page of a collection.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The position after the last item of a page, opaque to clients.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Cursor {
+    /// The sort the cursor was made for: a cursor is only valid with the same `sort`.
+    #[serde(rename = "s")]
+    pub sort: String,
+    /// The sort key of the last item.
+    #[serde(rename = "k")]
+    pub key: String,
+    #[serde(rename = "i")]
+    pub id: String,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    /// Decodes a client's cursor, checking that it belongs to the requested sort.
+    pub fn decode(text: &str, sort: &str) -> Result<Cursor, ApiError> {
+        let invalid = |message: &str| {
+            ApiError::bad_request(
+                "invalid query parameter cursor",
+                vec![FieldError::new("cursor", "invalid_cursor", message)],
+            )
+        };
+        let cursor: Cursor = URL_SAFE_NO_PAD
+            .decode(text)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or_else(|| invalid("not a cursor returned by this API"))?;
+        if cursor.sort != sort {
+            return Err(invalid(
+                "the cursor was made for another sort order; keep the same sort while paging",
+            ));
+        }
+        Ok(cursor)
+    }
+}
+
+/// `limit`: 1 to 200, 50 when absent; out of range is a 400, never a silent clamp.
+pub fn checked_limit(limit: Option<u32>) -> Result<u32, ApiError> {
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(limit) if (1..=MAX_LIMIT).contains(&limit) => Ok(limit),
+        Some(_) => Err(ApiError::bad_request(
+            "invalid query parameter limit",
+            vec![FieldError::new(
+                "limit",
+                "out_of_range",
+                format!("limit must be between 1 and {MAX_LIMIT}"),
+            )],
+        )),
+    }
+}
+
+/// A `sort` parameter: a field name, descending when prefixed with `-`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort<F> {
+    pub field: F,
+    pub descending: bool,
+}
+
+impl<F: AsRef<str>> Sort<F> {
+    /// The parameter as written, e.g. `-updated_at`; stored in cursors.
+    pub fn as_param(&self) -> String {
+        format!(
+            "{}{}",
+            if self.descending { "-" } else { "" },
+            self.field.as_ref()
+        )
+    }
+}
+
+impl<'de, F: FromStr + strum::VariantNames> Deserialize<'de> for Sort<F> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let (descending, name) = match text.strip_prefix('-') {
+            Some(name) => (true, name),
+            None => (false, text.as_str()),
+        };
+        let field = name.parse().map_err(|_| {
+            serde::de::Error::custom(format!(
+                "unknown sort '{text}': use one of {} (prefix with - for descending order)",
+                F::VARIANTS.join(", ")
+            ))
+        })?;
+        Ok(Sort { field, descending })
+    }
+}
+
+/// Keeps a page's items to `limit` and computes the cursor of the next page, given one extra row
+/// fetched to tell whether there is a next page.
+pub fn paginate<R, T>(
+    mut rows: Vec<R>,
+    limit: u32,
+    sort: &str,
+    position: impl Fn(&R) -> (String, String),
+    to_item: impl Fn(R) -> Result<T, ApiError>,
+) -> Result<Page<T>, ApiError> {
+    let has_more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next_cursor = if has_more {
+        rows.last().map(|last| {
+            let (key, id) = position(last);
+            Cursor {
+                sort: sort.to_owned(),
+                key,
+                id,
+            }
+            .encode()
+        })
+    } else {
+        None
+    };
+    let items = rows.into_iter().map(to_item).collect::<Result<_, _>>()?;
+    Ok(Page { items, next_cursor })
+}
+
+/// 200 with the page and, when there is a next page, `Link: <...>; rel="next"`.
+pub fn page_response<T: Serialize>(req: &HttpRequest, page: &Page<T>) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    if let Some(cursor) = &page.next_cursor {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
+            if name != "cursor" {
+                query.append_pair(&name, &value);
+            }
+        }
+        query.append_pair("cursor", cursor);
+        response.insert_header((
+            header::LINK,
+            format!("<{}?{}>; rel=\"next\"", req.path(), query.finish()),
+        ));
+    }
+    response.json(page)
+}

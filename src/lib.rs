@@ -1,0 +1,15 @@
+//! cus-api: the open, headless REST/JSON API of a Polish municipal social services centre
+//! (Centrum Usług Społecznych, act of 19 July 2019).
+
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod idempotency;
+pub mod openapi;
+pub mod services;
+pub mod startup;
+pub mod validation;

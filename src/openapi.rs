@@ -1,0 +1,29 @@
+//! The OpenAPI 3.1 document's frame; operations and schemas are collected from the handlers.
+
+use utoipa::OpenApi;
+
+/// cus-api: the open, headless API of a Centrum Usług Społecznych.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "cus-api",
+        description = "Open, headless REST/JSON API of a municipal social services centre (Centrum Usług Społecznych, \
+act of 19 July 2019): the local bank of social services, providers, commissions and their reports, residents and their \
+individual service plans.\n\n\
+Conventions: JSON with snake_case fields; ids are UUIDs; timestamps RFC 3339 UTC; money a decimal string with two places \
+(PLN). Collections use cursor pagination (`limit`, `cursor`, `next_cursor`, `Link: rel=\"next\"`), filters named after \
+fields, `q` for case- and diacritic-insensitive search, `sort` with `-` for descending order, and reject unknown \
+parameters. Every record has `version`; its ETag is the version; PATCH (JSON merge patch) and DELETE require `If-Match`. \
+Any POST accepts `Idempotency-Key` (replayed for 24 hours). Errors are RFC 9457 problem details \
+(`application/problem+json`) with a stable `code` and every invalid field in `errors`. Every response carries \
+`X-Request-Id`.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
+        version = env!("CARGO_PKG_VERSION")
+    ),
+    tags(
+        (name = "services", description = "The catalogue of the local bank of social services (katalog usług społecznych, art. 2 of the CUS act)."),
+        (name = "operations", description = "Health probes for orchestrators and load balancers.")
+    ),
+    components(schemas(crate::error::Problem, crate::error::FieldError))
+)]
+pub struct ApiDoc;

@@ -1,0 +1,315 @@
+//! Thin handlers: parse, one blocking call into model code, map to the representation.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::dto::{
+    apply_patch, Service, ServiceAction, ServiceInput, ServiceListQuery, ServiceSortField,
+};
+use super::model::{self, ServiceRow};
+use crate::db;
+use crate::error::{ApiResult, Problem};
+use crate::http::etag::not_modified;
+use crate::http::extract::{IdempotencyKey, IfMatch, JsonBody, QueryParams};
+use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
+use crate::idempotency::{self, StoredResponse};
+use crate::startup::AppState;
+
+/// Until callers are authenticated, every write is attributed to one anonymous caller.
+const ANONYMOUS: &str = "anonymous";
+
+fn location(row: &ServiceRow) -> String {
+    format!("/api/v1/services/{}", row.id)
+}
+
+/// The stored response of a write that returns the entry.
+fn entry_response(status: StatusCode, row: &ServiceRow) -> ApiResult<StoredResponse> {
+    Ok(StoredResponse::json(status, &row.to_dto()?)?.header("etag", row.etag()))
+}
+
+/// List the catalogue
+///
+/// Filters combine with AND. Sorted by name in Polish alphabetical order unless `sort` says
+/// otherwise; paginated by cursor (`next_cursor`, `Link: rel="next"`).
+#[utoipa::path(
+    tag = "services",
+    params(ServiceListQuery),
+    responses(
+        (status = 200, description = "One page of catalogue entries", body = Page<Service>,
+            headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))),
+        (status = 400, description = "Unknown or invalid query parameter, or a cursor from another sort", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://cus-api.dev/problems/bad-request", "title": "Bad Request", "status": 400,
+                "detail": "invalid query parameter limit", "instance": "/api/v1/services", "code": "bad-request",
+                "errors": [{"field": "limit", "code": "out_of_range", "message": "limit must be between 1 and 200"}]})),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/services")]
+pub async fn list_services(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: QueryParams<ServiceListQuery>,
+) -> ApiResult<HttpResponse> {
+    let filter = query.0;
+    let limit = checked_limit(filter.limit)?;
+    let sort = filter.sort.unwrap_or(Sort {
+        field: ServiceSortField::Name,
+        descending: false,
+    });
+    let cursor = filter
+        .cursor
+        .as_deref()
+        .map(|c| Cursor::decode(c, &sort.as_param()))
+        .transpose()?;
+    if let Some(q) = &filter.q {
+        crate::http::extract::check_search(q)?;
+    }
+    let rows = db::run(&state.pool, move |conn| {
+        model::list(conn, &filter, sort, cursor.as_ref(), limit)
+    })
+    .await?;
+    let page = paginate(
+        rows,
+        limit,
+        &sort.as_param(),
+        |row| row.position(sort.field),
+        |row| row.to_dto(),
+    )?;
+    Ok(page_response(&req, &page))
+}
+
+/// Create a catalogue entry
+///
+/// New entries are drafts; `activate` publishes them. `code` must be unique. Send
+/// `Idempotency-Key` to make a retry safe.
+#[utoipa::path(
+    tag = "services",
+    request_body(content = ServiceInput, description = "The new entry"),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when the same request is retried within 24 hours")),
+    responses(
+        (status = 201, description = "Created, as a draft", body = Service,
+            headers(("Location" = String, description = "URL of the new entry"), ("ETag" = String, description = "Entity tag of the entry"))),
+        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another entry has this code", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://cus-api.dev/problems/duplicate-code", "title": "Conflict", "status": 409,
+                "detail": "another service already has the code OPIEKA-DOM", "instance": "/api/v1/services", "code": "duplicate-code",
+                "existing_id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41"})),
+        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (all listed), or an Idempotency-Key reused with another body", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/services")]
+pub async fn create_service(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    key: IdempotencyKey,
+    body: JsonBody<ServiceInput>,
+) -> ApiResult<HttpResponse> {
+    let fingerprint = body.fingerprint.clone();
+    let draft = body.into_inner().validate_draft()?;
+    idempotency::run_once(
+        &req,
+        &state.pool,
+        ANONYMOUS,
+        key,
+        &fingerprint,
+        move |conn| {
+            let row = model::insert(conn, draft)?;
+            Ok(entry_response(StatusCode::CREATED, &row)?.header("location", location(&row)))
+        },
+    )
+    .await
+}
+
+/// Get a catalogue entry
+///
+/// Honours `If-None-Match` (304 when unchanged).
+#[utoipa::path(
+    tag = "services",
+    params(("id" = Uuid, Path, description = "Entry id")),
+    responses(
+        (status = 200, description = "The entry", body = Service, headers(("ETag" = String, description = "Entity tag of the entry"))),
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://cus-api.dev/problems/not-found", "title": "Not Found", "status": 404,
+                "detail": "no service with this id exists, or it is not visible to you",
+                "instance": "/api/v1/services/0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41", "code": "not-found"})),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/services/{id}")]
+pub async fn get_service(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let row = db::run(&state.pool, move |conn| model::find(conn, id)).await?;
+    if not_modified(&req, &row.etag()) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, row.etag()))
+            .finish());
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, row.etag()))
+        .json(row.to_dto()?))
+}
+
+/// Change a catalogue entry
+///
+/// A JSON merge patch (RFC 7396): members present replace, `null` clears an optional field.
+/// `If-Match` with the entry's ETag is required. `status` changes only through the actions.
+#[utoipa::path(
+    tag = "services",
+    params(
+        ("id" = Uuid, Path, description = "Entry id"),
+        ("If-Match" = String, Header, description = "ETag of the representation the change is based on")
+    ),
+    request_body(content = Object, content_type = "application/merge-patch+json",
+        description = "Any subset of the writable fields of ServiceInput",
+        example = json!({"unit_cost": "47.50", "fee_rule": {"kind": "fixed", "amount": "5.00", "description": null}})),
+    responses(
+        (status = 200, description = "The changed entry", body = Service, headers(("ETag" = String, description = "New entity tag"))),
+        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another entry has this code", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The entry changed since it was read; the current ETag is in the ETag header", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The patched entry is invalid (all fields listed), or the patch touches a read-only field", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[patch("/services/{id}")]
+pub async fn update_service(
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    patch: JsonBody<Value>,
+) -> ApiResult<HttpResponse> {
+    let (id, patch) = (id.into_inner(), patch.into_inner());
+    let row = db::run(&state.pool, move |conn| {
+        conn.write_transaction(|conn| {
+            model::update(conn, id, &if_match, |current| apply_patch(current, &patch))
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, row.etag()))
+        .json(row.to_dto()?))
+}
+
+/// Delete a draft entry
+///
+/// Only drafts can be deleted; entries that were ever active are retired instead, so that
+/// references to them stay valid. Requires `If-Match`.
+#[utoipa::path(
+    tag = "services",
+    params(
+        ("id" = Uuid, Path, description = "Entry id"),
+        ("If-Match" = String, Header, description = "ETag of the representation the deletion is based on")
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The entry is not a draft", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://cus-api.dev/problems/not-a-draft", "title": "Conflict", "status": 409,
+                "detail": "only draft services can be deleted; this one is active: retire it instead",
+                "instance": "/api/v1/services/0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41", "code": "not-a-draft",
+                "current_status": "active", "allowed_actions": ["retire"]})),
+        (status = 412, description = "The entry changed since it was read", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[delete("/services/{id}")]
+pub async fn delete_service(
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    db::run(&state.pool, move |conn| {
+        conn.write_transaction(|conn| model::delete_draft(conn, id, &if_match))
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Runs a state action as an idempotent POST.
+async fn act(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: Uuid,
+    key: IdempotencyKey,
+    action: ServiceAction,
+) -> ApiResult<HttpResponse> {
+    idempotency::run_once(&req, &state.pool, ANONYMOUS, key, "", move |conn| {
+        let row = model::transition(conn, id, action)?;
+        entry_response(StatusCode::OK, &row)
+    })
+    .await
+}
+
+/// Activate an entry
+///
+/// Publishes a draft, or offers a retired entry again.
+#[utoipa::path(
+    tag = "services",
+    params(
+        ("id" = Uuid, Path, description = "Entry id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")
+    ),
+    responses(
+        (status = 200, description = "The active entry", body = Service),
+        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already active", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://cus-api.dev/problems/invalid-state-transition", "title": "Conflict", "status": 409,
+                "detail": "a active service cannot be activated", "code": "invalid-state-transition",
+                "current_status": "active", "allowed_actions": ["retire"]})),
+        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/services/{id}/activate")]
+pub async fn activate_service(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+) -> ApiResult<HttpResponse> {
+    act(req, state, id.into_inner(), key, ServiceAction::Activate).await
+}
+
+/// Retire an entry
+///
+/// Withdraws an active entry from the offer; it stays readable for history.
+#[utoipa::path(
+    tag = "services",
+    params(
+        ("id" = Uuid, Path, description = "Entry id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")
+    ),
+    responses(
+        (status = 200, description = "The retired entry", body = Service),
+        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/services/{id}/retire")]
+pub async fn retire_service(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+) -> ApiResult<HttpResponse> {
+    act(req, state, id.into_inner(), key, ServiceAction::Retire).await
+}

@@ -1,0 +1,409 @@
+//! Catalogue queries, written once for both backends.
+
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::dto::{
+    FeeRule, Service, ServiceAction, ServiceDraft, ServiceListQuery, ServiceSortField,
+    ServiceStatus,
+};
+use crate::clock;
+use crate::db::schema::services;
+use crate::db::DbConnection;
+use crate::domain::{text, Money};
+use crate::error::{ApiError, ApiResult};
+use crate::http::etag::etag;
+use crate::http::pagination::{Cursor, Sort};
+
+/// One row of `services`, as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = services, treat_none_as_null = true)]
+pub struct ServiceRow {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub area: String,
+    pub target_groups: String,
+    pub delivery_mode: String,
+    pub unit: String,
+    pub unit_cost: Option<i64>,
+    pub fee_kind: String,
+    pub fee_amount: Option<i64>,
+    pub fee_description: Option<String>,
+    pub eligibility: String,
+    pub delivered_by: String,
+    pub status: String,
+    pub search_text: String,
+    pub name_sort_key: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+const NOT_FOUND: ApiError = ApiError::NotFound {
+    resource: "service",
+};
+
+impl ServiceRow {
+    fn new(draft: ServiceDraft) -> Self {
+        let now = clock::now();
+        let mut row = ServiceRow {
+            id: Uuid::now_v7().to_string(),
+            code: String::new(),
+            name: String::new(),
+            description: String::new(),
+            area: String::new(),
+            target_groups: String::new(),
+            delivery_mode: String::new(),
+            unit: String::new(),
+            unit_cost: None,
+            fee_kind: String::new(),
+            fee_amount: None,
+            fee_description: None,
+            eligibility: String::new(),
+            delivered_by: String::new(),
+            status: ServiceStatus::Draft.as_ref().to_owned(),
+            search_text: String::new(),
+            name_sort_key: String::new(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        row.set(draft);
+        row
+    }
+
+    /// Writes a validated draft into the row, with the derived search and sort keys.
+    fn set(&mut self, draft: ServiceDraft) {
+        let target_groups: Vec<&str> = draft.target_groups.iter().map(AsRef::as_ref).collect();
+        let (fee_kind, fee_amount, fee_description) = match draft.fee_rule {
+            FeeRule::Free => ("free", None, None),
+            FeeRule::Fixed { amount } => ("fixed", Some(amount.grosze()), None),
+            FeeRule::IncomeDependent { description } => {
+                ("income_dependent", None, Some(description))
+            }
+        };
+        self.search_text = text::fold(&format!(
+            "{} {} {}",
+            draft.code, draft.name, draft.description
+        ));
+        self.name_sort_key = text::polish_sort_key(&draft.name);
+        self.code = draft.code;
+        self.name = draft.name;
+        self.description = draft.description;
+        self.area = draft.area.as_ref().to_owned();
+        self.target_groups =
+            serde_json::to_string(&target_groups).unwrap_or_else(|_| "[]".to_owned());
+        self.delivery_mode = draft.delivery_mode.as_ref().to_owned();
+        self.unit = draft.unit.as_ref().to_owned();
+        self.unit_cost = draft.unit_cost.map(Money::grosze);
+        self.fee_kind = fee_kind.to_owned();
+        self.fee_amount = fee_amount;
+        self.fee_description = fee_description;
+        self.eligibility = draft.eligibility;
+        self.delivered_by = draft.delivered_by.as_ref().to_owned();
+    }
+
+    /// Marks a change: new version and timestamp.
+    fn touch(&mut self) {
+        self.version += 1;
+        self.updated_at = clock::now().max(self.updated_at);
+    }
+
+    pub fn etag(&self) -> String {
+        etag(self.version)
+    }
+
+    pub fn status(&self) -> ApiResult<ServiceStatus> {
+        parse_stored("status", &self.status)
+    }
+
+    /// The API representation; a stored value that no longer parses is an internal error.
+    pub fn to_dto(&self) -> ApiResult<Service> {
+        let fee_rule = match self.fee_kind.as_str() {
+            "free" => FeeRule::Free,
+            "fixed" => FeeRule::Fixed {
+                amount: Money::from_grosze(self.fee_amount.unwrap_or_default()),
+            },
+            "income_dependent" => FeeRule::IncomeDependent {
+                description: self.fee_description.clone().unwrap_or_default(),
+            },
+            other => {
+                return Err(ApiError::internal(format!(
+                    "stored fee kind '{other}' is unknown"
+                )))
+            }
+        };
+        let target_groups: Vec<String> = serde_json::from_str(&self.target_groups)
+            .map_err(|err| ApiError::internal(format!("stored target groups unreadable: {err}")))?;
+        Ok(Service {
+            id: self
+                .id
+                .parse()
+                .map_err(|_| ApiError::internal("stored service id is not a UUID"))?,
+            code: self.code.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            area: parse_stored("area", &self.area)?,
+            target_groups: target_groups
+                .iter()
+                .map(|group| parse_stored("target group", group))
+                .collect::<ApiResult<_>>()?,
+            delivery_mode: parse_stored("delivery mode", &self.delivery_mode)?,
+            unit: parse_stored("unit", &self.unit)?,
+            unit_cost: self.unit_cost.map(Money::from_grosze),
+            fee_rule,
+            eligibility: self.eligibility.clone(),
+            delivered_by: parse_stored("delivered_by", &self.delivered_by)?,
+            status: self.status()?,
+            created_at: clock::utc(self.created_at),
+            updated_at: clock::utc(self.updated_at),
+            version: self.version,
+        })
+    }
+
+    /// This row's position in a sort order, for the next page's cursor.
+    pub fn position(&self, sort: ServiceSortField) -> (String, String) {
+        let key = match sort {
+            ServiceSortField::Name => self.name_sort_key.clone(),
+            ServiceSortField::Code => self.code.clone(),
+            ServiceSortField::UpdatedAt => {
+                clock::utc(self.updated_at).to_rfc3339_opts(SecondsFormat::Micros, true)
+            }
+        };
+        (key, self.id.clone())
+    }
+}
+
+fn parse_stored<T: std::str::FromStr>(what: &str, value: &str) -> ApiResult<T> {
+    value
+        .parse()
+        .map_err(|_| ApiError::internal(format!("stored {what} '{value}' is unknown")))
+}
+
+pub fn find(conn: &mut DbConnection, id: Uuid) -> ApiResult<ServiceRow> {
+    services::table
+        .find(id.to_string())
+        .select(ServiceRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(NOT_FOUND)
+}
+
+/// 409 naming the existing entry when another one already has this code.
+fn ensure_code_free(conn: &mut DbConnection, code: &str, except_id: Option<&str>) -> ApiResult<()> {
+    let existing: Option<String> = services::table
+        .filter(services::code.eq(code))
+        .filter(services::id.ne(except_id.unwrap_or_default()))
+        .select(services::id)
+        .first(conn)
+        .optional()?;
+    match existing {
+        Some(existing_id) => Err(ApiError::conflict(
+            "duplicate-code",
+            format!("another service already has the code {code}"),
+        )
+        .with("existing_id", existing_id)),
+        None => Ok(()),
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, draft: ServiceDraft) -> ApiResult<ServiceRow> {
+    ensure_code_free(conn, &draft.code, None)?;
+    let row = ServiceRow::new(draft);
+    diesel::insert_into(services::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(row)
+}
+
+/// Loads the row and checks the client's `If-Match` against it (412 with the current tag).
+fn find_matching(
+    conn: &mut DbConnection,
+    id: Uuid,
+    if_match: &crate::http::extract::IfMatch,
+) -> ApiResult<ServiceRow> {
+    let row = find(conn, id)?;
+    if !if_match.matches(&row.etag()) {
+        return Err(ApiError::PreconditionFailed {
+            current_etag: row.etag(),
+        });
+    }
+    Ok(row)
+}
+
+/// Saves a changed row only if nobody changed it since it was read: no lost updates, even when
+/// two replicas handle two PATCHes at once.
+fn save(conn: &mut DbConnection, mut row: ServiceRow) -> ApiResult<ServiceRow> {
+    let read_version = row.version;
+    row.touch();
+    let updated = diesel::update(
+        services::table
+            .find(&row.id)
+            .filter(services::version.eq(read_version)),
+    )
+    .set(&row)
+    .execute(conn)?;
+    if updated == 0 {
+        let current = find(
+            conn,
+            row.id
+                .parse()
+                .map_err(|_| ApiError::internal("stored id is not a UUID"))?,
+        )?;
+        return Err(ApiError::PreconditionFailed {
+            current_etag: current.etag(),
+        });
+    }
+    Ok(row)
+}
+
+/// Applies a change computed from the current entry (a merge patch) under `If-Match`.
+pub fn update(
+    conn: &mut DbConnection,
+    id: Uuid,
+    if_match: &crate::http::extract::IfMatch,
+    change: impl FnOnce(&Service) -> ApiResult<ServiceDraft>,
+) -> ApiResult<ServiceRow> {
+    let mut row = find_matching(conn, id, if_match)?;
+    let draft = change(&row.to_dto()?)?;
+    if draft.code != row.code {
+        ensure_code_free(conn, &draft.code, Some(&row.id))?;
+    }
+    row.set(draft);
+    save(conn, row)
+}
+
+pub fn transition(
+    conn: &mut DbConnection,
+    id: Uuid,
+    action: ServiceAction,
+) -> ApiResult<ServiceRow> {
+    let mut row = find(conn, id)?;
+    row.status = row.status()?.transition(action)?.as_ref().to_owned();
+    save(conn, row)
+}
+
+/// Deletes a draft; anything else is kept for history and must be retired instead.
+pub fn delete_draft(
+    conn: &mut DbConnection,
+    id: Uuid,
+    if_match: &crate::http::extract::IfMatch,
+) -> ApiResult<()> {
+    let row = find_matching(conn, id, if_match)?;
+    let status = row.status()?;
+    if status != ServiceStatus::Draft {
+        return Err(ApiError::conflict(
+            "not-a-draft",
+            format!(
+                "only draft services can be deleted; this one is {}: retire it instead",
+                status.as_ref()
+            ),
+        )
+        .with("current_status", status.as_ref())
+        .with(
+            "allowed_actions",
+            status
+                .allowed_actions()
+                .iter()
+                .map(AsRef::as_ref)
+                .collect::<Vec<_>>(),
+        ));
+    }
+    diesel::delete(
+        services::table
+            .find(&row.id)
+            .filter(services::version.eq(row.version)),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Adds `(key, id) > (cursor key, cursor id)` (or `<` when descending) and the matching order.
+macro_rules! keyset {
+    ($query:expr, $column:expr, $key:expr, $cursor_id:expr, $descending:expr) => {{
+        let query = $query;
+        let query = match ($key, $cursor_id) {
+            (Some(key), Some(cursor_id)) if $descending => query.filter(
+                $column
+                    .lt(key.clone())
+                    .or($column.eq(key).and(services::id.lt(cursor_id))),
+            ),
+            (Some(key), Some(cursor_id)) => query.filter(
+                $column
+                    .gt(key.clone())
+                    .or($column.eq(key).and(services::id.gt(cursor_id))),
+            ),
+            _ => query,
+        };
+        if $descending {
+            query.order(($column.desc(), services::id.desc()))
+        } else {
+            query.order(($column.asc(), services::id.asc()))
+        }
+    }};
+}
+
+/// One page (plus one row, to tell whether another page follows) of the filtered catalogue.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ServiceListQuery,
+    sort: Sort<ServiceSortField>,
+    cursor: Option<&Cursor>,
+    limit: u32,
+) -> ApiResult<Vec<ServiceRow>> {
+    let mut query = services::table.select(ServiceRow::as_select()).into_boxed();
+    if let Some(area) = filter.area {
+        query = query.filter(services::area.eq(area.as_ref().to_owned()));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(services::status.eq(status.as_ref().to_owned()));
+    }
+    if let Some(group) = filter.target_group {
+        // target_groups is a JSON array of codes; a quoted code matches one element exactly.
+        query = query.filter(services::target_groups.like(format!("%\"{}\"%", group.as_ref())));
+    }
+    if let Some(mode) = filter.delivery_mode {
+        query = query.filter(services::delivery_mode.eq(mode.as_ref().to_owned()));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(services::updated_at.ge(since.naive_utc()));
+    }
+    if let Some(q) = filter.q.as_deref() {
+        query = query.filter(
+            services::search_text
+                .like(text::like_contains(&text::fold(q.trim())))
+                .escape('\\'),
+        );
+    }
+    let cursor_id = cursor.map(|c| c.id.clone());
+    let query = match sort.field {
+        ServiceSortField::Name => keyset!(
+            query,
+            services::name_sort_key,
+            cursor.map(|c| c.key.clone()),
+            cursor_id,
+            sort.descending
+        ),
+        ServiceSortField::Code => keyset!(
+            query,
+            services::code,
+            cursor.map(|c| c.key.clone()),
+            cursor_id,
+            sort.descending
+        ),
+        ServiceSortField::UpdatedAt => {
+            let key = cursor.map(|c| parse_cursor_time(&c.key)).transpose()?;
+            keyset!(query, services::updated_at, key, cursor_id, sort.descending)
+        }
+    };
+    Ok(query.limit(i64::from(limit) + 1).load(conn)?)
+}
+
+fn parse_cursor_time(key: &str) -> ApiResult<NaiveDateTime> {
+    DateTime::parse_from_rfc3339(key)
+        .map(|time| time.with_timezone(&Utc).naive_utc())
+        .map_err(|_| ApiError::bad_request("invalid query parameter cursor", Vec::new()))
+}

@@ -1,0 +1,120 @@
+//! Builds the application once, for `main` and for the tests: pool, migrations, routes, server.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpResponse, HttpServer};
+use utoipa::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Config;
+use crate::db::{self, DbPool};
+use crate::error::{ApiError, FieldError};
+use crate::http::extract::BodyLimit;
+use crate::http::middleware::request_context;
+use crate::openapi::ApiDoc;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub backend_name: &'static str,
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    server: Server,
+    port: u16,
+}
+
+impl Application {
+    /// Connects to the database, applies migrations and binds the listener.
+    pub fn build(config: &Config) -> Result<Self, String> {
+        let pool = db::connect(&config.backend, &config.pool)?;
+        let mut conn = pool
+            .get()
+            .map_err(|err| format!("cannot get a database connection: {err}"))?;
+        conn.run_migrations()?;
+        drop(conn);
+        let listener = TcpListener::bind(config.bind_addr)
+            .map_err(|err| format!("cannot listen on {}: {err}", config.bind_addr))?;
+        let port = listener.local_addr().map_err(|err| err.to_string())?.port();
+        let state = AppState {
+            pool,
+            backend_name: config.backend.name(),
+        };
+        let body_limit = BodyLimit(config.body_limit);
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(web::Data::new(state.clone()))
+                .app_data(body_limit)
+                .app_data(body_limit.payload_config())
+                .app_data(path_config())
+                .wrap(from_fn(request_context))
+                .into_utoipa_app()
+                .openapi(ApiDoc::openapi())
+                .configure(routes)
+                .openapi_service(|api| SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+                .into_app()
+                .route(
+                    "/docs",
+                    web::get().to(|| async {
+                        HttpResponse::PermanentRedirect()
+                            .insert_header(("Location", "/docs/"))
+                            .finish()
+                    }),
+                )
+                .default_service(web::to(|| async {
+                    Err::<HttpResponse, _>(ApiError::Status(actix_web::http::StatusCode::NOT_FOUND))
+                }))
+        })
+        .listen(listener)
+        .map_err(|err| err.to_string())?;
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        Ok(Application {
+            server: server.run(),
+            port,
+        })
+    }
+
+    /// The port actually bound (useful with port 0 in tests).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Every route of the API, registered so that utoipa collects their documentation.
+fn routes(cfg: &mut ServiceConfig) {
+    cfg.configure(crate::health::configure)
+        .service(utoipa_actix_web::scope("/api/v1").configure(crate::services::configure));
+}
+
+/// A malformed path segment (e.g. an id that is not a UUID) is a 400 naming it.
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err, _req| {
+        ApiError::bad_request(
+            "invalid path parameter",
+            vec![FieldError::new("id", "invalid_id", err.to_string())],
+        )
+        .into()
+    })
+}
+
+/// The OpenAPI document, built from the same route registration as the server.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes)
+        .split_for_parts();
+    api
+}

@@ -1,0 +1,63 @@
+//! Builders for valid request bodies, so that a test states only what it is about.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{Reply, TestApp};
+
+/// A valid catalogue entry; override fields with `with`.
+pub struct ServiceBuilder {
+    body: Value,
+}
+
+impl ServiceBuilder {
+    pub fn new(code: &str) -> Self {
+        ServiceBuilder {
+            body: json!({
+                "code": code,
+                "name": format!("Usługa {code}"),
+                "description": "Pomoc w codziennych czynnościach",
+                "area": "social_assistance",
+                "target_groups": ["person"],
+                "delivery_mode": "at_home",
+                "unit": "hour",
+                "unit_cost": "45.00",
+                "fee_rule": {"kind": "free"},
+                "eligibility": "Osoby wymagające pomocy",
+                "delivered_by": "commissioned"
+            }),
+        }
+    }
+
+    pub fn with(mut self, field: &str, value: Value) -> Self {
+        if value.is_null() {
+            self.body.as_object_mut().unwrap().remove(field);
+        } else {
+            self.body[field] = value;
+        }
+        self
+    }
+
+    pub fn body(&self) -> &Value {
+        &self.body
+    }
+
+    /// Creates the entry and returns the created representation (asserting 201).
+    pub async fn create(self, app: &TestApp) -> Value {
+        let reply = app.post_json("/api/v1/services", &self.body).await;
+        assert_eq!(reply.status, 201, "create failed: {}", reply.body);
+        reply.body
+    }
+
+    /// Creates and activates the entry, returning the active representation.
+    pub async fn create_active(self, app: &TestApp) -> Value {
+        let created = self.create(app).await;
+        let reply: Reply = app
+            .post(&format!(
+                "/api/v1/services/{}/activate",
+                created["id"].as_str().unwrap()
+            ))
+            .await;
+        assert_eq!(reply.status, 200, "activate failed: {}", reply.body);
+        reply.body
+    }
+}

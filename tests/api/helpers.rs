@@ -1,0 +1,226 @@
+//! Spawning the application on a fresh database, and a small HTTP client around it.
+
+use std::sync::OnceLock;
+
+use cus_api::config::Config;
+use cus_api::startup::Application;
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use reqwest::{Method, RequestBuilder, Response};
+use serde_json::Value;
+
+/// A fresh database for one test: a SQLite file in a temporary folder, or a new database on the
+/// PostgreSQL server named by `CUS_TEST_DATABASE_URL`.
+pub enum TestDb {
+    Sqlite {
+        _dir: tempfile::TempDir,
+        path: String,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+        url: String,
+    },
+}
+
+impl TestDb {
+    pub fn new() -> TestDb {
+        match std::env::var("CUS_TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                let name = format!("cus_test_{}", uuid::Uuid::now_v7().simple());
+                let mut admin = PgConnection::establish(&admin_url)
+                    .expect("connect to the test PostgreSQL server");
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create a test database");
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(base, _)| base)
+                    .expect("CUS_TEST_DATABASE_URL ends with /dbname");
+                let url = format!("{base}/{name}");
+                TestDb::Postgres {
+                    admin_url,
+                    name,
+                    url,
+                }
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("create a temporary folder");
+                let path = dir.path().join("cus-api.db").to_string_lossy().into_owned();
+                TestDb::Sqlite { _dir: dir, path }
+            }
+        }
+    }
+
+    pub fn url(&self) -> String {
+        match self {
+            TestDb::Sqlite { path, .. } => format!("sqlite://{path}"),
+            TestDb::Postgres { url, .. } => url.clone(),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, TestDb::Postgres { .. })
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+}
+
+/// Settings the tests pass on top of the defaults.
+pub fn spawn_with(db: TestDb, settings: &[(&str, &str)]) -> TestApp {
+    init_logging();
+    let url = db.url();
+    let config = Config::from_lookup(|name| {
+        settings
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.to_string())
+            .or_else(|| match name {
+                "DATABASE_URL" => Some(url.clone()),
+                "BIND_ADDR" => Some("127.0.0.1:0".to_owned()),
+                "WORKERS" => Some("1".to_owned()),
+                "DATABASE_POOL_SIZE" => Some("4".to_owned()),
+                "REQUEST_BODY_LIMIT" => Some("65536".to_owned()),
+                _ => None,
+            })
+    })
+    .expect("valid test configuration");
+    let app = Application::build(&config).expect("the application starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    actix_web::rt::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        db,
+    }
+}
+
+pub fn spawn_app() -> TestApp {
+    spawn_with(TestDb::new(), &[])
+}
+
+fn init_logging() {
+    static INIT: OnceLock<()> = OnceLock::new();
+    INIT.get_or_init(|| {
+        let _ = env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("off"))
+            .is_test(true)
+            .try_init();
+    });
+}
+
+/// A response read whole: status, headers and the body as JSON (Null when empty).
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub async fn read(response: Response) -> Reply {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.expect("read the body");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts a problem+json response with this status and code, and returns it.
+    #[track_caller]
+    pub fn problem(&self, status: u16, code: &str) -> &Value {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.body
+        );
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "body: {}",
+            self.body
+        );
+        assert_eq!(self.body["code"], code, "body: {}", self.body);
+        assert_eq!(self.body["status"], status);
+        assert_eq!(
+            self.body["type"],
+            format!("https://cus-api.dev/problems/{code}")
+        );
+        &self.body
+    }
+
+    /// The `field` of every listed field error.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(method, format!("{}{}", self.address, path))
+    }
+
+    pub async fn send(&self, request: RequestBuilder) -> Reply {
+        Reply::read(request.send().await.expect("send the request")).await
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(self.request(Method::GET, path)).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Reply {
+        self.send(self.request(Method::POST, path).json(body)).await
+    }
+
+    pub async fn post(&self, path: &str) -> Reply {
+        self.send(self.request(Method::POST, path)).await
+    }
+
+    pub async fn patch_json(&self, path: &str, etag: &str, body: &Value) -> Reply {
+        self.send(
+            self.request(Method::PATCH, path)
+                .header("if-match", etag)
+                .header("content-type", "application/merge-patch+json")
+                .body(body.to_string()),
+        )
+        .await
+    }
+
+    /// Drops the test's PostgreSQL database under the running application (simulating an outage).
+    pub fn drop_postgres_database(&self) {
+        if let TestDb::Postgres {
+            admin_url, name, ..
+        } = &self.db
+        {
+            let mut admin =
+                PgConnection::establish(admin_url).expect("connect to the test PostgreSQL server");
+            admin
+                .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+                .expect("drop the test database");
+        }
+    }
+}

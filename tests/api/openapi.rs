@@ -1,0 +1,72 @@
+//! The committed contract must be what the code generates, and complete.
+
+use serde_json::Value;
+
+const COMMITTED: &str = "openapi/openapi.json";
+
+#[test]
+fn committed_openapi_document_matches_the_code() {
+    let generated = serde_json::to_string_pretty(&cus_api::startup::openapi()).unwrap() + "\n";
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(COMMITTED);
+    if std::env::var("UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{COMMITTED} is out of date with the code: regenerate it with `cargo run -- openapi > {COMMITTED}` \
+         (or `UPDATE_OPENAPI=1 cargo test --test api openapi`) and commit it"
+    );
+}
+
+#[test]
+fn every_operation_has_a_summary_a_tag_examples_and_problem_responses() {
+    let document = serde_json::to_value(cus_api::startup::openapi()).unwrap();
+    let mut operations = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            operations += 1;
+            let name = format!("{method} {path}");
+            assert!(
+                operation["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{name}: summary"
+            );
+            assert!(
+                operation["tags"].as_array().is_some_and(|t| !t.is_empty()),
+                "{name}: tags"
+            );
+            let responses = operation["responses"].as_object().unwrap();
+            for (status, response) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert!(
+                        response["content"]["application/problem+json"].is_object(),
+                        "{name}: {status} must be documented as application/problem+json"
+                    );
+                }
+            }
+            if path.starts_with("/api/") {
+                assert!(responses.contains_key("503"), "{name}: documents 503");
+                if let Some(body) = operation.get("requestBody") {
+                    let has_example = body["content"].as_object().unwrap().values().any(|media| {
+                        media.get("example").is_some()
+                            || schema_has_example(&document, &media["schema"])
+                    });
+                    assert!(has_example, "{name}: request example");
+                }
+            }
+        }
+    }
+    assert!(operations >= 9, "found only {operations} operations");
+}
+
+fn schema_has_example(document: &Value, schema: &Value) -> bool {
+    match schema["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference.rsplit('/').next().unwrap();
+            document["components"]["schemas"][name]
+                .get("example")
+                .is_some()
+        }
+        None => schema.get("example").is_some() || schema.get("examples").is_some(),
+    }
+}
