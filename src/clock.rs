@@ -6,8 +6,7 @@ use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
 /// and a value must read back exactly as it was written on both.
 pub fn now() -> NaiveDateTime {
     let now = Utc::now().naive_utc();
-    now.with_nanosecond(now.nanosecond() / 1_000 * 1_000)
-        .unwrap_or(now)
+    now.with_nanosecond(now.nanosecond() / 1_000 * 1_000).unwrap_or(now)
 }
 
 /// A stored timestamp (UTC) as the API shows it.

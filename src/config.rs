@@ -1,6 +1,7 @@
 //! Typed configuration from the environment, with defaults that run a fresh clone as is.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::db::{Backend, PoolSettings};
@@ -15,34 +16,47 @@ pub struct Config {
     pub body_limit: usize,
     /// HTTP worker threads; actix's default (one per core) when unset.
     pub workers: Option<usize>,
+    pub auth: AuthConfig,
+}
+
+/// Token verification and issuance.
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    /// Required `iss` of identity-provider tokens.
+    pub issuer: Option<String>,
+    /// Required `aud` of identity-provider tokens.
+    pub audience: Option<String>,
+    /// PEM or JWKS file with the identity provider's public keys; without it only cus-api's own
+    /// tokens are accepted.
+    pub public_keys: Option<PathBuf>,
+    /// Claim (dotted path allowed, e.g. `realm_access.roles`) holding the list of role names.
+    pub roles_claim: String,
+    /// Claim holding a provider user's provider id.
+    pub provider_claim: String,
+    /// `iss` and `aud` of the tokens cus-api signs itself.
+    pub own_issuer: String,
+    /// Lifetime of tokens issued to API clients.
+    pub token_ttl: Duration,
+    /// Failed token requests allowed per client and per address within `failure_window`.
+    pub max_failures: u32,
+    pub failure_window: Duration,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://cus-api.db";
 
 impl Config {
     pub fn from_env() -> Result<Self, String> {
-        Self::from_lookup(|name| {
-            std::env::var(name)
-                .ok()
-                .filter(|value| !value.trim().is_empty())
-        })
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|value| !value.trim().is_empty()))
     }
 
     /// Reads the configuration through `lookup`, so tests need not touch the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
-        let database_url =
-            lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let database_url = lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         let backend = Backend::from_url(&database_url)?;
-        let bind_addr = parse(
-            &lookup,
-            "BIND_ADDR",
-            "127.0.0.1:8080".parse().expect("valid default address"),
-        )?;
+        let bind_addr = parse(&lookup, "BIND_ADDR", "127.0.0.1:8080".parse().expect("valid default address"))?;
         let max_size: u32 = parse(&lookup, "DATABASE_POOL_SIZE", 10)?;
         if !(1..=1000).contains(&max_size) {
-            return Err(format!(
-                "DATABASE_POOL_SIZE must be between 1 and 1000, got {max_size}"
-            ));
+            return Err(format!("DATABASE_POOL_SIZE must be between 1 and 1000, got {max_size}"));
         }
         let acquire_timeout_ms: u64 = parse(&lookup, "DATABASE_TIMEOUT_MS", 2000)?;
         if acquire_timeout_ms == 0 {
@@ -51,15 +65,34 @@ impl Config {
         let busy_timeout_ms: u64 = parse(&lookup, "SQLITE_BUSY_TIMEOUT_MS", 5000)?;
         let body_limit: usize = parse(&lookup, "REQUEST_BODY_LIMIT", 1_048_576)?;
         if body_limit < 1024 {
-            return Err(format!(
-                "REQUEST_BODY_LIMIT must be at least 1024 bytes, got {body_limit}"
-            ));
+            return Err(format!("REQUEST_BODY_LIMIT must be at least 1024 bytes, got {body_limit}"));
         }
         let workers = match lookup("WORKERS") {
             None => None,
             Some(_) => Some(parse(&lookup, "WORKERS", 1usize)?).filter(|w| *w > 0),
         };
+        let auth = AuthConfig {
+            issuer: lookup("CUS_JWT_ISSUER"),
+            audience: lookup("CUS_JWT_AUDIENCE"),
+            public_keys: lookup("CUS_JWT_PUBLIC_KEYS").map(PathBuf::from),
+            roles_claim: lookup("CUS_JWT_ROLES_CLAIM").unwrap_or_else(|| "roles".to_owned()),
+            provider_claim: lookup("CUS_JWT_PROVIDER_CLAIM").unwrap_or_else(|| "provider_id".to_owned()),
+            own_issuer: lookup("CUS_TOKEN_ISSUER").unwrap_or_else(|| "cus-api".to_owned()),
+            token_ttl: Duration::from_secs(parse(&lookup, "CUS_TOKEN_TTL_SECONDS", 900)?),
+            max_failures: parse(&lookup, "CUS_AUTH_MAX_FAILURES", 10)?,
+            failure_window: Duration::from_secs(parse(&lookup, "CUS_AUTH_FAILURE_WINDOW_SECONDS", 300)?),
+        };
+        if auth.public_keys.is_some() && (auth.issuer.is_none() || auth.audience.is_none()) {
+            return Err("CUS_JWT_PUBLIC_KEYS needs CUS_JWT_ISSUER and CUS_JWT_AUDIENCE as well".to_owned());
+        }
+        if !(60..=86_400).contains(&auth.token_ttl.as_secs()) {
+            return Err("CUS_TOKEN_TTL_SECONDS must be between 60 and 86400".to_owned());
+        }
+        if auth.max_failures == 0 || auth.failure_window.is_zero() {
+            return Err("CUS_AUTH_MAX_FAILURES and CUS_AUTH_FAILURE_WINDOW_SECONDS must be positive".to_owned());
+        }
         Ok(Config {
+            auth,
             backend,
             bind_addr,
             pool: PoolSettings {
@@ -73,20 +106,13 @@ impl Config {
     }
 }
 
-fn parse<T: std::str::FromStr>(
-    lookup: &impl Fn(&str) -> Option<String>,
-    name: &str,
-    default: T,
-) -> Result<T, String>
+fn parse<T: std::str::FromStr>(lookup: &impl Fn(&str) -> Option<String>, name: &str, default: T) -> Result<T, String>
 where
     T::Err: std::fmt::Display,
 {
     match lookup(name) {
         None => Ok(default),
-        Some(text) => text
-            .trim()
-            .parse()
-            .map_err(|err| format!("{name}={text:?} is invalid: {err}")),
+        Some(text) => text.trim().parse().map_err(|err| format!("{name}={text:?} is invalid: {err}")),
     }
 }
 
@@ -95,11 +121,7 @@ mod tests {
     use super::*;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, String> {
-        Config::from_lookup(|name| {
-            vars.iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.to_string())
-        })
+        Config::from_lookup(|name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))
     }
 
     #[test]
@@ -115,25 +137,14 @@ mod tests {
         let pg = config(&[("DATABASE_URL", "postgresql://u@localhost/cus")]).unwrap();
         assert!(matches!(pg.backend, Backend::Postgres(_)));
         let sqlite = config(&[("DATABASE_URL", "sqlite:///var/lib/cus/data.db")]).unwrap();
-        assert_eq!(
-            sqlite.backend,
-            Backend::Sqlite("/var/lib/cus/data.db".into())
-        );
-        assert!(config(&[("DATABASE_URL", "mysql://x")])
-            .unwrap_err()
-            .contains("unsupported scheme"));
+        assert_eq!(sqlite.backend, Backend::Sqlite("/var/lib/cus/data.db".into()));
+        assert!(config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().contains("unsupported scheme"));
     }
 
     #[test]
     fn invalid_values_name_the_variable() {
-        assert!(config(&[("BIND_ADDR", "nowhere")])
-            .unwrap_err()
-            .starts_with("BIND_ADDR="));
-        assert!(config(&[("DATABASE_POOL_SIZE", "0")])
-            .unwrap_err()
-            .contains("DATABASE_POOL_SIZE"));
-        assert!(config(&[("REQUEST_BODY_LIMIT", "12")])
-            .unwrap_err()
-            .contains("REQUEST_BODY_LIMIT"));
+        assert!(config(&[("BIND_ADDR", "nowhere")]).unwrap_err().starts_with("BIND_ADDR="));
+        assert!(config(&[("DATABASE_POOL_SIZE", "0")]).unwrap_err().contains("DATABASE_POOL_SIZE"));
+        assert!(config(&[("REQUEST_BODY_LIMIT", "12")]).unwrap_err().contains("REQUEST_BODY_LIMIT"));
     }
 }

@@ -27,11 +27,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            code: code.to_owned(),
-            message: message.into(),
-        }
+        FieldError { field: field.into(), code: code.to_owned(), message: message.into() }
     }
 }
 
@@ -79,22 +75,21 @@ pub struct Problem {
 pub enum ApiError {
     /// Malformed request: bad JSON, bad path or query parameter, bad header.
     #[error("bad request: {detail}")]
-    BadRequest {
-        detail: String,
-        errors: Vec<FieldError>,
-    },
+    BadRequest { detail: String, errors: Vec<FieldError> },
     /// Well-formed but invalid input; lists every invalid field.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// No token where one is required, or a token that does not verify.
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// Authenticated, but the caller's roles do not allow the operation.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     #[error("{resource} not found")]
     NotFound { resource: &'static str },
     /// The request conflicts with the current state (duplicate, forbidden state change).
     #[error("conflict: {detail}")]
-    Conflict {
-        code: &'static str,
-        detail: String,
-        extra: Map<String, Value>,
-    },
+    Conflict { code: &'static str, detail: String, extra: Map<String, Value> },
     #[error("If-Match is required")]
     PreconditionRequired,
     #[error("the resource has changed")]
@@ -103,6 +98,8 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]
     UnsupportedMediaType { detail: String },
+    #[error("too many requests")]
+    TooManyRequests { retry_after_seconds: u64 },
     #[error("Idempotency-Key reused with another request")]
     IdempotencyKeyReused,
     #[error("the database is unavailable: {0}")]
@@ -116,10 +113,7 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn bad_request(detail: impl Into<String>, errors: Vec<FieldError>) -> Self {
-        ApiError::BadRequest {
-            detail: detail.into(),
-            errors,
-        }
+        ApiError::BadRequest { detail: detail.into(), errors }
     }
 
     pub fn internal(cause: impl Into<String>) -> Self {
@@ -131,11 +125,7 @@ impl ApiError {
     }
 
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
-        ApiError::Conflict {
-            code,
-            detail: detail.into(),
-            extra: Map::new(),
-        }
+        ApiError::Conflict { code, detail: detail.into(), extra: Map::new() }
     }
 
     /// Adds a member to a conflict's problem body.
@@ -146,11 +136,15 @@ impl ApiError {
         self
     }
 
-    fn code(&self) -> &'static str {
+    /// The stable machine code of the problem (`type` ends with it).
+    pub fn code(&self) -> &'static str {
         match self {
             ApiError::BadRequest { .. } => "bad-request",
             ApiError::Validation(_) => "validation-failed",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound { .. } => "not-found",
+            ApiError::TooManyRequests { .. } => "too-many-requests",
             ApiError::Conflict { code, .. } => code,
             ApiError::PreconditionRequired => "precondition-required",
             ApiError::PreconditionFailed { .. } => "precondition-failed",
@@ -175,7 +169,12 @@ impl ApiError {
     fn detail(&self) -> String {
         match self {
             ApiError::BadRequest { detail, .. } | ApiError::Conflict { detail, .. } => detail.clone(),
-            ApiError::UnsupportedMediaType { detail } => detail.clone(),
+            ApiError::UnsupportedMediaType { detail } | ApiError::Unauthorized(detail) | ApiError::Forbidden(detail) => {
+                detail.clone()
+            }
+            ApiError::TooManyRequests { retry_after_seconds } => {
+                format!("too many failed attempts; retry after {retry_after_seconds} seconds")
+            }
             ApiError::Validation(errors) => match errors.len() {
                 1 => "1 field is invalid".to_owned(),
                 n => format!("{n} fields are invalid"),
@@ -210,9 +209,7 @@ impl ApiError {
             _ => {}
         }
         let (errors, extra) = match self {
-            ApiError::BadRequest { errors, .. } | ApiError::Validation(errors) => {
-                (errors.clone(), Map::new())
-            }
+            ApiError::BadRequest { errors, .. } | ApiError::Validation(errors) => (errors.clone(), Map::new()),
             ApiError::Conflict { extra, .. } => (Vec::new(), extra.clone()),
             _ => (Vec::new(), Map::new()),
         };
@@ -239,6 +236,12 @@ impl ApiError {
             ApiError::DatabaseUnavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
             }
+            ApiError::TooManyRequests { retry_after_seconds } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
+            }
+            ApiError::Unauthorized(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"cus-api\""));
+            }
             _ => {}
         }
         response.body(serde_json::to_string(&problem).unwrap_or_default())
@@ -249,10 +252,11 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Validation(_) | ApiError::IdempotencyKeyReused => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            ApiError::Validation(_) | ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
@@ -273,9 +277,7 @@ impl From<diesel::result::Error> for ApiError {
     fn from(err: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
         match err {
-            Error::NotFound => ApiError::NotFound {
-                resource: "resource",
-            },
+            Error::NotFound => ApiError::NotFound { resource: "resource" },
             Error::DatabaseError(
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 info,

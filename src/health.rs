@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::startup::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(live).service(ready);
+    cfg.service(health_live).service(health_ready);
 }
 
 #[derive(Serialize, ToSchema)]
@@ -32,11 +32,8 @@ pub struct Health {
     responses((status = 200, description = "The process is alive", body = Health, example = json!({"status": "ok"})))
 )]
 #[get("/health/live")]
-async fn live() -> HttpResponse {
-    HttpResponse::Ok().json(Health {
-        status: "ok",
-        database: None,
-    })
+async fn health_live() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok", database: None })
 }
 
 /// Readiness: the database answers.
@@ -51,14 +48,8 @@ async fn live() -> HttpResponse {
     )
 )]
 #[get("/health/ready")]
-async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+async fn health_ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let pool: DbPool = state.pool.clone();
-    db::run(&pool, |conn| {
-        db::ping(conn).map_err(ApiError::database_unavailable)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(Health {
-        status: "ready",
-        database: Some(state.backend_name),
-    }))
+    db::run(&pool, |conn| db::ping(conn).map_err(ApiError::database_unavailable)).await?;
+    Ok(HttpResponse::Ok().json(Health { status: "ready", database: Some(state.backend_name) }))
 }

@@ -13,6 +13,8 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use crate::audit::{self, Event};
+use crate::auth::Actor;
 use crate::db::schema::idempotency_keys;
 use crate::db::{self, DbConnection, DbPool};
 use crate::error::{ApiError, ApiResult};
@@ -35,11 +37,7 @@ impl StoredResponse {
     pub fn json<T: Serialize>(status: StatusCode, body: &T) -> ApiResult<Self> {
         let body = serde_json::to_string(body)
             .map_err(|err| ApiError::internal(format!("cannot serialise response: {err}")))?;
-        Ok(StoredResponse {
-            status,
-            headers: Vec::new(),
-            body,
-        })
+        Ok(StoredResponse { status, headers: Vec::new(), body })
     }
 
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
@@ -51,10 +49,7 @@ impl StoredResponse {
         let mut response = HttpResponse::build(self.status);
         response.content_type("application/json");
         for (name, value) in &self.headers {
-            if let (Ok(name), Ok(value)) = (
-                HeaderName::try_from(name.as_str()),
-                HeaderValue::from_str(value),
-            ) {
+            if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::from_str(value)) {
                 response.insert_header((name, value));
             }
         }
@@ -82,28 +77,24 @@ impl StoredKey {
         let status = u16::try_from(self.response_status)
             .ok()
             .and_then(|code| StatusCode::from_u16(code).ok())
-            .ok_or_else(|| {
-                ApiError::internal("stored idempotent response has an invalid status")
-            })?;
-        let headers = serde_json::from_str(&self.response_headers).map_err(|err| {
-            ApiError::internal(format!("stored idempotent headers unreadable: {err}"))
-        })?;
-        Ok(StoredResponse {
-            status,
-            headers,
-            body: self.response_body,
-        })
+            .ok_or_else(|| ApiError::internal("stored idempotent response has an invalid status"))?;
+        let headers = serde_json::from_str(&self.response_headers)
+            .map_err(|err| ApiError::internal(format!("stored idempotent headers unreadable: {err}")))?;
+        Ok(StoredResponse { status, headers, body: self.response_body })
     }
 }
 
-/// Runs a POST's `work` in one write transaction, at most once per caller and key.
+/// Runs a POST's `work` in one write transaction with its audit event, at most once per caller
+/// and key.
 ///
 /// `body_fingerprint` identifies the request body (empty for bodiless actions); together with
 /// the method and path it decides whether a reused key is a retry (replay) or a mistake (422).
+/// A replay does the work no second time and writes no second audit event.
 pub async fn run_once<F>(
     req: &HttpRequest,
     pool: &DbPool,
-    caller: &str,
+    actor: &Actor,
+    event: Event,
     key: IdempotencyKey,
     body_fingerprint: &str,
     work: F,
@@ -111,30 +102,32 @@ pub async fn run_once<F>(
 where
     F: FnOnce(&mut DbConnection) -> ApiResult<StoredResponse> + Send + 'static,
 {
+    let actor = actor.clone();
     let Some(key) = key.0 else {
-        let response = db::run(pool, move |conn| conn.write_transaction(work)).await?;
+        let response = db::run(pool, move |conn| audit::audited(conn, &actor, event, work)).await?;
         return Ok(response.into_response(false));
     };
-    let fingerprint =
-        hex_sha256(format!("{} {}\n{body_fingerprint}", req.method(), req.path()).as_bytes());
-    let caller = caller.to_owned();
+    let fingerprint = hex_sha256(format!("{} {}\n{body_fingerprint}", req.method(), req.path()).as_bytes());
+    let scope = actor.key_scope();
     let (response, replayed) = db::run(pool, move |conn| {
         let outcome = conn.write_transaction(|conn| {
-            if let Some(stored) = find_live(conn, &caller, &key)? {
+            if let Some(stored) = find_live(conn, &scope, &key)? {
                 return stored.replay(&fingerprint).map(|response| (response, true));
             }
             let response = work(conn)?;
-            remember(conn, &caller, &key, &fingerprint, &response)?;
+            remember(conn, &scope, &key, &fingerprint, &response)?;
+            audit::record(conn, &actor, &event)?;
             Ok((response, false))
         });
-        match outcome {
-            Ok(done) => Ok(done),
-            // A concurrent request with the same key may have committed first: replay its answer.
-            Err(err) => match find_live(conn, &caller, &key) {
-                Ok(Some(stored)) => stored.replay(&fingerprint).map(|response| (response, true)),
-                _ => Err(err),
-            },
+        let Err(err) = outcome else {
+            return outcome;
+        };
+        // A concurrent request with the same key may have committed first: replay its answer.
+        if let Ok(Some(stored)) = find_live(conn, &scope, &key) {
+            return stored.replay(&fingerprint).map(|response| (response, true));
         }
+        audit::record_failure(conn, &actor, event, &err);
+        Err(err)
     })
     .await?;
     Ok(response.into_response(replayed))

@@ -1,6 +1,10 @@
 //! cus-api: the open, headless REST/JSON API of a Polish municipal social services centre
 //! (Centrum Usług Społecznych, act of 19 July 2019).
 
+pub mod api_clients;
+pub mod audit;
+pub mod auth;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -1,4 +1,4 @@
-//! `cus-api` serves the API; `cus-api openapi` prints its OpenAPI document.
+//! `cus-api` serves the API; the other commands (see `cus_api::cli::USAGE`) help set it up.
 
 use std::process::ExitCode;
 
@@ -9,12 +9,7 @@ use cus_api::startup::{self, Application};
 async fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         [] | ["serve"] => serve().await,
         ["openapi"] => match serde_json::to_string_pretty(&startup::openapi()) {
             Ok(document) => {
@@ -23,7 +18,13 @@ async fn main() -> ExitCode {
             }
             Err(err) => fail(&format!("cannot render the OpenAPI document: {err}")),
         },
-        _ => fail("usage: cus-api [serve | openapi]"),
+        ["clients", "create", options @ ..] => print(cus_api::cli::create_client(&owned(options))),
+        ["token", options @ ..] => print(cus_api::cli::issue_token(&owned(options))),
+        ["help" | "--help" | "-h"] => {
+            println!("{}", cus_api::cli::USAGE);
+            ExitCode::SUCCESS
+        }
+        _ => fail(cus_api::cli::USAGE),
     }
 }
 
@@ -37,13 +38,25 @@ async fn serve() -> ExitCode {
         Err(reason) => return fail(&reason),
     };
     let base = format!("http://{}:{}", config.bind_addr.ip(), app.port());
-    log::info!(
-        "cus-api listening on {base} ({} database); API docs at {base}/docs/",
-        config.backend.name()
-    );
+    log::info!("cus-api listening on {base} ({} database); API docs at {base}/docs/", config.backend.name());
     match app.run_until_stopped().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail(&format!("server error: {err}")),
+    }
+}
+
+fn owned(args: &[&str]) -> Vec<String> {
+    args.iter().map(|arg| (*arg).to_owned()).collect()
+}
+
+/// A command's output on stdout, or its error on stderr.
+fn print(result: Result<String, String>) -> ExitCode {
+    match result {
+        Ok(output) => {
+            println!("{output}");
+            ExitCode::SUCCESS
+        }
+        Err(reason) => fail(&reason),
     }
 }
 

@@ -16,12 +16,18 @@ fields, `q` for case- and diacritic-insensitive search, `sort` with `-` for desc
 parameters. Every record has `version`; its ETag is the version; PATCH (JSON merge patch) and DELETE require `If-Match`. \
 Any POST accepts `Idempotency-Key` (replayed for 24 hours). Errors are RFC 9457 problem details \
 (`application/problem+json`) with a stable `code` and every invalid field in `errors`. Every response carries \
-`X-Request-Id`.",
+`X-Request-Id`.\n\n\
+Authentication: `Authorization: Bearer <JWT>`, either a token of the municipality's identity provider or one obtained \
+from `POST /api/v1/auth/token` by a registered API client. Each operation states the roles that may call it. A \
+`provider` caller reaches only its own provider's records: others are 404, not 403.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
         version = env!("CARGO_PKG_VERSION")
     ),
     tags(
         (name = "services", description = "The catalogue of the local bank of social services (katalog usług społecznych, art. 2 of the CUS act)."),
+        (name = "auth", description = "Tokens for API clients (OAuth 2.0 client credentials). People use tokens of the municipality's identity provider."),
+        (name = "api-clients", description = "Registration of systems (NGO partner systems, municipal integrations) that call the API."),
+        (name = "audit", description = "The append-only audit log of writes, denied attempts and reads of personal data."),
         (name = "operations", description = "Health probes for orchestrators and load balancers.")
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError))

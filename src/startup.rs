@@ -10,7 +10,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::config::Config;
+use std::sync::Arc;
+
+use crate::auth::keys::KeyRing;
+use crate::config::{AuthConfig, Config};
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, FieldError};
 use crate::http::extract::BodyLimit;
@@ -22,6 +25,20 @@ use crate::openapi::ApiDoc;
 pub struct AppState {
     pub pool: DbPool,
     pub backend_name: &'static str,
+    pub keys: Arc<KeyRing>,
+    pub auth: AuthConfig,
+}
+
+impl AppState {
+    /// Connects, migrates and loads the keys: everything the server and the CLI share.
+    pub fn open(config: &Config) -> Result<AppState, String> {
+        let pool = db::connect(&config.backend, &config.pool)?;
+        let mut conn = pool.get().map_err(|err| format!("cannot get a database connection: {err}"))?;
+        conn.run_migrations()?;
+        let keys = KeyRing::load(&config.auth, &mut conn)?;
+        drop(conn);
+        Ok(AppState { pool, backend_name: config.backend.name(), keys: Arc::new(keys), auth: config.auth.clone() })
+    }
 }
 
 /// A bound, not yet running server.
@@ -33,19 +50,11 @@ pub struct Application {
 impl Application {
     /// Connects to the database, applies migrations and binds the listener.
     pub fn build(config: &Config) -> Result<Self, String> {
-        let pool = db::connect(&config.backend, &config.pool)?;
-        let mut conn = pool
-            .get()
-            .map_err(|err| format!("cannot get a database connection: {err}"))?;
-        conn.run_migrations()?;
-        drop(conn);
+        let state = AppState::open(config)?;
+        let document = openapi();
         let listener = TcpListener::bind(config.bind_addr)
             .map_err(|err| format!("cannot listen on {}: {err}", config.bind_addr))?;
         let port = listener.local_addr().map_err(|err| err.to_string())?.port();
-        let state = AppState {
-            pool,
-            backend_name: config.backend.name(),
-        };
         let body_limit = BodyLimit(config.body_limit);
         let mut server = HttpServer::new(move || {
             App::new()
@@ -55,16 +64,13 @@ impl Application {
                 .app_data(path_config())
                 .wrap(from_fn(request_context))
                 .into_utoipa_app()
-                .openapi(ApiDoc::openapi())
                 .configure(routes)
-                .openapi_service(|api| SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
                 .into_app()
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document.clone()))
                 .route(
                     "/docs",
                     web::get().to(|| async {
-                        HttpResponse::PermanentRedirect()
-                            .insert_header(("Location", "/docs/"))
-                            .finish()
+                        HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
                     }),
                 )
                 .default_service(web::to(|| async {
@@ -76,10 +82,7 @@ impl Application {
         if let Some(workers) = config.workers {
             server = server.workers(workers);
         }
-        Ok(Application {
-            server: server.run(),
-            port,
-        })
+        Ok(Application { server: server.run(), port })
     }
 
     /// The port actually bound (useful with port 0 in tests).
@@ -94,27 +97,26 @@ impl Application {
 
 /// Every route of the API, registered so that utoipa collects their documentation.
 fn routes(cfg: &mut ServiceConfig) {
-    cfg.configure(crate::health::configure)
-        .service(utoipa_actix_web::scope("/api/v1").configure(crate::services::configure));
+    cfg.configure(crate::health::configure).service(
+        utoipa_actix_web::scope("/api/v1")
+            .service(crate::auth::token::issue_token)
+            .configure(crate::services::configure)
+            .configure(crate::api_clients::configure)
+            .configure(crate::audit::configure),
+    );
 }
 
 /// A malformed path segment (e.g. an id that is not a UUID) is a 400 naming it.
 fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err, _req| {
-        ApiError::bad_request(
-            "invalid path parameter",
-            vec![FieldError::new("id", "invalid_id", err.to_string())],
-        )
-        .into()
+        ApiError::bad_request("invalid path parameter", vec![FieldError::new("id", "invalid_id", err.to_string())])
+            .into()
     })
 }
 
 /// The OpenAPI document, built from the same route registration as the server.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, api) = App::new()
-        .into_utoipa_app()
-        .openapi(ApiDoc::openapi())
-        .configure(routes)
-        .split_for_parts();
+    let (_, mut api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes).split_for_parts();
+    crate::auth::access::document(&mut api);
     api
 }

@@ -48,11 +48,7 @@ impl FieldErrors {
                 self.add(
                     field,
                     "unknown_value",
-                    format!(
-                        "'{}' is not one of: {}",
-                        truncate(text, 40),
-                        T::VARIANTS.join(", ")
-                    ),
+                    format!("'{}' is not one of: {}", truncate(text, 40), T::VARIANTS.join(", ")),
                 );
                 None
             }
@@ -113,19 +109,12 @@ pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
 
 fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
     for (field, kind) in errors.errors() {
-        let path = if prefix.is_empty() {
-            field.to_string()
-        } else {
-            format!("{prefix}.{field}")
-        };
+        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
         match kind {
             ValidationErrorsKind::Field(list) => {
                 for error in list {
-                    let message = error
-                        .message
-                        .as_ref()
-                        .map(|m| m.to_string())
-                        .unwrap_or_else(|| describe(&path, error));
+                    let message =
+                        error.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| describe(&path, error));
                     out.push(FieldError::new(path.clone(), &error.code, message));
                 }
             }

@@ -27,12 +27,8 @@ impl DbConnection {
     /// Applies the pending migrations of this connection's backend.
     pub fn run_migrations(&mut self) -> Result<(), String> {
         let applied = match self {
-            DbConnection::Pg(conn) => conn
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|m| m.len()),
-            DbConnection::Sqlite(conn) => conn
-                .run_pending_migrations(SQLITE_MIGRATIONS)
-                .map(|m| m.len()),
+            DbConnection::Pg(conn) => conn.run_pending_migrations(POSTGRES_MIGRATIONS).map(|m| m.len()),
+            DbConnection::Sqlite(conn) => conn.run_pending_migrations(SQLITE_MIGRATIONS).map(|m| m.len()),
         };
         match applied {
             Ok(count) if count > 0 => {
@@ -49,10 +45,7 @@ impl DbConnection {
     /// SQLite's default deferred transaction fails with SQLITE_BUSY (which busy_timeout does not wait
     /// on) when it reads and then writes while another writer committed; `BEGIN IMMEDIATE` queues
     /// writers instead. PostgreSQL's row locks and unique indexes already serialise what must be.
-    pub fn write_transaction<T, E>(
-        &mut self,
-        work: impl FnOnce(&mut Self) -> Result<T, E>,
-    ) -> Result<T, E>
+    pub fn write_transaction<T, E>(&mut self, work: impl FnOnce(&mut Self) -> Result<T, E>) -> Result<T, E>
     where
         E: From<diesel::result::Error>,
     {
@@ -60,9 +53,7 @@ impl DbConnection {
             DbConnection::Sqlite(conn) => {
                 AnsiTransactionManager::begin_transaction_sql(conn, "BEGIN IMMEDIATE")?;
             }
-            DbConnection::Pg(_) => {
-                <Self as Connection>::TransactionManager::begin_transaction(self)?
-            }
+            DbConnection::Pg(_) => <Self as Connection>::TransactionManager::begin_transaction(self)?,
         }
         match work(self) {
             Ok(value) => {

@@ -30,10 +30,7 @@ impl Backend {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Ok(Backend::Postgres(url.to_owned()));
         }
-        let path = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .unwrap_or(url);
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
         if path.is_empty() {
             return Err("DATABASE_URL names no SQLite file".to_owned());
         }
@@ -75,12 +72,11 @@ impl ManageConnection for ConnectionManager {
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.backend {
-            Backend::Postgres(url) => PgConnection::establish(url)
-                .map(DbConnection::Pg)
-                .map_err(r2d2::Error::ConnectionError),
+            Backend::Postgres(url) => {
+                PgConnection::establish(url).map(DbConnection::Pg).map_err(r2d2::Error::ConnectionError)
+            }
             Backend::Sqlite(path) => {
-                let mut conn =
-                    SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                let mut conn = SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
                 // WAL lets readers run beside the one writer; NORMAL sync is durable in WAL mode
                 // except on power loss; busy_timeout makes writers queue instead of failing.
                 let pragmas = format!(
@@ -88,8 +84,7 @@ impl ManageConnection for ConnectionManager {
                      PRAGMA foreign_keys = ON;",
                     self.sqlite_busy_timeout.as_millis()
                 );
-                conn.batch_execute(&pragmas)
-                    .map_err(r2d2::Error::QueryError)?;
+                conn.batch_execute(&pragmas).map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }
@@ -116,14 +111,9 @@ pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
 /// Builds the pool and checks that a first connection can be made, returning the driver's own
 /// message when it cannot.
 pub fn connect(backend: &Backend, settings: &PoolSettings) -> Result<DbPool, String> {
-    let manager = ConnectionManager {
-        backend: backend.clone(),
-        sqlite_busy_timeout: settings.sqlite_busy_timeout,
-    };
+    let manager = ConnectionManager { backend: backend.clone(), sqlite_busy_timeout: settings.sqlite_busy_timeout };
     // Fail fast with the real cause instead of r2d2's generic time-out on the first connection.
-    manager
-        .connect()
-        .map_err(|err| format!("cannot connect to the {} database: {err}", backend.name()))?;
+    manager.connect().map_err(|err| format!("cannot connect to the {} database: {err}", backend.name()))?;
     r2d2::Pool::builder()
         .max_size(settings.max_size)
         .min_idle(Some(1))

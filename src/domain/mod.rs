@@ -1,9 +1,11 @@
 //! Value types that validate themselves: once constructed, a value is known to be valid.
 
+pub mod identifiers;
 pub mod money;
 pub mod service_area;
 pub mod text;
 pub mod text_enum;
 
+pub use identifiers::{Krs, Nip, Pesel, PostalCode, Regon, Teryt};
 pub use money::Money;
 pub use service_area::ServiceArea;

@@ -24,9 +24,8 @@ impl Money {
     /// Parses a non-negative amount as people write it: `45`, `45.5`, `45.50`, `45,50`.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
-        let invalid = || {
-            format!("'{text}' is not an amount in PLN: write it like 1234.50 (at most two decimal places)")
-        };
+        let invalid =
+            || format!("'{text}' is not an amount in PLN: write it like 1234.50 (at most two decimal places)");
         let (whole, fraction) = match text.split_once(['.', ',']) {
             Some((_, "")) => return Err(invalid()),
             Some((whole, fraction)) => (whole, fraction),
@@ -38,9 +37,7 @@ impl Money {
         }
         // 13 digits of złoty keep every sum of amounts far from i64 overflow.
         if whole.len() > 13 {
-            return Err(format!(
-                "'{text}' is larger than the largest amount accepted (9999999999999.99)"
-            ));
+            return Err(format!("'{text}' is larger than the largest amount accepted (9999999999999.99)"));
         }
         let whole: i64 = whole.parse().map_err(|_| invalid())?;
         let fraction: i64 = format!("{fraction:0<2}").parse().map_err(|_| invalid())?;
@@ -83,17 +80,7 @@ mod tests {
 
     #[test]
     fn rejects_negative_fractional_grosze_and_garbage() {
-        for input in [
-            "-1.00",
-            "1.005",
-            "1.",
-            ".5",
-            "abc",
-            "1e3",
-            "",
-            "12345678901234.00",
-            "1 000",
-        ] {
+        for input in ["-1.00", "1.005", "1.", ".5", "abc", "1e3", "", "12345678901234.00", "1 000"] {
             assert!(Money::parse(input).is_err(), "{input} should be rejected");
         }
     }

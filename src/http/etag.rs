@@ -17,7 +17,5 @@ pub fn not_modified(req: &HttpRequest, current: &str) -> bool {
 
 /// Whether an `If-Match`/`If-None-Match` list names `current` (weakly) or is `*`.
 pub fn list_contains(tags: &str, current: &str) -> bool {
-    tags.split(',')
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag == current || tag.strip_prefix("W/") == Some(current))
+    tags.split(',').map(str::trim).any(|tag| tag == "*" || tag == current || tag.strip_prefix("W/") == Some(current))
 }

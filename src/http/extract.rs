@@ -29,23 +29,17 @@ impl<T> JsonBody<T> {
 }
 
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// Deserialises JSON, naming the field that failed (`fee_rule.amount: invalid type: ...`).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(schema_error)?;
-    deserializer.end().map_err(|err| {
-        ApiError::bad_request(format!("the body is not valid JSON: {err}"), Vec::new())
-    })?;
+    deserializer
+        .end()
+        .map_err(|err| ApiError::bad_request(format!("the body is not valid JSON: {err}"), Vec::new()))?;
     Ok(value)
 }
 
@@ -77,9 +71,7 @@ fn schema_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
 
 /// serde reports an unknown member at its parent: take the member's name from the message.
 fn unknown_field(message: &str) -> Option<&str> {
-    message
-        .strip_prefix("unknown field `")
-        .and_then(|rest| rest.split('`').next())
+    message.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next())
 }
 
 /// serde_json appends " at line 1 column 20", which means nothing to a client that sent one line.
@@ -95,14 +87,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
-        let limit = req
-            .app_data::<BodyLimit>()
-            .map_or(BodyLimit::DEFAULT.0, |limit| limit.0);
+        let content_type =
+            req.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).map(str::to_owned);
+        let limit = req.app_data::<BodyLimit>().map_or(BodyLimit::DEFAULT.0, |limit| limit.0);
         let body = Bytes::from_request(req, payload);
         Box::pin(async move {
             match content_type.as_deref() {
@@ -117,25 +104,19 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 }
                 None => {
                     return Err(ApiError::UnsupportedMediaType {
-                        detail: "expected a JSON body: set Content-Type: application/json"
-                            .to_owned(),
+                        detail: "expected a JSON body: set Content-Type: application/json".to_owned(),
                     })
                 }
             }
             let bytes = body.await.map_err(|err| {
-                if err.as_response_error().status_code()
-                    == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
-                {
+                if err.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
                     ApiError::PayloadTooLarge { limit }
                 } else {
                     ApiError::bad_request(format!("the body could not be read: {err}"), Vec::new())
                 }
             })?;
             let value = parse_json(&bytes)?;
-            Ok(JsonBody {
-                value,
-                fingerprint: hex_sha256(&bytes),
-            })
+            Ok(JsonBody { value, fingerprint: hex_sha256(&bytes) })
         })
     }
 }
@@ -164,21 +145,18 @@ pub struct QueryParams<T>(pub T);
 
 impl<T: DeserializeOwned> QueryParams<T> {
     pub fn parse(query: &str) -> Result<Self, ApiError> {
-        let deserializer =
-            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(deserializer)
-            .map(QueryParams)
-            .map_err(|err| {
-                let mut field = err.path().to_string();
-                let message = err.into_inner().to_string();
-                if field == "." {
-                    field = unknown_field(&message).unwrap_or("query").to_owned();
-                }
-                ApiError::bad_request(
-                    format!("invalid query parameter {field}"),
-                    vec![FieldError::new(field, "invalid_parameter", message)],
-                )
-            })
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer).map(QueryParams).map_err(|err| {
+            let mut field = err.path().to_string();
+            let message = err.into_inner().to_string();
+            if field == "." {
+                field = unknown_field(&message).unwrap_or("query").to_owned();
+            }
+            ApiError::bad_request(
+                format!("invalid query parameter {field}"),
+                vec![FieldError::new(field, "invalid_parameter", message)],
+            )
+        })
     }
 }
 
@@ -207,20 +185,13 @@ impl FromRequest for IfMatch {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let value = req
-            .headers()
-            .get(header::IF_MATCH)
-            .map(|v| v.to_str().map(str::to_owned));
+        let value = req.headers().get(header::IF_MATCH).map(|v| v.to_str().map(str::to_owned));
         std::future::ready(match value {
             None => Err(ApiError::PreconditionRequired),
             Some(Ok(tag)) if !tag.trim().is_empty() => Ok(IfMatch(tag)),
             Some(_) => Err(ApiError::bad_request(
                 "If-Match is not a valid entity tag",
-                vec![FieldError::new(
-                    "If-Match",
-                    "invalid_header",
-                    "use the ETag of the last read, e.g. \"3\"",
-                )],
+                vec![FieldError::new("If-Match", "invalid_header", "use the ETag of the last read, e.g. \"3\"")],
             )),
         })
     }
@@ -240,19 +211,12 @@ impl FromRequest for IdempotencyKey {
         let result = match req.headers().get(IDEMPOTENCY_KEY) {
             None => Ok(IdempotencyKey(None)),
             Some(value) => match value.to_str() {
-                Ok(key)
-                    if (1..=255).contains(&key.len())
-                        && key.bytes().all(|b| b.is_ascii_graphic()) =>
-                {
+                Ok(key) if (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => {
                     Ok(IdempotencyKey(Some(key.to_owned())))
                 }
                 _ => Err(ApiError::bad_request(
                     "Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID",
-                    vec![FieldError::new(
-                        IDEMPOTENCY_KEY,
-                        "invalid_header",
-                        "use 1 to 255 visible ASCII characters",
-                    )],
+                    vec![FieldError::new(IDEMPOTENCY_KEY, "invalid_header", "use 1 to 255 visible ASCII characters")],
                 )),
             },
         };
@@ -268,10 +232,6 @@ pub fn check_search(q: &str) -> Result<(), ApiError> {
     }
     Err(ApiError::bad_request(
         "invalid query parameter q",
-        vec![FieldError::new(
-            "q",
-            "length",
-            "q must be 1 to 200 characters long",
-        )],
+        vec![FieldError::new("q", "length", "q must be 1 to 200 characters long")],
     ))
 }

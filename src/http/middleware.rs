@@ -46,10 +46,7 @@ pub async fn request_context(
     }
     // The route pattern, not the path: ids stay out of aggregated logs and query strings (which
     // may carry personal data in searches) are never logged.
-    let route = response
-        .request()
-        .match_pattern()
-        .unwrap_or_else(|| "(unmatched)".to_owned());
+    let route = response.request().match_pattern().unwrap_or_else(|| "(unmatched)".to_owned());
     log::info!(
         target: "access",
         "{method} {route} {status} {latency:.1}ms request_id={request_id}",
@@ -68,20 +65,14 @@ fn as_problem(response: ServiceResponse<BoxBody>, request_id: &str) -> ServiceRe
     }
     let rendered = {
         let instance = response.request().path().to_owned();
-        match response
-            .response()
-            .error()
-            .and_then(|err| err.as_error::<ApiError>())
-        {
+        match response.response().error().and_then(|err| err.as_error::<ApiError>()) {
             Some(api_error) => Some(api_error.to_response(Some(&instance), Some(request_id))),
             None => {
                 let is_problem = response
                     .headers()
                     .get(header::CONTENT_TYPE)
                     .is_some_and(|ct| ct.as_bytes().starts_with(PROBLEM_CONTENT_TYPE.as_bytes()));
-                (!is_problem).then(|| {
-                    ApiError::Status(status).to_response(Some(&instance), Some(request_id))
-                })
+                (!is_problem).then(|| ApiError::Status(status).to_response(Some(&instance), Some(request_id)))
             }
         }
     };

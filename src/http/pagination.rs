@@ -55,9 +55,7 @@ impl Cursor {
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .ok_or_else(|| invalid("not a cursor returned by this API"))?;
         if cursor.sort != sort {
-            return Err(invalid(
-                "the cursor was made for another sort order; keep the same sort while paging",
-            ));
+            return Err(invalid("the cursor was made for another sort order; keep the same sort while paging"));
         }
         Ok(cursor)
     }
@@ -70,11 +68,7 @@ pub fn checked_limit(limit: Option<u32>) -> Result<u32, ApiError> {
         Some(limit) if (1..=MAX_LIMIT).contains(&limit) => Ok(limit),
         Some(_) => Err(ApiError::bad_request(
             "invalid query parameter limit",
-            vec![FieldError::new(
-                "limit",
-                "out_of_range",
-                format!("limit must be between 1 and {MAX_LIMIT}"),
-            )],
+            vec![FieldError::new("limit", "out_of_range", format!("limit must be between 1 and {MAX_LIMIT}"))],
         )),
     }
 }
@@ -89,11 +83,7 @@ pub struct Sort<F> {
 impl<F: AsRef<str>> Sort<F> {
     /// The parameter as written, e.g. `-updated_at`; stored in cursors.
     pub fn as_param(&self) -> String {
-        format!(
-            "{}{}",
-            if self.descending { "-" } else { "" },
-            self.field.as_ref()
-        )
+        format!("{}{}", if self.descending { "-" } else { "" }, self.field.as_ref())
     }
 }
 
@@ -128,12 +118,7 @@ pub fn paginate<R, T>(
     let next_cursor = if has_more {
         rows.last().map(|last| {
             let (key, id) = position(last);
-            Cursor {
-                sort: sort.to_owned(),
-                key,
-                id,
-            }
-            .encode()
+            Cursor { sort: sort.to_owned(), key, id }.encode()
         })
     } else {
         None
@@ -153,10 +138,7 @@ pub fn page_response<T: Serialize>(req: &HttpRequest, page: &Page<T>) -> HttpRes
             }
         }
         query.append_pair("cursor", cursor);
-        response.insert_header((
-            header::LINK,
-            format!("<{}?{}>; rel=\"next\"", req.path(), query.finish()),
-        ));
+        response.insert_header((header::LINK, format!("<{}?{}>; rel=\"next\"", req.path(), query.finish())));
     }
     response.json(page)
 }

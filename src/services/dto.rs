@@ -108,11 +108,7 @@ impl ServiceStatus {
             let allowed: Vec<&str> = self.allowed_actions().iter().map(AsRef::as_ref).collect();
             return Err(ApiError::conflict(
                 "invalid-state-transition",
-                format!(
-                    "a {} service cannot be {}",
-                    self.as_ref(),
-                    action.past_tense()
-                ),
+                format!("a {} service cannot be {}", self.as_ref(), action.past_tense()),
             )
             .with("current_status", self.as_ref())
             .with("allowed_actions", allowed));
@@ -265,46 +261,30 @@ impl ServiceInput {
     pub fn validate_draft(self) -> ApiResult<ServiceDraft> {
         let mut errors = FieldErrors::new();
         errors.check(&self);
-        let code = errors
-            .required("code", self.code.as_deref())
-            .and_then(|code| parse_code(&mut errors, code));
+        let code = errors.required("code", self.code.as_deref()).and_then(|code| parse_code(&mut errors, code));
         let name = errors
             .required("name", self.name.as_deref().map(str::trim))
             .filter(|name| not_blank(&mut errors, "name", name));
         let area = errors.required_enum::<ServiceArea>("area", self.area.as_deref());
         let target_groups = parse_target_groups(&mut errors, self.target_groups.as_deref());
-        let delivery_mode =
-            errors.required_enum::<DeliveryMode>("delivery_mode", self.delivery_mode.as_deref());
+        let delivery_mode = errors.required_enum::<DeliveryMode>("delivery_mode", self.delivery_mode.as_deref());
         let unit = errors.required_enum::<ServiceUnit>("unit", self.unit.as_deref());
-        let unit_cost = errors.parse_with(
-            "unit_cost",
-            "invalid_amount",
-            self.unit_cost.as_deref(),
-            Money::parse,
-        );
-        let fee_rule = errors
-            .required("fee_rule", self.fee_rule.as_ref())
-            .and_then(|fee| parse_fee_rule(&mut errors, fee));
-        let delivered_by =
-            errors.required_enum::<DeliveredBy>("delivered_by", self.delivered_by.as_deref());
+        let unit_cost = errors.parse_with("unit_cost", "invalid_amount", self.unit_cost.as_deref(), Money::parse);
+        let fee_rule =
+            errors.required("fee_rule", self.fee_rule.as_ref()).and_then(|fee| parse_fee_rule(&mut errors, fee));
+        let delivered_by = errors.required_enum::<DeliveredBy>("delivered_by", self.delivered_by.as_deref());
         errors.finish(|| {
             Some(ServiceDraft {
                 code: code?,
                 name: name?.to_owned(),
-                description: self
-                    .description
-                    .map(|d| d.trim().to_owned())
-                    .unwrap_or_default(),
+                description: self.description.map(|d| d.trim().to_owned()).unwrap_or_default(),
                 area: area?,
                 target_groups: target_groups?,
                 delivery_mode: delivery_mode?,
                 unit: unit?,
                 unit_cost,
                 fee_rule: fee_rule?,
-                eligibility: self
-                    .eligibility
-                    .map(|e| e.trim().to_owned())
-                    .unwrap_or_default(),
+                eligibility: self.eligibility.map(|e| e.trim().to_owned()).unwrap_or_default(),
                 delivered_by: delivered_by?,
             })
         })
@@ -320,13 +300,8 @@ fn not_blank(errors: &mut FieldErrors, field: &str, value: &str) -> bool {
 
 fn parse_code(errors: &mut FieldErrors, code: &str) -> Option<String> {
     let code = code.trim().to_uppercase();
-    let valid_chars = code
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    let starts_well = code
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric());
+    let valid_chars = code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let starts_well = code.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
     if !(2..=32).contains(&code.len()) || !valid_chars || !starts_well {
         errors.add(
             "code",
@@ -338,17 +313,10 @@ fn parse_code(errors: &mut FieldErrors, code: &str) -> Option<String> {
     Some(code)
 }
 
-fn parse_target_groups(
-    errors: &mut FieldErrors,
-    groups: Option<&[String]>,
-) -> Option<Vec<TargetGroup>> {
+fn parse_target_groups(errors: &mut FieldErrors, groups: Option<&[String]>) -> Option<Vec<TargetGroup>> {
     let groups = errors.required("target_groups", groups)?;
     if groups.is_empty() || groups.len() > MAX_TARGET_GROUPS {
-        errors.add(
-            "target_groups",
-            "length",
-            format!("give 1 to {MAX_TARGET_GROUPS} target groups"),
-        );
+        errors.add("target_groups", "length", format!("give 1 to {MAX_TARGET_GROUPS} target groups"));
         return None;
     }
     let mut parsed = Vec::with_capacity(groups.len());
@@ -357,11 +325,7 @@ fn parse_target_groups(
         let field = format!("target_groups[{index}]");
         match errors.parse_enum::<TargetGroup>(&field, Some(group)) {
             Some(group) if parsed.contains(&group) => {
-                errors.add(
-                    field,
-                    "duplicate",
-                    format!("'{}' is listed twice", group.as_ref()),
-                );
+                errors.add(field, "duplicate", format!("'{}' is listed twice", group.as_ref()));
                 valid = false;
             }
             Some(group) => parsed.push(group),
@@ -399,23 +363,16 @@ fn parse_fee_rule(errors: &mut FieldErrors, fee: &FeeRuleInput) -> Option<FeeRul
         }
         "income_dependent" => {
             forbid(errors, "amount", fee.amount.is_some());
-            let description = errors.required(
-                "fee_rule.description",
-                fee.description.as_deref().map(str::trim),
-            )?;
+            let description = errors.required("fee_rule.description", fee.description.as_deref().map(str::trim))?;
             if description.is_empty() || description.chars().count() > MAX_FEE_DESCRIPTION {
                 errors.add(
                     "fee_rule.description",
                     "length",
-                    format!(
-                        "fee_rule.description must be 1 to {MAX_FEE_DESCRIPTION} characters long"
-                    ),
+                    format!("fee_rule.description must be 1 to {MAX_FEE_DESCRIPTION} characters long"),
                 );
                 return None;
             }
-            Some(FeeRule::IncomeDependent {
-                description: description.to_owned(),
-            })
+            Some(FeeRule::IncomeDependent { description: description.to_owned() })
         }
         other => {
             errors.add(
@@ -437,32 +394,17 @@ const READ_ONLY_FIELDS: [&str; 5] = ["id", "status", "created_at", "updated_at",
 /// Applies a JSON merge patch to the current entry and validates the result as a whole.
 pub fn apply_patch(current: &Service, patch: &Value) -> ApiResult<ServiceDraft> {
     let Value::Object(members) = patch else {
-        return Err(ApiError::bad_request(
-            "a merge patch must be a JSON object",
-            Vec::new(),
-        ));
+        return Err(ApiError::bad_request("a merge patch must be a JSON object", Vec::new()));
     };
     let mut errors = FieldErrors::new();
-    for field in READ_ONLY_FIELDS
-        .iter()
-        .filter(|field| members.contains_key(**field))
-    {
-        let hint = if *field == "status" {
-            "; use the activate and retire actions"
-        } else {
-            ""
-        };
-        errors.add(
-            *field,
-            "read_only",
-            format!("{field} cannot be changed{hint}"),
-        );
+    for field in READ_ONLY_FIELDS.iter().filter(|field| members.contains_key(**field)) {
+        let hint = if *field == "status" { "; use the activate and retire actions" } else { "" };
+        errors.add(*field, "read_only", format!("{field} cannot be changed{hint}"));
     }
     if !errors.is_empty() {
         return errors.finish(|| None);
     }
-    let mut document =
-        serde_json::to_value(current).map_err(|err| ApiError::internal(err.to_string()))?;
+    let mut document = serde_json::to_value(current).map_err(|err| ApiError::internal(err.to_string()))?;
     if let Value::Object(fields) = &mut document {
         for field in READ_ONLY_FIELDS {
             fields.remove(field);

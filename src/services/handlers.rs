@@ -6,19 +6,34 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::dto::{
-    apply_patch, Service, ServiceAction, ServiceInput, ServiceListQuery, ServiceSortField,
+    apply_patch, Service, ServiceAction, ServiceInput, ServiceListQuery, ServiceSortField, ServiceStatus,
 };
 use super::model::{self, ServiceRow};
+use crate::audit::{self, Event};
+use crate::auth::{access, Caller};
 use crate::db;
-use crate::error::{ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::not_modified;
 use crate::http::extract::{IdempotencyKey, IfMatch, JsonBody, QueryParams};
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
 use crate::idempotency::{self, StoredResponse};
 use crate::startup::AppState;
 
-/// Until callers are authenticated, every write is attributed to one anonymous caller.
-const ANONYMOUS: &str = "anonymous";
+/// Statuses a caller may see: catalogue managers everything, other roles what is or was offered,
+/// the public only what is offered now.
+fn visible_statuses(caller: &Caller) -> &'static [ServiceStatus] {
+    if caller.has_any(access::CREATE_SERVICE.roles) {
+        &[ServiceStatus::Draft, ServiceStatus::Active, ServiceStatus::Retired]
+    } else if caller.is_anonymous() {
+        &[ServiceStatus::Active]
+    } else {
+        &[ServiceStatus::Active, ServiceStatus::Retired]
+    }
+}
+
+fn event(rule: &access::Access, id: Uuid) -> Event {
+    Event::new(rule.operation, rule.resource, Some(id.to_string()))
+}
 
 fn location(row: &ServiceRow) -> String {
     format!("/api/v1/services/{}", row.id)
@@ -50,33 +65,21 @@ fn entry_response(status: StatusCode, row: &ServiceRow) -> ApiResult<StoredRespo
 pub async fn list_services(
     req: HttpRequest,
     state: web::Data<AppState>,
+    caller: Caller,
     query: QueryParams<ServiceListQuery>,
 ) -> ApiResult<HttpResponse> {
+    let actor = access::LIST_SERVICES.authorize(&req, &state, caller).await?;
+    let visible = visible_statuses(&actor.caller);
     let filter = query.0;
     let limit = checked_limit(filter.limit)?;
-    let sort = filter.sort.unwrap_or(Sort {
-        field: ServiceSortField::Name,
-        descending: false,
-    });
-    let cursor = filter
-        .cursor
-        .as_deref()
-        .map(|c| Cursor::decode(c, &sort.as_param()))
-        .transpose()?;
+    let sort = filter.sort.unwrap_or(Sort { field: ServiceSortField::Name, descending: false });
+    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, &sort.as_param())).transpose()?;
     if let Some(q) = &filter.q {
         crate::http::extract::check_search(q)?;
     }
-    let rows = db::run(&state.pool, move |conn| {
-        model::list(conn, &filter, sort, cursor.as_ref(), limit)
-    })
-    .await?;
-    let page = paginate(
-        rows,
-        limit,
-        &sort.as_param(),
-        |row| row.position(sort.field),
-        |row| row.to_dto(),
-    )?;
+    let rows =
+        db::run(&state.pool, move |conn| model::list(conn, &filter, visible, sort, cursor.as_ref(), limit)).await?;
+    let page = paginate(rows, limit, &sort.as_param(), |row| row.position(sort.field), |row| row.to_dto())?;
     Ok(page_response(&req, &page))
 }
 
@@ -106,22 +109,19 @@ pub async fn list_services(
 pub async fn create_service(
     req: HttpRequest,
     state: web::Data<AppState>,
+    caller: Caller,
     key: IdempotencyKey,
     body: JsonBody<ServiceInput>,
 ) -> ApiResult<HttpResponse> {
+    let actor = access::CREATE_SERVICE.authorize(&req, &state, caller).await?;
     let fingerprint = body.fingerprint.clone();
-    let draft = body.into_inner().validate_draft()?;
-    idempotency::run_once(
-        &req,
-        &state.pool,
-        ANONYMOUS,
-        key,
-        &fingerprint,
-        move |conn| {
-            let row = model::insert(conn, draft)?;
-            Ok(entry_response(StatusCode::CREATED, &row)?.header("location", location(&row)))
-        },
-    )
+    let input = body.into_inner();
+    let id = Uuid::now_v7();
+    let event = event(&access::CREATE_SERVICE, id);
+    idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
+        let row = model::insert(conn, id, input.validate_draft()?)?;
+        Ok(entry_response(StatusCode::CREATED, &row)?.header("location", location(&row)))
+    })
     .await
 }
 
@@ -146,18 +146,19 @@ pub async fn create_service(
 pub async fn get_service(
     req: HttpRequest,
     state: web::Data<AppState>,
+    caller: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
+    let actor = access::GET_SERVICE.authorize(&req, &state, caller).await?;
     let id = id.into_inner();
     let row = db::run(&state.pool, move |conn| model::find(conn, id)).await?;
-    if not_modified(&req, &row.etag()) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, row.etag()))
-            .finish());
+    if !visible_statuses(&actor.caller).contains(&row.status()?) {
+        return Err(ApiError::NotFound { resource: "service" });
     }
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, row.etag()))
-        .json(row.to_dto()?))
+    if not_modified(&req, &row.etag()) {
+        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, row.etag())).finish());
+    }
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, row.etag())).json(row.to_dto()?))
 }
 
 /// Change a catalogue entry
@@ -188,21 +189,23 @@ pub async fn get_service(
 )]
 #[patch("/services/{id}")]
 pub async fn update_service(
+    req: HttpRequest,
     state: web::Data<AppState>,
+    caller: Caller,
     id: web::Path<Uuid>,
     if_match: IfMatch,
     patch: JsonBody<Value>,
 ) -> ApiResult<HttpResponse> {
+    let actor = access::UPDATE_SERVICE.authorize(&req, &state, caller).await?;
     let (id, patch) = (id.into_inner(), patch.into_inner());
+    let event = event(&access::UPDATE_SERVICE, id);
     let row = db::run(&state.pool, move |conn| {
-        conn.write_transaction(|conn| {
+        audit::audited(conn, &actor, event, |conn| {
             model::update(conn, id, &if_match, |current| apply_patch(current, &patch))
         })
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, row.etag()))
-        .json(row.to_dto()?))
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, row.etag())).json(row.to_dto()?))
 }
 
 /// Delete a draft entry
@@ -217,6 +220,7 @@ pub async fn update_service(
     ),
     responses(
         (status = 204, description = "Deleted"),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The entry is not a draft", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/not-a-draft", "title": "Conflict", "status": 409,
@@ -230,13 +234,17 @@ pub async fn update_service(
 )]
 #[delete("/services/{id}")]
 pub async fn delete_service(
+    req: HttpRequest,
     state: web::Data<AppState>,
+    caller: Caller,
     id: web::Path<Uuid>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
+    let actor = access::DELETE_SERVICE.authorize(&req, &state, caller).await?;
     let id = id.into_inner();
+    let event = event(&access::DELETE_SERVICE, id);
     db::run(&state.pool, move |conn| {
-        conn.write_transaction(|conn| model::delete_draft(conn, id, &if_match))
+        audit::audited(conn, &actor, event, |conn| model::delete_draft(conn, id, &if_match))
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -246,11 +254,17 @@ pub async fn delete_service(
 async fn act(
     req: HttpRequest,
     state: web::Data<AppState>,
+    caller: Caller,
     id: Uuid,
     key: IdempotencyKey,
     action: ServiceAction,
 ) -> ApiResult<HttpResponse> {
-    idempotency::run_once(&req, &state.pool, ANONYMOUS, key, "", move |conn| {
+    let rule = match action {
+        ServiceAction::Activate => &access::ACTIVATE_SERVICE,
+        ServiceAction::Retire => &access::RETIRE_SERVICE,
+    };
+    let actor = rule.authorize(&req, &state, caller).await?;
+    idempotency::run_once(&req, &state.pool, &actor, event(rule, id), key, "", move |conn| {
         let row = model::transition(conn, id, action)?;
         entry_response(StatusCode::OK, &row)
     })
@@ -268,6 +282,7 @@ async fn act(
     ),
     responses(
         (status = 200, description = "The active entry", body = Service),
+        (status = 400, description = "The id is not a UUID, or a malformed Idempotency-Key", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already active", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/invalid-state-transition", "title": "Conflict", "status": 409,
@@ -281,10 +296,11 @@ async fn act(
 pub async fn activate_service(
     req: HttpRequest,
     state: web::Data<AppState>,
+    caller: Caller,
     id: web::Path<Uuid>,
     key: IdempotencyKey,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, id.into_inner(), key, ServiceAction::Activate).await
+    act(req, state, caller, id.into_inner(), key, ServiceAction::Activate).await
 }
 
 /// Retire an entry
@@ -298,6 +314,7 @@ pub async fn activate_service(
     ),
     responses(
         (status = 200, description = "The retired entry", body = Service),
+        (status = 400, description = "The id is not a UUID, or a malformed Idempotency-Key", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
@@ -308,8 +325,9 @@ pub async fn activate_service(
 pub async fn retire_service(
     req: HttpRequest,
     state: web::Data<AppState>,
+    caller: Caller,
     id: web::Path<Uuid>,
     key: IdempotencyKey,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, id.into_inner(), key, ServiceAction::Retire).await
+    act(req, state, caller, id.into_inner(), key, ServiceAction::Retire).await
 }

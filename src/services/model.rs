@@ -4,10 +4,7 @@ use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::dto::{
-    FeeRule, Service, ServiceAction, ServiceDraft, ServiceListQuery, ServiceSortField,
-    ServiceStatus,
-};
+use super::dto::{FeeRule, Service, ServiceAction, ServiceDraft, ServiceListQuery, ServiceSortField, ServiceStatus};
 use crate::clock;
 use crate::db::schema::services;
 use crate::db::DbConnection;
@@ -42,15 +39,13 @@ pub struct ServiceRow {
     pub version: i64,
 }
 
-const NOT_FOUND: ApiError = ApiError::NotFound {
-    resource: "service",
-};
+const NOT_FOUND: ApiError = ApiError::NotFound { resource: "service" };
 
 impl ServiceRow {
-    fn new(draft: ServiceDraft) -> Self {
+    fn new(id: Uuid, draft: ServiceDraft) -> Self {
         let now = clock::now();
         let mut row = ServiceRow {
-            id: Uuid::now_v7().to_string(),
+            id: id.to_string(),
             code: String::new(),
             name: String::new(),
             description: String::new(),
@@ -81,21 +76,15 @@ impl ServiceRow {
         let (fee_kind, fee_amount, fee_description) = match draft.fee_rule {
             FeeRule::Free => ("free", None, None),
             FeeRule::Fixed { amount } => ("fixed", Some(amount.grosze()), None),
-            FeeRule::IncomeDependent { description } => {
-                ("income_dependent", None, Some(description))
-            }
+            FeeRule::IncomeDependent { description } => ("income_dependent", None, Some(description)),
         };
-        self.search_text = text::fold(&format!(
-            "{} {} {}",
-            draft.code, draft.name, draft.description
-        ));
+        self.search_text = text::fold(&format!("{} {} {}", draft.code, draft.name, draft.description));
         self.name_sort_key = text::polish_sort_key(&draft.name);
         self.code = draft.code;
         self.name = draft.name;
         self.description = draft.description;
         self.area = draft.area.as_ref().to_owned();
-        self.target_groups =
-            serde_json::to_string(&target_groups).unwrap_or_else(|_| "[]".to_owned());
+        self.target_groups = serde_json::to_string(&target_groups).unwrap_or_else(|_| "[]".to_owned());
         self.delivery_mode = draft.delivery_mode.as_ref().to_owned();
         self.unit = draft.unit.as_ref().to_owned();
         self.unit_cost = draft.unit_cost.map(Money::grosze);
@@ -124,25 +113,16 @@ impl ServiceRow {
     pub fn to_dto(&self) -> ApiResult<Service> {
         let fee_rule = match self.fee_kind.as_str() {
             "free" => FeeRule::Free,
-            "fixed" => FeeRule::Fixed {
-                amount: Money::from_grosze(self.fee_amount.unwrap_or_default()),
-            },
-            "income_dependent" => FeeRule::IncomeDependent {
-                description: self.fee_description.clone().unwrap_or_default(),
-            },
-            other => {
-                return Err(ApiError::internal(format!(
-                    "stored fee kind '{other}' is unknown"
-                )))
+            "fixed" => FeeRule::Fixed { amount: Money::from_grosze(self.fee_amount.unwrap_or_default()) },
+            "income_dependent" => {
+                FeeRule::IncomeDependent { description: self.fee_description.clone().unwrap_or_default() }
             }
+            other => return Err(ApiError::internal(format!("stored fee kind '{other}' is unknown"))),
         };
         let target_groups: Vec<String> = serde_json::from_str(&self.target_groups)
             .map_err(|err| ApiError::internal(format!("stored target groups unreadable: {err}")))?;
         Ok(Service {
-            id: self
-                .id
-                .parse()
-                .map_err(|_| ApiError::internal("stored service id is not a UUID"))?,
+            id: self.id.parse().map_err(|_| ApiError::internal("stored service id is not a UUID"))?,
             code: self.code.clone(),
             name: self.name.clone(),
             description: self.description.clone(),
@@ -169,27 +149,18 @@ impl ServiceRow {
         let key = match sort {
             ServiceSortField::Name => self.name_sort_key.clone(),
             ServiceSortField::Code => self.code.clone(),
-            ServiceSortField::UpdatedAt => {
-                clock::utc(self.updated_at).to_rfc3339_opts(SecondsFormat::Micros, true)
-            }
+            ServiceSortField::UpdatedAt => clock::utc(self.updated_at).to_rfc3339_opts(SecondsFormat::Micros, true),
         };
         (key, self.id.clone())
     }
 }
 
 fn parse_stored<T: std::str::FromStr>(what: &str, value: &str) -> ApiResult<T> {
-    value
-        .parse()
-        .map_err(|_| ApiError::internal(format!("stored {what} '{value}' is unknown")))
+    value.parse().map_err(|_| ApiError::internal(format!("stored {what} '{value}' is unknown")))
 }
 
 pub fn find(conn: &mut DbConnection, id: Uuid) -> ApiResult<ServiceRow> {
-    services::table
-        .find(id.to_string())
-        .select(ServiceRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(NOT_FOUND)
+    services::table.find(id.to_string()).select(ServiceRow::as_select()).first(conn).optional()?.ok_or(NOT_FOUND)
 }
 
 /// 409 naming the existing entry when another one already has this code.
@@ -201,35 +172,26 @@ fn ensure_code_free(conn: &mut DbConnection, code: &str, except_id: Option<&str>
         .first(conn)
         .optional()?;
     match existing {
-        Some(existing_id) => Err(ApiError::conflict(
-            "duplicate-code",
-            format!("another service already has the code {code}"),
-        )
-        .with("existing_id", existing_id)),
+        Some(existing_id) => {
+            Err(ApiError::conflict("duplicate-code", format!("another service already has the code {code}"))
+                .with("existing_id", existing_id))
+        }
         None => Ok(()),
     }
 }
 
-pub fn insert(conn: &mut DbConnection, draft: ServiceDraft) -> ApiResult<ServiceRow> {
+pub fn insert(conn: &mut DbConnection, id: Uuid, draft: ServiceDraft) -> ApiResult<ServiceRow> {
     ensure_code_free(conn, &draft.code, None)?;
-    let row = ServiceRow::new(draft);
-    diesel::insert_into(services::table)
-        .values(&row)
-        .execute(conn)?;
+    let row = ServiceRow::new(id, draft);
+    diesel::insert_into(services::table).values(&row).execute(conn)?;
     Ok(row)
 }
 
 /// Loads the row and checks the client's `If-Match` against it (412 with the current tag).
-fn find_matching(
-    conn: &mut DbConnection,
-    id: Uuid,
-    if_match: &crate::http::extract::IfMatch,
-) -> ApiResult<ServiceRow> {
+fn find_matching(conn: &mut DbConnection, id: Uuid, if_match: &crate::http::extract::IfMatch) -> ApiResult<ServiceRow> {
     let row = find(conn, id)?;
     if !if_match.matches(&row.etag()) {
-        return Err(ApiError::PreconditionFailed {
-            current_etag: row.etag(),
-        });
+        return Err(ApiError::PreconditionFailed { current_etag: row.etag() });
     }
     Ok(row)
 }
@@ -239,23 +201,12 @@ fn find_matching(
 fn save(conn: &mut DbConnection, mut row: ServiceRow) -> ApiResult<ServiceRow> {
     let read_version = row.version;
     row.touch();
-    let updated = diesel::update(
-        services::table
-            .find(&row.id)
-            .filter(services::version.eq(read_version)),
-    )
-    .set(&row)
-    .execute(conn)?;
+    let updated = diesel::update(services::table.find(&row.id).filter(services::version.eq(read_version)))
+        .set(&row)
+        .execute(conn)?;
     if updated == 0 {
-        let current = find(
-            conn,
-            row.id
-                .parse()
-                .map_err(|_| ApiError::internal("stored id is not a UUID"))?,
-        )?;
-        return Err(ApiError::PreconditionFailed {
-            current_etag: current.etag(),
-        });
+        let current = find(conn, row.id.parse().map_err(|_| ApiError::internal("stored id is not a UUID"))?)?;
+        return Err(ApiError::PreconditionFailed { current_etag: current.etag() });
     }
     Ok(row)
 }
@@ -276,48 +227,25 @@ pub fn update(
     save(conn, row)
 }
 
-pub fn transition(
-    conn: &mut DbConnection,
-    id: Uuid,
-    action: ServiceAction,
-) -> ApiResult<ServiceRow> {
+pub fn transition(conn: &mut DbConnection, id: Uuid, action: ServiceAction) -> ApiResult<ServiceRow> {
     let mut row = find(conn, id)?;
     row.status = row.status()?.transition(action)?.as_ref().to_owned();
     save(conn, row)
 }
 
 /// Deletes a draft; anything else is kept for history and must be retired instead.
-pub fn delete_draft(
-    conn: &mut DbConnection,
-    id: Uuid,
-    if_match: &crate::http::extract::IfMatch,
-) -> ApiResult<()> {
+pub fn delete_draft(conn: &mut DbConnection, id: Uuid, if_match: &crate::http::extract::IfMatch) -> ApiResult<()> {
     let row = find_matching(conn, id, if_match)?;
     let status = row.status()?;
     if status != ServiceStatus::Draft {
         return Err(ApiError::conflict(
             "not-a-draft",
-            format!(
-                "only draft services can be deleted; this one is {}: retire it instead",
-                status.as_ref()
-            ),
+            format!("only draft services can be deleted; this one is {}: retire it instead", status.as_ref()),
         )
         .with("current_status", status.as_ref())
-        .with(
-            "allowed_actions",
-            status
-                .allowed_actions()
-                .iter()
-                .map(AsRef::as_ref)
-                .collect::<Vec<_>>(),
-        ));
+        .with("allowed_actions", status.allowed_actions().iter().map(AsRef::as_ref).collect::<Vec<_>>()));
     }
-    diesel::delete(
-        services::table
-            .find(&row.id)
-            .filter(services::version.eq(row.version)),
-    )
-    .execute(conn)?;
+    diesel::delete(services::table.find(&row.id).filter(services::version.eq(row.version))).execute(conn)?;
     Ok(())
 }
 
@@ -326,16 +254,12 @@ macro_rules! keyset {
     ($query:expr, $column:expr, $key:expr, $cursor_id:expr, $descending:expr) => {{
         let query = $query;
         let query = match ($key, $cursor_id) {
-            (Some(key), Some(cursor_id)) if $descending => query.filter(
-                $column
-                    .lt(key.clone())
-                    .or($column.eq(key).and(services::id.lt(cursor_id))),
-            ),
-            (Some(key), Some(cursor_id)) => query.filter(
-                $column
-                    .gt(key.clone())
-                    .or($column.eq(key).and(services::id.gt(cursor_id))),
-            ),
+            (Some(key), Some(cursor_id)) if $descending => {
+                query.filter($column.lt(key.clone()).or($column.eq(key).and(services::id.lt(cursor_id))))
+            }
+            (Some(key), Some(cursor_id)) => {
+                query.filter($column.gt(key.clone()).or($column.eq(key).and(services::id.gt(cursor_id))))
+            }
             _ => query,
         };
         if $descending {
@@ -350,11 +274,14 @@ macro_rules! keyset {
 pub fn list(
     conn: &mut DbConnection,
     filter: &ServiceListQuery,
+    visible: &[ServiceStatus],
     sort: Sort<ServiceSortField>,
     cursor: Option<&Cursor>,
     limit: u32,
 ) -> ApiResult<Vec<ServiceRow>> {
-    let mut query = services::table.select(ServiceRow::as_select()).into_boxed();
+    let visible: Vec<&str> = visible.iter().map(AsRef::as_ref).collect();
+    let mut query =
+        services::table.select(ServiceRow::as_select()).filter(services::status.eq_any(visible)).into_boxed();
     if let Some(area) = filter.area {
         query = query.filter(services::area.eq(area.as_ref().to_owned()));
     }
@@ -372,28 +299,16 @@ pub fn list(
         query = query.filter(services::updated_at.ge(since.naive_utc()));
     }
     if let Some(q) = filter.q.as_deref() {
-        query = query.filter(
-            services::search_text
-                .like(text::like_contains(&text::fold(q.trim())))
-                .escape('\\'),
-        );
+        query = query.filter(services::search_text.like(text::like_contains(&text::fold(q.trim()))).escape('\\'));
     }
     let cursor_id = cursor.map(|c| c.id.clone());
     let query = match sort.field {
-        ServiceSortField::Name => keyset!(
-            query,
-            services::name_sort_key,
-            cursor.map(|c| c.key.clone()),
-            cursor_id,
-            sort.descending
-        ),
-        ServiceSortField::Code => keyset!(
-            query,
-            services::code,
-            cursor.map(|c| c.key.clone()),
-            cursor_id,
-            sort.descending
-        ),
+        ServiceSortField::Name => {
+            keyset!(query, services::name_sort_key, cursor.map(|c| c.key.clone()), cursor_id, sort.descending)
+        }
+        ServiceSortField::Code => {
+            keyset!(query, services::code, cursor.map(|c| c.key.clone()), cursor_id, sort.descending)
+        }
         ServiceSortField::UpdatedAt => {
             let key = cursor.map(|c| parse_cursor_time(&c.key)).transpose()?;
             keyset!(query, services::updated_at, key, cursor_id, sort.descending)

@@ -51,12 +51,7 @@ impl ServiceBuilder {
     /// Creates and activates the entry, returning the active representation.
     pub async fn create_active(self, app: &TestApp) -> Value {
         let created = self.create(app).await;
-        let reply: Reply = app
-            .post(&format!(
-                "/api/v1/services/{}/activate",
-                created["id"].as_str().unwrap()
-            ))
-            .await;
+        let reply: Reply = app.post(&format!("/api/v1/services/{}/activate", created["id"].as_str().unwrap())).await;
         assert_eq!(reply.status, 200, "activate failed: {}", reply.body);
         reply.body
     }

@@ -17,13 +17,7 @@ async fn malformed_json_is_a_400_problem() {
         )
         .await;
     let problem = reply.problem(400, "bad-request");
-    assert!(
-        problem["detail"]
-            .as_str()
-            .unwrap()
-            .contains("not valid JSON"),
-        "{problem}"
-    );
+    assert!(problem["detail"].as_str().unwrap().contains("not valid JSON"), "{problem}");
     assert_eq!(problem["instance"], "/api/v1/services");
 }
 
@@ -31,43 +25,27 @@ async fn malformed_json_is_a_400_problem() {
 async fn a_body_that_is_not_json_is_a_415_problem() {
     let app = spawn_app();
     let reply = app
-        .send(
-            app.request(Method::POST, "/api/v1/services")
-                .header("content-type", "text/plain")
-                .body("code=X"),
-        )
+        .send(app.request(Method::POST, "/api/v1/services").header("content-type", "text/plain").body("code=X"))
         .await;
     reply.problem(415, "unsupported-media-type");
-    let reply = app
-        .send(app.request(Method::POST, "/api/v1/services").body("{}"))
-        .await;
+    let reply = app.send(app.request(Method::POST, "/api/v1/services").body("{}")).await;
     reply.problem(415, "unsupported-media-type");
 }
 
 #[actix_web::test]
 async fn a_body_over_the_limit_is_a_413_problem() {
     let app = spawn_app();
-    let huge = ServiceBuilder::new("BIG")
-        .with("description", json!("x".repeat(70_000)))
-        .body()
-        .clone();
+    let huge = ServiceBuilder::new("BIG").with("description", json!("x".repeat(70_000))).body().clone();
     let reply = app.post_json("/api/v1/services", &huge).await;
     let problem = reply.problem(413, "payload-too-large");
-    assert!(
-        problem["detail"].as_str().unwrap().contains("65536"),
-        "{problem}"
-    );
+    assert!(problem["detail"].as_str().unwrap().contains("65536"), "{problem}");
 }
 
 #[actix_web::test]
 async fn a_malformed_id_is_a_400_and_an_unknown_one_a_404() {
     let app = spawn_app();
-    app.get("/api/v1/services/not-a-uuid")
-        .await
-        .problem(400, "bad-request");
-    let reply = app
-        .get("/api/v1/services/0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41")
-        .await;
+    app.get("/api/v1/services/not-a-uuid").await.problem(400, "bad-request");
+    let reply = app.get("/api/v1/services/0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41").await;
     reply.problem(404, "not-found");
 }
 
@@ -75,37 +53,18 @@ async fn a_malformed_id_is_a_400_and_an_unknown_one_a_404() {
 async fn unknown_routes_are_404_problems() {
     let app = spawn_app();
     let reply = app.get("/api/v1/nothing-here").await;
-    assert_eq!(
-        reply.problem(404, "not-found")["instance"],
-        "/api/v1/nothing-here"
-    );
+    assert_eq!(reply.problem(404, "not-found")["instance"], "/api/v1/nothing-here");
 }
 
 #[actix_web::test]
 async fn every_response_carries_a_request_id_and_echoes_the_clients() {
     let app = spawn_app();
-    let reply = app
-        .send(
-            app.request(Method::GET, "/health/live")
-                .header("x-request-id", "abc-123"),
-        )
-        .await;
+    let reply = app.send(app.request(Method::GET, "/health/live").header("x-request-id", "abc-123")).await;
     assert_eq!(reply.header("x-request-id"), Some("abc-123"));
     let reply = app.get("/api/v1/services/not-a-uuid").await;
-    let id = reply
-        .header("x-request-id")
-        .expect("generated request id")
-        .to_owned();
-    assert_eq!(
-        reply.body["request_id"], id,
-        "problems quote the request id"
-    );
-    let reply = app
-        .send(
-            app.request(Method::GET, "/health/live")
-                .header("x-request-id", "bad id with spaces"),
-        )
-        .await;
+    let id = reply.header("x-request-id").expect("generated request id").to_owned();
+    assert_eq!(reply.body["request_id"], id, "problems quote the request id");
+    let reply = app.send(app.request(Method::GET, "/health/live").header("x-request-id", "bad id with spaces")).await;
     assert_ne!(reply.header("x-request-id"), Some("bad id with spaces"));
 }
 
@@ -121,19 +80,14 @@ async fn a_write_that_cannot_get_the_database_is_a_503_with_retry_after() {
     // Another process holds SQLite's write lock.
     use diesel::connection::SimpleConnection;
     use diesel::Connection;
-    let mut blocker =
-        diesel::SqliteConnection::establish(url.trim_start_matches("sqlite://")).unwrap();
+    let mut blocker = diesel::SqliteConnection::establish(url.trim_start_matches("sqlite://")).unwrap();
     blocker.batch_execute("BEGIN EXCLUSIVE").unwrap();
-    let reply = app
-        .post_json("/api/v1/services", ServiceBuilder::new("LOCKED").body())
-        .await;
+    let reply = app.post_json("/api/v1/services", ServiceBuilder::new("LOCKED").body()).await;
     reply.problem(503, "database-unavailable");
     assert_eq!(reply.header("retry-after"), Some("2"));
     blocker.batch_execute("ROLLBACK").unwrap();
     assert_eq!(
-        app.post_json("/api/v1/services", ServiceBuilder::new("LOCKED").body())
-            .await
-            .status,
+        app.post_json("/api/v1/services", ServiceBuilder::new("LOCKED").body()).await.status,
         201,
         "recovers by itself"
     );

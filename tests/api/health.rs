@@ -6,17 +6,10 @@ use crate::helpers::spawn_app;
 async fn liveness_and_readiness_answer() {
     let app = spawn_app();
     let live = app.get("/health/live").await;
-    assert_eq!(
-        (live.status, live.body["status"].as_str()),
-        (200, Some("ok"))
-    );
+    assert_eq!((live.status, live.body["status"].as_str()), (200, Some("ok")));
     let ready = app.get("/health/ready").await;
     assert_eq!(ready.status, 200);
-    let backend = if app.db.is_postgres() {
-        "postgresql"
-    } else {
-        "sqlite"
-    };
+    let backend = if app.db.is_postgres() { "postgresql" } else { "sqlite" };
     assert_eq!(ready.body["database"], backend);
 }
 
@@ -38,10 +31,7 @@ async fn docs_and_the_openapi_document_are_served() {
     let app = spawn_app();
     let docs = app.send(app.request(reqwest::Method::GET, "/docs/")).await;
     assert_eq!(docs.status, 200);
-    assert!(
-        docs.body.as_str().unwrap_or_default().contains("swagger"),
-        "Swagger UI page"
-    );
+    assert!(docs.body.as_str().unwrap_or_default().contains("swagger"), "Swagger UI page");
     let document = app.get("/openapi.json").await;
     assert_eq!(document.body["openapi"], "3.1.0");
     assert!(document.body["paths"]["/api/v1/services"].is_object());
@@ -57,8 +47,7 @@ async fn migrations_create_the_schema_on_an_empty_database_and_rerun_cleanly() {
         _ => None,
     })
     .unwrap();
-    let second =
-        cus_api::startup::Application::build(&config).expect("starts again on a migrated database");
+    let second = cus_api::startup::Application::build(&config).expect("starts again on a migrated database");
     assert_ne!(second.port(), 0);
     let reply = app.get("/api/v1/services").await;
     assert_eq!(reply.status, 200);

@@ -12,15 +12,8 @@ use serde_json::Value;
 /// A fresh database for one test: a SQLite file in a temporary folder, or a new database on the
 /// PostgreSQL server named by `CUS_TEST_DATABASE_URL`.
 pub enum TestDb {
-    Sqlite {
-        _dir: tempfile::TempDir,
-        path: String,
-    },
-    Postgres {
-        admin_url: String,
-        name: String,
-        url: String,
-    },
+    Sqlite { _dir: tempfile::TempDir, path: String },
+    Postgres { admin_url: String, name: String, url: String },
 }
 
 impl TestDb {
@@ -28,21 +21,12 @@ impl TestDb {
         match std::env::var("CUS_TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("cus_test_{}", uuid::Uuid::now_v7().simple());
-                let mut admin = PgConnection::establish(&admin_url)
-                    .expect("connect to the test PostgreSQL server");
-                admin
-                    .batch_execute(&format!("CREATE DATABASE {name}"))
-                    .expect("create a test database");
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map(|(base, _)| base)
-                    .expect("CUS_TEST_DATABASE_URL ends with /dbname");
+                let mut admin = PgConnection::establish(&admin_url).expect("connect to the test PostgreSQL server");
+                admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create a test database");
+                let base =
+                    admin_url.rsplit_once('/').map(|(base, _)| base).expect("CUS_TEST_DATABASE_URL ends with /dbname");
                 let url = format!("{base}/{name}");
-                TestDb::Postgres {
-                    admin_url,
-                    name,
-                    url,
-                }
+                TestDb::Postgres { admin_url, name, url }
             }
             _ => {
                 let dir = tempfile::tempdir().expect("create a temporary folder");
@@ -68,6 +52,47 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: TestDb,
+    /// Sent by `request` and the shortcuts: a catalogue manager's token (role `ous`).
+    pub staff_token: String,
+}
+
+pub const ISSUER: &str = "https://idp.test/realms/cus";
+pub const AUDIENCE: &str = "cus-api";
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Claims of a token of the pretend identity provider, valid for an hour.
+pub fn idp_claims(subject: &str, roles: &[&str]) -> Value {
+    let now = chrono::Utc::now().timestamp();
+    serde_json::json!({"iss": ISSUER, "aud": AUDIENCE, "sub": subject, "iat": now, "nbf": now, "exp": now + 3600, "roles": roles})
+}
+
+/// Signs claims with one of the fixture keys (`idp-rsa`, `idp-ec`, `other-rsa`).
+pub fn sign(claims: &Value, key: &str, kid: Option<&str>) -> String {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header};
+    let pem = std::fs::read(fixture(&format!("{key}-private.pem"))).expect("fixture key");
+    let (algorithm, encoding) = if key.contains("-ec") {
+        (Algorithm::ES256, EncodingKey::from_ec_pem(&pem).unwrap())
+    } else {
+        (Algorithm::RS256, EncodingKey::from_rsa_pem(&pem).unwrap())
+    };
+    let mut header = Header::new(algorithm);
+    header.kid = kid.map(str::to_owned);
+    jsonwebtoken::encode(&header, claims, &encoding).expect("sign a test token")
+}
+
+/// A valid identity-provider token with these roles.
+pub fn token_for(roles: &[&str]) -> String {
+    sign(&idp_claims(&format!("user-{}", roles.join("-")), roles), "idp-rsa", Some("idp-rsa-1"))
+}
+
+/// A valid token of a provider user.
+pub fn provider_token(provider_id: &str) -> String {
+    let mut claims = idp_claims("provider-user", &["provider"]);
+    claims["provider_id"] = serde_json::json!(provider_id);
+    sign(&claims, "idp-rsa", Some("idp-rsa-1"))
 }
 
 /// Settings the tests pass on top of the defaults.
@@ -75,28 +100,23 @@ pub fn spawn_with(db: TestDb, settings: &[(&str, &str)]) -> TestApp {
     init_logging();
     let url = db.url();
     let config = Config::from_lookup(|name| {
-        settings
-            .iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.to_string())
-            .or_else(|| match name {
-                "DATABASE_URL" => Some(url.clone()),
-                "BIND_ADDR" => Some("127.0.0.1:0".to_owned()),
-                "WORKERS" => Some("1".to_owned()),
-                "DATABASE_POOL_SIZE" => Some("4".to_owned()),
-                "REQUEST_BODY_LIMIT" => Some("65536".to_owned()),
-                _ => None,
-            })
+        settings.iter().find(|(key, _)| *key == name).map(|(_, value)| value.to_string()).or_else(|| match name {
+            "DATABASE_URL" => Some(url.clone()),
+            "BIND_ADDR" => Some("127.0.0.1:0".to_owned()),
+            "WORKERS" => Some("1".to_owned()),
+            "DATABASE_POOL_SIZE" => Some("4".to_owned()),
+            "REQUEST_BODY_LIMIT" => Some("65536".to_owned()),
+            "CUS_JWT_ISSUER" => Some(ISSUER.to_owned()),
+            "CUS_JWT_AUDIENCE" => Some(AUDIENCE.to_owned()),
+            "CUS_JWT_PUBLIC_KEYS" => Some(fixture("idp-jwks.json")),
+            _ => None,
+        })
     })
     .expect("valid test configuration");
     let app = Application::build(&config).expect("the application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
-    TestApp {
-        address,
-        client: reqwest::Client::new(),
-        db,
-    }
+    TestApp { address, client: reqwest::Client::new(), db, staff_token: token_for(&["ous"]) }
 }
 
 pub fn spawn_app() -> TestApp {
@@ -106,9 +126,8 @@ pub fn spawn_app() -> TestApp {
 fn init_logging() {
     static INIT: OnceLock<()> = OnceLock::new();
     INIT.get_or_init(|| {
-        let _ = env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("off"))
-            .is_test(true)
-            .try_init();
+        let _ =
+            env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("off")).is_test(true).try_init();
     });
 }
 
@@ -130,11 +149,7 @@ impl Reply {
             serde_json::from_slice(&bytes)
                 .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         };
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        Reply { status, headers, body }
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -144,23 +159,11 @@ impl Reply {
     /// Asserts a problem+json response with this status and code, and returns it.
     #[track_caller]
     pub fn problem(&self, status: u16, code: &str) -> &Value {
-        assert_eq!(
-            self.status, status,
-            "unexpected status; body: {}",
-            self.body
-        );
-        assert_eq!(
-            self.header("content-type"),
-            Some("application/problem+json"),
-            "body: {}",
-            self.body
-        );
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.body);
+        assert_eq!(self.header("content-type"), Some("application/problem+json"), "body: {}", self.body);
         assert_eq!(self.body["code"], code, "body: {}", self.body);
         assert_eq!(self.body["status"], status);
-        assert_eq!(
-            self.body["type"],
-            format!("https://cus-api.dev/problems/{code}")
-        );
+        assert_eq!(self.body["type"], format!("https://cus-api.dev/problems/{code}"));
         &self.body
     }
 
@@ -168,20 +171,24 @@ impl Reply {
     pub fn error_fields(&self) -> Vec<String> {
         self.body["errors"]
             .as_array()
-            .map(|errors| {
-                errors
-                    .iter()
-                    .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
-                    .collect()
-            })
+            .map(|errors| errors.iter().map(|e| e["field"].as_str().unwrap_or_default().to_owned()).collect())
             .unwrap_or_default()
     }
 }
 
 impl TestApp {
+    /// A request with the staff token.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client
-            .request(method, format!("{}{}", self.address, path))
+        self.request_as(Some(&self.staff_token), method, path)
+    }
+
+    /// A request with the given bearer token, or none.
+    pub fn request_as(&self, token: Option<&str>, method: Method, path: &str) -> RequestBuilder {
+        let request = self.client.request(method, format!("{}{}", self.address, path));
+        match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
     }
 
     pub async fn send(&self, request: RequestBuilder) -> Reply {
@@ -212,15 +219,9 @@ impl TestApp {
 
     /// Drops the test's PostgreSQL database under the running application (simulating an outage).
     pub fn drop_postgres_database(&self) {
-        if let TestDb::Postgres {
-            admin_url, name, ..
-        } = &self.db
-        {
-            let mut admin =
-                PgConnection::establish(admin_url).expect("connect to the test PostgreSQL server");
-            admin
-                .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
-                .expect("drop the test database");
+        if let TestDb::Postgres { admin_url, name, .. } = &self.db {
+            let mut admin = PgConnection::establish(admin_url).expect("connect to the test PostgreSQL server");
+            admin.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)")).expect("drop the test database");
         }
     }
 }

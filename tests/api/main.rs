@@ -1,6 +1,9 @@
 //! Integration tests through HTTP: each test spawns the real application on a fresh database,
 //! SQLite by default or PostgreSQL when `CUS_TEST_DATABASE_URL` names a server (see scripts/test).
 
+mod api_clients;
+mod audit;
+mod auth;
 mod builders;
 mod errors;
 mod health;

@@ -27,14 +27,8 @@ fn every_operation_has_a_summary_a_tag_examples_and_problem_responses() {
         for (method, operation) in item.as_object().unwrap() {
             operations += 1;
             let name = format!("{method} {path}");
-            assert!(
-                operation["summary"].as_str().is_some_and(|s| !s.is_empty()),
-                "{name}: summary"
-            );
-            assert!(
-                operation["tags"].as_array().is_some_and(|t| !t.is_empty()),
-                "{name}: tags"
-            );
+            assert!(operation["summary"].as_str().is_some_and(|s| !s.is_empty()), "{name}: summary");
+            assert!(operation["tags"].as_array().is_some_and(|t| !t.is_empty()), "{name}: tags");
             let responses = operation["responses"].as_object().unwrap();
             for (status, response) in responses {
                 if status.starts_with('4') || status.starts_with('5') {
@@ -47,10 +41,10 @@ fn every_operation_has_a_summary_a_tag_examples_and_problem_responses() {
             if path.starts_with("/api/") {
                 assert!(responses.contains_key("503"), "{name}: documents 503");
                 if let Some(body) = operation.get("requestBody") {
-                    let has_example = body["content"].as_object().unwrap().values().any(|media| {
-                        media.get("example").is_some()
-                            || schema_has_example(&document, &media["schema"])
-                    });
+                    let has_example =
+                        body["content"].as_object().unwrap().values().any(|media| {
+                            media.get("example").is_some() || schema_has_example(&document, &media["schema"])
+                        });
                     assert!(has_example, "{name}: request example");
                 }
             }
@@ -63,9 +57,7 @@ fn schema_has_example(document: &Value, schema: &Value) -> bool {
     match schema["$ref"].as_str() {
         Some(reference) => {
             let name = reference.rsplit('/').next().unwrap();
-            document["components"]["schemas"][name]
-                .get("example")
-                .is_some()
+            document["components"]["schemas"][name].get("example").is_some()
         }
         None => schema.get("example").is_some() || schema.get("examples").is_some(),
     }

@@ -1,0 +1,190 @@
+//! Administration of API clients.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use uuid::Uuid;
+
+use super::dto::{ApiClient, ApiClientQuery, ApiClientWithSecret, NewApiClient};
+use super::model::{self, ApiClientRow};
+use crate::audit::{self, Event};
+use crate::auth::{access, Caller};
+use crate::db;
+use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::http::extract::{IdempotencyKey, JsonBody, QueryParams};
+use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::idempotency::{self, StoredResponse};
+use crate::startup::AppState;
+
+/// Responses that carry a secret are never stored, so they cannot be replayed.
+fn refuse_idempotency_key(key: &IdempotencyKey) -> ApiResult<()> {
+    match key.0 {
+        None => Ok(()),
+        Some(_) => Err(ApiError::bad_request(
+            "Idempotency-Key is not supported here: the response carries a secret that is never stored",
+            vec![FieldError::new("Idempotency-Key", "not_supported", "send the request without Idempotency-Key")],
+        )),
+    }
+}
+
+fn with_secret(row: &ApiClientRow, secret: String) -> ApiResult<ApiClientWithSecret> {
+    Ok(ApiClientWithSecret { client: row.to_dto()?, client_secret: secret })
+}
+
+/// List API clients
+///
+/// Oldest first, cursor-paginated. Secrets are never listed.
+#[utoipa::path(
+    tag = "api-clients",
+    params(ApiClientQuery),
+    responses(
+        (status = 200, description = "One page of clients", body = Page<ApiClient>),
+        (status = 400, description = "Unknown or invalid query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/api-clients")]
+pub async fn list_api_clients(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: QueryParams<ApiClientQuery>,
+) -> ApiResult<HttpResponse> {
+    access::LIST_API_CLIENTS.authorize(&req, &state, caller).await?;
+    let filter = query.0;
+    let limit = checked_limit(filter.limit)?;
+    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
+    let rows = db::run(&state.pool, move |conn| model::list(conn, &filter, cursor.as_ref(), limit)).await?;
+    let page = paginate(rows, limit, model::SORT, |row| (String::new(), row.id.clone()), |row| row.to_dto())?;
+    Ok(page_response(&req, &page))
+}
+
+/// Register an API client
+///
+/// Returns the client id and a generated secret, shown this once. `Idempotency-Key` is refused
+/// here (400): the response carries a secret, which is never stored.
+#[utoipa::path(
+    tag = "api-clients",
+    request_body(content = NewApiClient),
+    responses(
+        (status = 201, description = "Registered; the secret is shown only now", body = ApiClientWithSecret,
+            headers(("Location" = String, description = "URL of the client"))),
+        (status = 400, description = "Malformed JSON, unknown field, or an Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (all listed)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/api-clients")]
+pub async fn create_api_client(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: JsonBody<NewApiClient>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::CREATE_API_CLIENT.authorize(&req, &state, caller).await?;
+    refuse_idempotency_key(&key)?;
+    let id = Uuid::now_v7();
+    let event = Event::new(access::CREATE_API_CLIENT.operation, "api_client", Some(id.to_string()));
+    let input = body.into_inner();
+    let (row, secret) = db::run(&state.pool, move |conn| {
+        audit::audited(conn, &actor, event, |conn| model::insert(conn, id, input.validate_draft()?))
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/api-clients/{}", row.id)))
+        .json(with_secret(&row, secret)?))
+}
+
+/// Get an API client
+#[utoipa::path(
+    tag = "api-clients",
+    params(("id" = Uuid, Path, description = "Client id")),
+    responses(
+        (status = 200, description = "The client", body = ApiClient),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/api-clients/{id}")]
+pub async fn get_api_client(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    access::GET_API_CLIENT.authorize(&req, &state, caller).await?;
+    let id = id.into_inner();
+    let row = db::run(&state.pool, move |conn| model::find(conn, id)).await?;
+    Ok(HttpResponse::Ok().json(row.to_dto()?))
+}
+
+/// Rotate an API client's secret
+///
+/// The old secret stops working at once; tokens already issued stay valid until they expire.
+/// `Idempotency-Key` is refused here (400): the response carries the new secret.
+#[utoipa::path(
+    tag = "api-clients",
+    params(("id" = Uuid, Path, description = "Client id")),
+    responses(
+        (status = 200, description = "The new secret, shown only now", body = ApiClientWithSecret),
+        (status = 400, description = "The id is not a UUID, or an Idempotency-Key was sent", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The client is revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/api-clients/{id}/rotate-secret")]
+pub async fn rotate_api_client_secret(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::ROTATE_API_CLIENT_SECRET.authorize(&req, &state, caller).await?;
+    refuse_idempotency_key(&key)?;
+    let id = id.into_inner();
+    let event = Event::new(access::ROTATE_API_CLIENT_SECRET.operation, "api_client", Some(id.to_string()));
+    let (row, secret) =
+        db::run(&state.pool, move |conn| audit::audited(conn, &actor, event, |conn| model::rotate_secret(conn, id)))
+            .await?;
+    Ok(HttpResponse::Ok().json(with_secret(&row, secret)?))
+}
+
+/// Revoke an API client
+///
+/// The client can get no new token, and tokens it already holds are refused from now on.
+#[utoipa::path(
+    tag = "api-clients",
+    params(
+        ("id" = Uuid, Path, description = "Client id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")
+    ),
+    responses(
+        (status = 200, description = "The revoked client", body = ApiClient),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/api-clients/{id}/revoke")]
+pub async fn revoke_api_client(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::REVOKE_API_CLIENT.authorize(&req, &state, caller).await?;
+    let id = id.into_inner();
+    let event = Event::new(access::REVOKE_API_CLIENT.operation, "api_client", Some(id.to_string()));
+    idempotency::run_once(&req, &state.pool, &actor, event, key, "", move |conn| {
+        StoredResponse::json(StatusCode::OK, &model::revoke(conn, id)?.to_dto()?)
+    })
+    .await
+}

@@ -1,0 +1,40 @@
+//! Reading the audit log. There is deliberately no operation that changes or deletes events.
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+
+use super::model::{self, AuditEvent, AuditQuery};
+use crate::auth::{access, Caller};
+use crate::db;
+use crate::error::{ApiResult, Problem};
+use crate::http::extract::QueryParams;
+use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::startup::AppState;
+
+/// List audit events
+///
+/// Newest first, cursor-paginated. Filters combine with AND.
+#[utoipa::path(
+    tag = "audit",
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "One page of events", body = Page<AuditEvent>,
+            headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))),
+        (status = 400, description = "Unknown or invalid query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/audit-events")]
+pub async fn list_audit_events(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: QueryParams<AuditQuery>,
+) -> ApiResult<HttpResponse> {
+    access::LIST_AUDIT_EVENTS.authorize(&req, &state, caller).await?;
+    let filter = query.0;
+    let limit = checked_limit(filter.limit)?;
+    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
+    let rows = db::run(&state.pool, move |conn| model::list(conn, &filter, cursor.as_ref(), limit)).await?;
+    let page = paginate(rows, limit, model::SORT, |row| (String::new(), row.id.clone()), |row| row.to_dto())?;
+    Ok(page_response(&req, &page))
+}

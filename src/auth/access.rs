@@ -1,0 +1,208 @@
+//! Who may call each operation: one table, read by the check in every handler and by the OpenAPI
+//! document (security requirement, roles in the description, 401/403 responses).
+
+use actix_web::HttpRequest;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{
+    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityRequirement, SecurityScheme,
+};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
+
+use super::{Actor, Caller, Role};
+use crate::audit::{self, Outcome};
+use crate::db;
+use crate::error::{ApiError, ApiResult};
+use crate::startup::AppState;
+
+/// The access rule of one operation, named by its operation id.
+#[derive(Debug)]
+pub struct Access {
+    pub operation: &'static str,
+    /// What the audit log names as the resource type.
+    pub resource: &'static str,
+    /// Roles that may call it.
+    pub roles: &'static [Role],
+    /// Callable without a token; what such a caller sees is narrowed by the handler.
+    pub public: bool,
+}
+
+use Role::{Admin, Auditor, Director, Ous};
+
+const CATALOGUE_MANAGERS: &[Role] = &[Ous, Director, Admin];
+
+pub const HEALTH_LIVE: Access = Access::public("health_live", "health");
+pub const HEALTH_READY: Access = Access::public("health_ready", "health");
+pub const ISSUE_TOKEN: Access = Access::public("issue_token", "token");
+pub const LIST_SERVICES: Access = Access::public("list_services", "service");
+pub const GET_SERVICE: Access = Access::public("get_service", "service");
+pub const CREATE_SERVICE: Access = Access::for_roles("create_service", "service", CATALOGUE_MANAGERS);
+pub const UPDATE_SERVICE: Access = Access::for_roles("update_service", "service", CATALOGUE_MANAGERS);
+pub const DELETE_SERVICE: Access = Access::for_roles("delete_service", "service", CATALOGUE_MANAGERS);
+pub const ACTIVATE_SERVICE: Access = Access::for_roles("activate_service", "service", CATALOGUE_MANAGERS);
+pub const RETIRE_SERVICE: Access = Access::for_roles("retire_service", "service", CATALOGUE_MANAGERS);
+pub const CREATE_API_CLIENT: Access = Access::for_roles("create_api_client", "api_client", &[Admin]);
+pub const LIST_API_CLIENTS: Access = Access::for_roles("list_api_clients", "api_client", &[Admin]);
+pub const GET_API_CLIENT: Access = Access::for_roles("get_api_client", "api_client", &[Admin]);
+pub const ROTATE_API_CLIENT_SECRET: Access = Access::for_roles("rotate_api_client_secret", "api_client", &[Admin]);
+pub const REVOKE_API_CLIENT: Access = Access::for_roles("revoke_api_client", "api_client", &[Admin]);
+pub const LIST_AUDIT_EVENTS: Access = Access::for_roles("list_audit_events", "audit_event", &[Auditor, Admin]);
+
+/// Every operation's rule; an operation missing here has no documented access and fails the tests.
+pub const OPERATIONS: &[&Access] = &[
+    &HEALTH_LIVE,
+    &HEALTH_READY,
+    &ISSUE_TOKEN,
+    &LIST_SERVICES,
+    &GET_SERVICE,
+    &CREATE_SERVICE,
+    &UPDATE_SERVICE,
+    &DELETE_SERVICE,
+    &ACTIVATE_SERVICE,
+    &RETIRE_SERVICE,
+    &CREATE_API_CLIENT,
+    &LIST_API_CLIENTS,
+    &GET_API_CLIENT,
+    &ROTATE_API_CLIENT_SECRET,
+    &REVOKE_API_CLIENT,
+    &LIST_AUDIT_EVENTS,
+];
+
+impl Access {
+    const fn public(operation: &'static str, resource: &'static str) -> Access {
+        Access { operation, resource, roles: &Role::ALL, public: true }
+    }
+
+    const fn for_roles(operation: &'static str, resource: &'static str, roles: &'static [Role]) -> Access {
+        Access { operation, resource, roles, public: false }
+    }
+
+    /// Checks the caller against this rule: 401 without a (valid, unrevoked) token where one is
+    /// needed, 403 without an allowed role. Denials are written to the audit log.
+    pub async fn authorize(&'static self, req: &HttpRequest, state: &AppState, caller: Caller) -> ApiResult<Actor> {
+        let actor = Actor::of(req, caller);
+        let denial = if actor.caller.client_id.is_none() {
+            self.denial(&actor.caller)
+        } else {
+            let client = actor.caller.client_id;
+            let active = db::run(&state.pool, move |conn| crate::api_clients::model::is_active(conn, client)).await?;
+            if active {
+                self.denial(&actor.caller)
+            } else {
+                Some(ApiError::Unauthorized("the token's API client has been revoked".to_owned()))
+            }
+        };
+        let Some(denial) = denial else {
+            return Ok(actor);
+        };
+        let resource_id = req.match_info().get("id").map(str::to_owned);
+        let event = audit::Event::new(self.operation, self.resource, resource_id).failed_with(Outcome::Denied, &denial);
+        let recorder = actor.clone();
+        if let Err(err) = db::run(&state.pool, move |conn| audit::record(conn, &recorder, &event)).await {
+            log::warn!("could not audit a denied request: {err}");
+        }
+        Err(denial)
+    }
+
+    fn denial(&self, caller: &Caller) -> Option<ApiError> {
+        if self.public {
+            return None;
+        }
+        if caller.is_anonymous() {
+            return Some(ApiError::Unauthorized("this operation needs a bearer token".to_owned()));
+        }
+        if caller.has_any(self.roles) {
+            return None;
+        }
+        Some(ApiError::Forbidden(format!("this operation is for the roles: {}", role_list(self.roles))))
+    }
+
+    fn describe(&self) -> String {
+        if self.public {
+            "**Access:** public; a token may widen what is shown.".to_owned()
+        } else {
+            format!("**Access:** roles {}.", role_list(self.roles))
+        }
+    }
+}
+
+fn role_list(roles: &[Role]) -> String {
+    roles.iter().map(|role| format!("`{}`", role.as_ref())).collect::<Vec<_>>().join(", ")
+}
+
+const BEARER: &str = "bearer";
+const CLIENT_CREDENTIALS: &str = "client_credentials";
+
+/// Writes every operation's access rule into the OpenAPI document.
+pub fn document(api: &mut OpenApi) {
+    let components = api.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        BEARER,
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .description(Some(
+                    "A JWT of the municipality's identity provider, or one issued by POST /api/v1/auth/token.",
+                ))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        CLIENT_CREDENTIALS,
+        SecurityScheme::OAuth2(OAuth2::with_description(
+            [Flow::ClientCredentials(ClientCredentials::new("/api/v1/auth/token", Scopes::new()))],
+            "API clients (partner and municipal systems) exchange their client id and secret for a short-lived token.",
+        )),
+    );
+    for item in api.paths.paths.values_mut() {
+        for operation in
+            [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+        {
+            if let Some(rule) = operation.operation_id.as_deref().and_then(find) {
+                apply(rule, operation);
+            }
+        }
+    }
+}
+
+pub fn find(operation_id: &str) -> Option<&'static Access> {
+    OPERATIONS.iter().copied().find(|rule| rule.operation == operation_id)
+}
+
+fn apply(rule: &Access, operation: &mut Operation) {
+    // Probes and the token endpoint ignore bearer tokens; everything else reads them.
+    let reads_tokens = !matches!(rule.resource, "health" | "token");
+    let mut security = Vec::new();
+    if rule.public {
+        security.push(SecurityRequirement::default());
+    }
+    if reads_tokens {
+        security.push(SecurityRequirement::new(BEARER, Vec::<String>::new()));
+        security.push(SecurityRequirement::new(CLIENT_CREDENTIALS, Vec::<String>::new()));
+    }
+    operation.security = Some(security);
+    let description = operation.description.take().unwrap_or_default();
+    operation.description =
+        Some(if description.is_empty() { rule.describe() } else { format!("{description}\n\n{}", rule.describe()) });
+    if !reads_tokens {
+        return;
+    }
+    let problem = |text: &str| {
+        ResponseBuilder::new()
+            .description(text)
+            .content(
+                "application/problem+json",
+                ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+            )
+            .build()
+    };
+    let responses = &mut operation.responses.responses;
+    responses
+        .entry("401".to_owned())
+        .or_insert_with(|| problem("The bearer token is missing where required, invalid, expired or revoked").into());
+    if !rule.public {
+        responses
+            .entry("403".to_owned())
+            .or_insert_with(|| problem("The caller's roles do not allow this operation").into());
+    }
+}

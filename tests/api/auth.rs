@@ -1,0 +1,262 @@
+//! Authentication and the authorisation matrix: every operation, every role, every kind of bad token.
+
+use std::collections::BTreeSet;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::builders::ServiceBuilder;
+use crate::helpers::{idp_claims, provider_token, sign, spawn_app, spawn_with, token_for, TestApp, TestDb};
+
+const ROLES: [&str; 8] = ["director", "ous", "kipus", "osl", "provider", "integrator", "auditor", "admin"];
+const MANAGERS: &[&str] = &["ous", "director", "admin"];
+
+/// Who may call an operation, written out independently of the service's own table.
+enum Allowed {
+    /// No token needed; any valid token is accepted too.
+    Public,
+    /// Tokens are not read (probes, the token endpoint).
+    IgnoresTokens,
+    Roles(&'static [&'static str]),
+}
+
+struct Case {
+    operation: &'static str,
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    allowed: Allowed,
+}
+
+/// Every operation of the API with a request that passes authorisation when allowed.
+async fn matrix(app: &TestApp) -> Vec<Case> {
+    let service = ServiceBuilder::new("MATRIX").create(app).await;
+    let service_path = format!("/api/v1/services/{}", service["id"].as_str().unwrap());
+    let admin = token_for(&["admin"]);
+    let client = app
+        .send(
+            app.request_as(Some(&admin), Method::POST, "/api/v1/api-clients")
+                .json(&json!({"name": "matrix", "roles": ["integrator"]})),
+        )
+        .await;
+    assert_eq!(client.status, 201, "{}", client.body);
+    let client_path = format!("/api/v1/api-clients/{}", client.body["client"]["id"].as_str().unwrap());
+    let case = |operation, method, path: &str, body: Option<Value>, allowed| Case {
+        operation,
+        method,
+        path: path.to_owned(),
+        body,
+        allowed,
+    };
+    vec![
+        case("health_live", Method::GET, "/health/live", None, Allowed::IgnoresTokens),
+        case("health_ready", Method::GET, "/health/ready", None, Allowed::IgnoresTokens),
+        case("issue_token", Method::POST, "/api/v1/auth/token", None, Allowed::IgnoresTokens),
+        case("list_services", Method::GET, "/api/v1/services", None, Allowed::Public),
+        case("get_service", Method::GET, &service_path, None, Allowed::Public),
+        case("create_service", Method::POST, "/api/v1/services", Some(json!({})), Allowed::Roles(MANAGERS)),
+        case("update_service", Method::PATCH, &service_path, Some(json!({})), Allowed::Roles(MANAGERS)),
+        case("delete_service", Method::DELETE, &service_path, None, Allowed::Roles(MANAGERS)),
+        case("activate_service", Method::POST, &format!("{service_path}/activate"), None, Allowed::Roles(MANAGERS)),
+        case("retire_service", Method::POST, &format!("{service_path}/retire"), None, Allowed::Roles(MANAGERS)),
+        case("create_api_client", Method::POST, "/api/v1/api-clients", Some(json!({})), Allowed::Roles(&["admin"])),
+        case("list_api_clients", Method::GET, "/api/v1/api-clients", None, Allowed::Roles(&["admin"])),
+        case("get_api_client", Method::GET, &client_path, None, Allowed::Roles(&["admin"])),
+        case(
+            "rotate_api_client_secret",
+            Method::POST,
+            &format!("{client_path}/rotate-secret"),
+            None,
+            Allowed::Roles(&["admin"]),
+        ),
+        case("revoke_api_client", Method::POST, &format!("{client_path}/revoke"), None, Allowed::Roles(&["admin"])),
+        case("list_audit_events", Method::GET, "/api/v1/audit-events", None, Allowed::Roles(&["auditor", "admin"])),
+    ]
+}
+
+async fn call(app: &TestApp, case: &Case, token: Option<&str>) -> u16 {
+    let mut request = app.request_as(token, case.method.clone(), &case.path);
+    if let Some(body) = &case.body {
+        request = request.json(body);
+    }
+    if case.method == Method::PATCH || case.method == Method::DELETE {
+        request = request.header("if-match", "\"0\"");
+    }
+    app.send(request).await.status
+}
+
+fn role_token(role: &str) -> String {
+    if role == "provider" {
+        provider_token("0193a5f2-0000-7000-8000-0000000000aa")
+    } else {
+        token_for(&[role])
+    }
+}
+
+#[actix_web::test]
+async fn every_operation_admits_exactly_its_roles() {
+    let app = spawn_app();
+    let cases = matrix(&app).await;
+    for case in &cases {
+        let anonymous = call(&app, case, None).await;
+        match case.allowed {
+            Allowed::Roles(_) => assert_eq!(anonymous, 401, "{} without a token", case.operation),
+            _ => assert!(anonymous != 401 && anonymous != 403, "{} without a token: {anonymous}", case.operation),
+        }
+        for role in ROLES {
+            let status = call(&app, case, Some(&role_token(role))).await;
+            let allowed = match case.allowed {
+                Allowed::Roles(roles) => roles.contains(&role),
+                _ => true,
+            };
+            if allowed {
+                assert!(status != 401 && status != 403, "{} as {role}: {status}", case.operation);
+            } else {
+                assert_eq!(status, 403, "{} as {role}", case.operation);
+            }
+        }
+    }
+}
+
+#[actix_web::test]
+async fn the_matrix_covers_every_documented_operation() {
+    let app = spawn_app();
+    let tested: BTreeSet<&str> = matrix(&app).await.iter().map(|case| case.operation).collect();
+    let document = serde_json::to_value(cus_api::startup::openapi()).unwrap();
+    let mut documented = BTreeSet::new();
+    for item in document["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            let id = operation["operationId"].as_str().unwrap().to_owned();
+            assert!(cus_api::auth::access::find(&id).is_some(), "{id} declares no access rule");
+            assert!(operation["description"].as_str().unwrap().contains("**Access:**"), "{id} documents its access");
+            documented.insert(id);
+        }
+    }
+    let tested: BTreeSet<String> = tested.into_iter().map(str::to_owned).collect();
+    assert_eq!(tested, documented, "add new operations to this matrix with the roles they allow");
+}
+
+/// Tokens that must never be accepted, each with what is wrong with it.
+fn bad_tokens() -> Vec<(&'static str, String)> {
+    let valid = idp_claims("someone", &["admin"]);
+    let with = |field: &str, value: Value| {
+        let mut claims = valid.clone();
+        claims[field] = value;
+        claims
+    };
+    let now = chrono::Utc::now().timestamp();
+    let good = sign(&valid, "idp-rsa", Some("idp-rsa-1"));
+    let mut parts: Vec<String> = good.split('.').map(str::to_owned).collect();
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    parts[1] = b64.encode(serde_json::to_vec(&with("sub", json!("someone-else"))).unwrap());
+    let tampered = parts.join(".");
+    let none_header = b64.encode(br#"{"alg":"none","typ":"JWT","kid":"idp-rsa-1"}"#);
+    let none = format!("{none_header}.{}.", b64.encode(serde_json::to_vec(&valid).unwrap()));
+    // HS256 keyed with the RSA public key: the classic algorithm confusion.
+    let public_pem =
+        std::fs::read(format!("{}/tests/fixtures/idp-rsa-public.pem", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+    header.kid = Some("idp-rsa-1".to_owned());
+    let confused = jsonwebtoken::encode(&header, &valid, &jsonwebtoken::EncodingKey::from_secret(&public_pem)).unwrap();
+    let mut no_sub = valid.clone();
+    no_sub.as_object_mut().unwrap().remove("sub");
+    vec![
+        ("expired", sign(&with("exp", json!(now - 600)), "idp-rsa", Some("idp-rsa-1"))),
+        ("not yet valid", sign(&with("nbf", json!(now + 600)), "idp-rsa", Some("idp-rsa-1"))),
+        ("wrong issuer", sign(&with("iss", json!("https://evil.test")), "idp-rsa", Some("idp-rsa-1"))),
+        ("wrong audience", sign(&with("aud", json!("another-api")), "idp-rsa", Some("idp-rsa-1"))),
+        ("wrong key", sign(&valid, "other-rsa", Some("idp-rsa-1"))),
+        ("unknown kid", sign(&valid, "idp-rsa", Some("nobody"))),
+        ("RSA key with the EC kid", sign(&valid, "idp-rsa", Some("idp-ec-1"))),
+        ("alg none", none),
+        ("tampered payload", tampered),
+        ("HS256 with the RSA public key", confused),
+        ("no sub", sign(&no_sub, "idp-rsa", Some("idp-rsa-1"))),
+        ("provider without provider id", sign(&with("roles", json!(["provider"])), "idp-rsa", Some("idp-rsa-1"))),
+        ("garbage", "not.a.token".to_owned()),
+    ]
+}
+
+#[actix_web::test]
+async fn bad_tokens_are_401_on_every_operation_that_reads_tokens() {
+    let app = spawn_app();
+    let cases = matrix(&app).await;
+    for (what, token) in bad_tokens() {
+        for case in &cases {
+            let status = call(&app, case, Some(&token)).await;
+            match case.allowed {
+                Allowed::IgnoresTokens => assert_ne!(status, 401, "{} ignores tokens ({what})", case.operation),
+                _ => assert_eq!(status, 401, "{what} token on {}", case.operation),
+            }
+        }
+    }
+    let reply = app.send(app.request_as(Some("garbage"), Method::GET, "/api/v1/services")).await;
+    reply.problem(401, "unauthorized");
+    assert!(reply.header("www-authenticate").unwrap().starts_with("Bearer"));
+}
+
+#[actix_web::test]
+async fn ec_keys_verify_and_the_clock_skew_is_tolerated() {
+    let app = spawn_app();
+    let ec = sign(&idp_claims("ec-user", &["ous"]), "idp-ec", Some("idp-ec-1"));
+    let reply = app
+        .send(app.request_as(Some(&ec), Method::POST, "/api/v1/services").json(ServiceBuilder::new("EC").body()))
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let mut claims = idp_claims("skewed", &["ous"]);
+    claims["exp"] = json!(chrono::Utc::now().timestamp() - 10);
+    let skewed = sign(&claims, "idp-rsa", Some("idp-rsa-1"));
+    let reply = app.send(app.request_as(Some(&skewed), Method::GET, "/api/v1/services?status=draft")).await;
+    assert_eq!(reply.status, 200, "expired 10 s ago is within the skew");
+}
+
+#[actix_web::test]
+async fn a_configurable_nested_roles_claim_and_pem_keys_work() {
+    let pem = format!("{}/tests/fixtures/idp-rsa-public.pem", env!("CARGO_MANIFEST_DIR"));
+    let app =
+        spawn_with(TestDb::new(), &[("CUS_JWT_PUBLIC_KEYS", &pem), ("CUS_JWT_ROLES_CLAIM", "realm_access.roles")]);
+    let mut claims = idp_claims("keycloak-user", &[]);
+    claims["realm_access"] = json!({"roles": ["offline_access", "ous"]});
+    let token = sign(&claims, "idp-rsa", None);
+    let reply = app
+        .send(app.request_as(Some(&token), Method::POST, "/api/v1/services").json(ServiceBuilder::new("KC").body()))
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let ec = sign(&idp_claims("ec", &["ous"]), "idp-ec", None);
+    assert_eq!(
+        app.send(app.request_as(Some(&ec), Method::GET, "/api/v1/services")).await.status,
+        401,
+        "only the configured key"
+    );
+}
+
+#[actix_web::test]
+async fn the_public_sees_active_services_roles_see_history_and_managers_everything() {
+    let app = spawn_app();
+    let draft = ServiceBuilder::new("DRAFT").create(&app).await;
+    ServiceBuilder::new("ACTIVE").create_active(&app).await;
+    let retired = ServiceBuilder::new("RETIRED").create_active(&app).await;
+    let retired_path = format!("/api/v1/services/{}", retired["id"].as_str().unwrap());
+    assert_eq!(app.post(&format!("{retired_path}/retire")).await.status, 200);
+    let codes = |token: Option<String>| {
+        let app = &app;
+        async move {
+            let reply = app.send(app.request_as(token.as_deref(), Method::GET, "/api/v1/services?sort=code")).await;
+            reply.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["code"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(codes(None).await, vec!["ACTIVE"]);
+    assert_eq!(codes(Some(token_for(&["integrator"]))).await, vec!["ACTIVE", "RETIRED"]);
+    assert_eq!(codes(Some(token_for(&["director"]))).await, vec!["ACTIVE", "DRAFT", "RETIRED"]);
+    let draft_path = format!("/api/v1/services/{}", draft["id"].as_str().unwrap());
+    app.send(app.request_as(None, Method::GET, &draft_path)).await.problem(404, "not-found");
+    app.send(app.request_as(Some(&token_for(&["kipus"])), Method::GET, &draft_path)).await.problem(404, "not-found");
+    assert_eq!(app.get(&draft_path).await.status, 200);
+    assert_eq!(app.send(app.request_as(None, Method::GET, &retired_path)).await.status, 404);
+}
