@@ -23,11 +23,14 @@ pub struct FieldError {
     pub field: String,
     pub code: String,
     pub message: String,
+    /// The 1-based data row of a bulk import the error belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
 }
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
-        FieldError { field: field.into(), code: code.to_owned(), message: message.into() }
+        FieldError { field: field.into(), code: code.to_owned(), message: message.into(), row: None }
     }
 }
 

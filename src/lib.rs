@@ -14,6 +14,7 @@ pub mod health;
 pub mod http;
 pub mod idempotency;
 pub mod openapi;
+pub mod providers;
 pub mod services;
 pub mod startup;
 pub mod validation;

@@ -101,6 +101,7 @@ fn routes(cfg: &mut ServiceConfig) {
         utoipa_actix_web::scope("/api/v1")
             .service(crate::auth::token::issue_token)
             .configure(crate::services::configure)
+            .configure(crate::providers::configure)
             .configure(crate::api_clients::configure)
             .configure(crate::audit::configure),
     );

@@ -21,10 +21,29 @@ impl FieldErrors {
         self.errors.push(FieldError::new(field, code, message));
     }
 
+    pub fn push(&mut self, error: FieldError) {
+        self.errors.push(error);
+    }
+
+    /// Takes the errors recorded so far (e.g. to number them by import row).
+    pub fn into_errors(self) -> Vec<FieldError> {
+        self.errors
+    }
+
     /// Adds the errors of a `#[derive(Validate)]` check.
     pub fn check(&mut self, input: &impl validator::Validate) {
         if let Err(errors) = input.validate() {
             self.errors.extend(field_errors(&errors));
+        }
+    }
+
+    /// Adds the errors of a `#[derive(Validate)]` check of a nested object, under its path.
+    pub fn check_at(&mut self, prefix: &str, input: &impl validator::Validate) {
+        if let Err(errors) = input.validate() {
+            self.errors.extend(field_errors(&errors).into_iter().map(|mut error| {
+                error.field = format!("{prefix}.{}", error.field);
+                error
+            }));
         }
     }
 

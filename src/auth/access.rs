@@ -26,9 +26,12 @@ pub struct Access {
     pub public: bool,
 }
 
-use Role::{Admin, Auditor, Director, Ous};
+use Role::{Admin, Auditor, Director, Ous, Provider};
 
 const CATALOGUE_MANAGERS: &[Role] = &[Ous, Director, Admin];
+const REGISTRY_MANAGERS: &[Role] = &[Ous, Director, Admin];
+/// Registry managers, and provider users for their own record (checked by the handler).
+const REGISTRY_MANAGERS_AND_PROVIDER: &[Role] = &[Ous, Director, Admin, Provider];
 
 pub const HEALTH_LIVE: Access = Access::public("health_live", "health");
 pub const HEALTH_READY: Access = Access::public("health_ready", "health");
@@ -40,6 +43,22 @@ pub const UPDATE_SERVICE: Access = Access::for_roles("update_service", "service"
 pub const DELETE_SERVICE: Access = Access::for_roles("delete_service", "service", CATALOGUE_MANAGERS);
 pub const ACTIVATE_SERVICE: Access = Access::for_roles("activate_service", "service", CATALOGUE_MANAGERS);
 pub const RETIRE_SERVICE: Access = Access::for_roles("retire_service", "service", CATALOGUE_MANAGERS);
+pub const LIST_PROVIDERS: Access = Access::public("list_providers", "provider");
+pub const EXPORT_PROVIDERS: Access = Access::public("export_providers", "provider");
+pub const IMPORT_PROVIDERS: Access = Access::for_roles("import_providers", "provider", REGISTRY_MANAGERS);
+pub const CREATE_PROVIDER: Access = Access::for_roles("create_provider", "provider", REGISTRY_MANAGERS);
+pub const GET_PROVIDER: Access = Access::public("get_provider", "provider");
+pub const UPDATE_PROVIDER: Access = Access::for_roles("update_provider", "provider", REGISTRY_MANAGERS_AND_PROVIDER);
+pub const ACTIVATE_PROVIDER: Access = Access::for_roles("activate_provider", "provider", REGISTRY_MANAGERS);
+pub const SUSPEND_PROVIDER: Access = Access::for_roles("suspend_provider", "provider", REGISTRY_MANAGERS);
+pub const ARCHIVE_PROVIDER: Access = Access::for_roles("archive_provider", "provider", REGISTRY_MANAGERS);
+pub const LIST_PROVIDER_OFFERS: Access = Access::public("list_provider_offers", "provider");
+pub const CREATE_PROVIDER_OFFER: Access =
+    Access::for_roles("create_provider_offer", "provider_offer", REGISTRY_MANAGERS_AND_PROVIDER);
+pub const UPDATE_PROVIDER_OFFER: Access =
+    Access::for_roles("update_provider_offer", "provider_offer", REGISTRY_MANAGERS_AND_PROVIDER);
+pub const DELETE_PROVIDER_OFFER: Access =
+    Access::for_roles("delete_provider_offer", "provider_offer", REGISTRY_MANAGERS_AND_PROVIDER);
 pub const CREATE_API_CLIENT: Access = Access::for_roles("create_api_client", "api_client", &[Admin]);
 pub const LIST_API_CLIENTS: Access = Access::for_roles("list_api_clients", "api_client", &[Admin]);
 pub const GET_API_CLIENT: Access = Access::for_roles("get_api_client", "api_client", &[Admin]);
@@ -59,6 +78,19 @@ pub const OPERATIONS: &[&Access] = &[
     &DELETE_SERVICE,
     &ACTIVATE_SERVICE,
     &RETIRE_SERVICE,
+    &LIST_PROVIDERS,
+    &EXPORT_PROVIDERS,
+    &IMPORT_PROVIDERS,
+    &CREATE_PROVIDER,
+    &GET_PROVIDER,
+    &UPDATE_PROVIDER,
+    &ACTIVATE_PROVIDER,
+    &SUSPEND_PROVIDER,
+    &ARCHIVE_PROVIDER,
+    &LIST_PROVIDER_OFFERS,
+    &CREATE_PROVIDER_OFFER,
+    &UPDATE_PROVIDER_OFFER,
+    &DELETE_PROVIDER_OFFER,
     &CREATE_API_CLIENT,
     &LIST_API_CLIENTS,
     &GET_API_CLIENT,

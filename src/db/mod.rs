@@ -87,3 +87,26 @@ where
     .await
     .map_err(|err| ApiError::internal(format!("blocking task failed: {err}")))?
 }
+
+/// Adds the keyset condition `(key, id) > (cursor key, cursor id)` (`<` when descending) and the
+/// matching order to a boxed query, so that every page costs what the first one costs.
+#[macro_export]
+macro_rules! keyset {
+    ($query:expr, $column:expr, $id:expr, $key:expr, $cursor_id:expr, $descending:expr) => {{
+        let query = $query;
+        let query = match ($key, $cursor_id) {
+            (Some(key), Some(cursor_id)) if $descending => {
+                query.filter($column.lt(key.clone()).or($column.eq(key).and($id.lt(cursor_id))))
+            }
+            (Some(key), Some(cursor_id)) => {
+                query.filter($column.gt(key.clone()).or($column.eq(key).and($id.gt(cursor_id))))
+            }
+            _ => query,
+        };
+        if $descending {
+            query.order(($column.desc(), $id.desc()))
+        } else {
+            query.order(($column.asc(), $id.asc()))
+        }
+    }};
+}

@@ -87,11 +87,60 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    providers (id) {
+        id -> Text,
+        name -> Text,
+        short_name -> Nullable<Text>,
+        legal_form -> Text,
+        sector -> Text,
+        nip -> Nullable<Text>,
+        regon -> Nullable<Text>,
+        krs -> Nullable<Text>,
+        street -> Nullable<Text>,
+        building -> Text,
+        postal_code -> Text,
+        city -> Text,
+        teryt -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        website -> Nullable<Text>,
+        contact_persons -> Text,
+        areas -> Text,
+        description -> Text,
+        status -> Text,
+        search_text -> Text,
+        name_sort_key -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    provider_offers (id) {
+        id -> Text,
+        provider_id -> Text,
+        service_id -> Text,
+        capacity_per_month -> Nullable<BigInt>,
+        area_served -> Text,
+        notes -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(provider_offers -> providers (provider_id));
+diesel::joinable!(provider_offers -> services (service_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_events,
     auth_failures,
     idempotency_keys,
+    provider_offers,
+    providers,
     services,
-    signing_keys
+    signing_keys,
 );

@@ -1,6 +1,42 @@
 //! JSON merge patch (RFC 7396).
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
+
+use crate::error::{ApiError, ApiResult};
+use crate::validation::FieldErrors;
+
+/// Applies a client's merge patch to the current representation and reads the result back as the
+/// resource's input type, which the caller then validates as a whole.
+///
+/// `read_only` members (identity, metadata, state) may not appear in the patch; `hint` explains
+/// how they do change (e.g. through actions).
+pub fn patched<I: DeserializeOwned>(
+    current: &impl Serialize,
+    patch: &Value,
+    read_only: &[&str],
+    hint: &str,
+) -> ApiResult<I> {
+    let Value::Object(members) = patch else {
+        return Err(ApiError::bad_request("a merge patch must be a JSON object", Vec::new()));
+    };
+    let mut errors = FieldErrors::new();
+    for field in read_only.iter().filter(|field| members.contains_key(**field)) {
+        errors.add(*field, "read_only", format!("{field} cannot be changed by a patch{hint}"));
+    }
+    if !errors.is_empty() {
+        return errors.finish(|| None);
+    }
+    let mut document = serde_json::to_value(current).map_err(|err| ApiError::internal(err.to_string()))?;
+    if let Value::Object(fields) = &mut document {
+        for field in read_only {
+            fields.remove(*field);
+        }
+    }
+    apply(&mut document, patch);
+    crate::http::extract::from_json_value(document)
+}
 
 /// Applies `patch` to `target`: objects merge member by member, `null` removes a member, and any
 /// other value replaces what was there.

@@ -7,6 +7,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
@@ -36,7 +37,19 @@ pub struct Cursor {
     pub id: String,
 }
 
+/// A timestamp as a cursor key (RFC 3339 with microseconds, as stored).
+pub fn time_key(time: NaiveDateTime) -> String {
+    time.and_utc().to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
 impl Cursor {
+    /// The key of a cursor over a timestamp column.
+    pub fn time_key(&self) -> Result<NaiveDateTime, ApiError> {
+        DateTime::parse_from_rfc3339(&self.key)
+            .map(|time| time.with_timezone(&Utc).naive_utc())
+            .map_err(|_| ApiError::bad_request("invalid query parameter cursor", Vec::new()))
+    }
+
     pub fn encode(&self) -> String {
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
     }

@@ -11,6 +11,7 @@ use validator::Validate;
 
 use crate::domain::{Money, ServiceArea};
 use crate::error::{ApiError, ApiResult};
+use crate::http::merge_patch;
 use crate::http::pagination::Sort;
 use crate::validation::FieldErrors;
 
@@ -393,25 +394,9 @@ const READ_ONLY_FIELDS: [&str; 5] = ["id", "status", "created_at", "updated_at",
 
 /// Applies a JSON merge patch to the current entry and validates the result as a whole.
 pub fn apply_patch(current: &Service, patch: &Value) -> ApiResult<ServiceDraft> {
-    let Value::Object(members) = patch else {
-        return Err(ApiError::bad_request("a merge patch must be a JSON object", Vec::new()));
-    };
-    let mut errors = FieldErrors::new();
-    for field in READ_ONLY_FIELDS.iter().filter(|field| members.contains_key(**field)) {
-        let hint = if *field == "status" { "; use the activate and retire actions" } else { "" };
-        errors.add(*field, "read_only", format!("{field} cannot be changed{hint}"));
-    }
-    if !errors.is_empty() {
-        return errors.finish(|| None);
-    }
-    let mut document = serde_json::to_value(current).map_err(|err| ApiError::internal(err.to_string()))?;
-    if let Value::Object(fields) = &mut document {
-        for field in READ_ONLY_FIELDS {
-            fields.remove(field);
-        }
-    }
-    crate::http::merge_patch::apply(&mut document, patch);
-    crate::http::extract::from_json_value::<ServiceInput>(document)?.validate_draft()
+    let input: ServiceInput =
+        merge_patch::patched(current, patch, &READ_ONLY_FIELDS, "; status changes through the actions")?;
+    input.validate_draft()
 }
 
 /// Sort orders of the catalogue list.

@@ -1,6 +1,6 @@
 //! Catalogue queries, written once for both backends.
 
-use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -11,7 +11,7 @@ use crate::db::DbConnection;
 use crate::domain::{text, Money};
 use crate::error::{ApiError, ApiResult};
 use crate::http::etag::etag;
-use crate::http::pagination::{Cursor, Sort};
+use crate::http::pagination::{time_key, Cursor, Sort};
 
 /// One row of `services`, as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -149,7 +149,7 @@ impl ServiceRow {
         let key = match sort {
             ServiceSortField::Name => self.name_sort_key.clone(),
             ServiceSortField::Code => self.code.clone(),
-            ServiceSortField::UpdatedAt => clock::utc(self.updated_at).to_rfc3339_opts(SecondsFormat::Micros, true),
+            ServiceSortField::UpdatedAt => time_key(self.updated_at),
         };
         (key, self.id.clone())
     }
@@ -249,27 +249,6 @@ pub fn delete_draft(conn: &mut DbConnection, id: Uuid, if_match: &crate::http::e
     Ok(())
 }
 
-/// Adds `(key, id) > (cursor key, cursor id)` (or `<` when descending) and the matching order.
-macro_rules! keyset {
-    ($query:expr, $column:expr, $key:expr, $cursor_id:expr, $descending:expr) => {{
-        let query = $query;
-        let query = match ($key, $cursor_id) {
-            (Some(key), Some(cursor_id)) if $descending => {
-                query.filter($column.lt(key.clone()).or($column.eq(key).and(services::id.lt(cursor_id))))
-            }
-            (Some(key), Some(cursor_id)) => {
-                query.filter($column.gt(key.clone()).or($column.eq(key).and(services::id.gt(cursor_id))))
-            }
-            _ => query,
-        };
-        if $descending {
-            query.order(($column.desc(), services::id.desc()))
-        } else {
-            query.order(($column.asc(), services::id.asc()))
-        }
-    }};
-}
-
 /// One page (plus one row, to tell whether another page follows) of the filtered catalogue.
 pub fn list(
     conn: &mut DbConnection,
@@ -304,21 +283,29 @@ pub fn list(
     let cursor_id = cursor.map(|c| c.id.clone());
     let query = match sort.field {
         ServiceSortField::Name => {
-            keyset!(query, services::name_sort_key, cursor.map(|c| c.key.clone()), cursor_id, sort.descending)
+            crate::keyset!(
+                query,
+                services::name_sort_key,
+                services::id,
+                cursor.map(|c| c.key.clone()),
+                cursor_id,
+                sort.descending
+            )
         }
         ServiceSortField::Code => {
-            keyset!(query, services::code, cursor.map(|c| c.key.clone()), cursor_id, sort.descending)
+            crate::keyset!(
+                query,
+                services::code,
+                services::id,
+                cursor.map(|c| c.key.clone()),
+                cursor_id,
+                sort.descending
+            )
         }
         ServiceSortField::UpdatedAt => {
-            let key = cursor.map(|c| parse_cursor_time(&c.key)).transpose()?;
-            keyset!(query, services::updated_at, key, cursor_id, sort.descending)
+            let key = cursor.map(Cursor::time_key).transpose()?;
+            crate::keyset!(query, services::updated_at, services::id, key, cursor_id, sort.descending)
         }
     };
     Ok(query.limit(i64::from(limit) + 1).load(conn)?)
-}
-
-fn parse_cursor_time(key: &str) -> ApiResult<NaiveDateTime> {
-    DateTime::parse_from_rfc3339(key)
-        .map(|time| time.with_timezone(&Utc).naive_utc())
-        .map_err(|_| ApiError::bad_request("invalid query parameter cursor", Vec::new()))
 }

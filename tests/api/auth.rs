@@ -10,6 +10,7 @@ use crate::helpers::{idp_claims, provider_token, sign, spawn_app, spawn_with, to
 
 const ROLES: [&str; 8] = ["director", "ous", "kipus", "osl", "provider", "integrator", "auditor", "admin"];
 const MANAGERS: &[&str] = &["ous", "director", "admin"];
+const MANAGERS_AND_PROVIDER: &[&str] = &["ous", "director", "admin", "provider"];
 
 /// Who may call an operation, written out independently of the service's own table.
 enum Allowed {
@@ -29,7 +30,8 @@ struct Case {
 }
 
 /// Every operation of the API with a request that passes authorisation when allowed.
-async fn matrix(app: &TestApp) -> Vec<Case> {
+/// Also returns the provider whose user the `provider` role stands for.
+async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
     let service = ServiceBuilder::new("MATRIX").create(app).await;
     let service_path = format!("/api/v1/services/{}", service["id"].as_str().unwrap());
     let admin = token_for(&["admin"]);
@@ -41,6 +43,10 @@ async fn matrix(app: &TestApp) -> Vec<Case> {
         .await;
     assert_eq!(client.status, 201, "{}", client.body);
     let client_path = format!("/api/v1/api-clients/{}", client.body["client"]["id"].as_str().unwrap());
+    let provider = crate::builders::ProviderBuilder::new("Matrix", crate::builders::NIPS[0]).create(app).await;
+    let provider_path = format!("/api/v1/providers/{}", provider["id"].as_str().unwrap());
+    let offer_path = format!("{provider_path}/offers/0193a5f2-0000-7000-8000-0000000000f1");
+    let own_provider = provider["id"].as_str().unwrap().to_owned();
     let case = |operation, method, path: &str, body: Option<Value>, allowed| Case {
         operation,
         method,
@@ -48,7 +54,7 @@ async fn matrix(app: &TestApp) -> Vec<Case> {
         body,
         allowed,
     };
-    vec![
+    let cases = vec![
         case("health_live", Method::GET, "/health/live", None, Allowed::IgnoresTokens),
         case("health_ready", Method::GET, "/health/ready", None, Allowed::IgnoresTokens),
         case("issue_token", Method::POST, "/api/v1/auth/token", None, Allowed::IgnoresTokens),
@@ -59,6 +65,31 @@ async fn matrix(app: &TestApp) -> Vec<Case> {
         case("delete_service", Method::DELETE, &service_path, None, Allowed::Roles(MANAGERS)),
         case("activate_service", Method::POST, &format!("{service_path}/activate"), None, Allowed::Roles(MANAGERS)),
         case("retire_service", Method::POST, &format!("{service_path}/retire"), None, Allowed::Roles(MANAGERS)),
+        case("list_providers", Method::GET, "/api/v1/providers", None, Allowed::Public),
+        case("export_providers", Method::GET, "/api/v1/providers/export", None, Allowed::Public),
+        case("import_providers", Method::POST, "/api/v1/providers/import", Some(json!([])), Allowed::Roles(MANAGERS)),
+        case("create_provider", Method::POST, "/api/v1/providers", Some(json!({})), Allowed::Roles(MANAGERS)),
+        case("get_provider", Method::GET, &provider_path, None, Allowed::Public),
+        case("update_provider", Method::PATCH, &provider_path, Some(json!({})), Allowed::Roles(MANAGERS_AND_PROVIDER)),
+        case("activate_provider", Method::POST, &format!("{provider_path}/activate"), None, Allowed::Roles(MANAGERS)),
+        case("suspend_provider", Method::POST, &format!("{provider_path}/suspend"), None, Allowed::Roles(MANAGERS)),
+        case("archive_provider", Method::POST, &format!("{provider_path}/archive"), None, Allowed::Roles(MANAGERS)),
+        case("list_provider_offers", Method::GET, &format!("{provider_path}/offers"), None, Allowed::Public),
+        case(
+            "create_provider_offer",
+            Method::POST,
+            &format!("{provider_path}/offers"),
+            Some(json!({})),
+            Allowed::Roles(MANAGERS_AND_PROVIDER),
+        ),
+        case(
+            "update_provider_offer",
+            Method::PATCH,
+            &offer_path,
+            Some(json!({})),
+            Allowed::Roles(MANAGERS_AND_PROVIDER),
+        ),
+        case("delete_provider_offer", Method::DELETE, &offer_path, None, Allowed::Roles(MANAGERS_AND_PROVIDER)),
         case("create_api_client", Method::POST, "/api/v1/api-clients", Some(json!({})), Allowed::Roles(&["admin"])),
         case("list_api_clients", Method::GET, "/api/v1/api-clients", None, Allowed::Roles(&["admin"])),
         case("get_api_client", Method::GET, &client_path, None, Allowed::Roles(&["admin"])),
@@ -71,7 +102,8 @@ async fn matrix(app: &TestApp) -> Vec<Case> {
         ),
         case("revoke_api_client", Method::POST, &format!("{client_path}/revoke"), None, Allowed::Roles(&["admin"])),
         case("list_audit_events", Method::GET, "/api/v1/audit-events", None, Allowed::Roles(&["auditor", "admin"])),
-    ]
+    ];
+    (cases, own_provider)
 }
 
 async fn call(app: &TestApp, case: &Case, token: Option<&str>) -> u16 {
@@ -85,9 +117,9 @@ async fn call(app: &TestApp, case: &Case, token: Option<&str>) -> u16 {
     app.send(request).await.status
 }
 
-fn role_token(role: &str) -> String {
+fn role_token(role: &str, own_provider: &str) -> String {
     if role == "provider" {
-        provider_token("0193a5f2-0000-7000-8000-0000000000aa")
+        provider_token(own_provider)
     } else {
         token_for(&[role])
     }
@@ -96,7 +128,7 @@ fn role_token(role: &str) -> String {
 #[actix_web::test]
 async fn every_operation_admits_exactly_its_roles() {
     let app = spawn_app();
-    let cases = matrix(&app).await;
+    let (cases, own_provider) = matrix(&app).await;
     for case in &cases {
         let anonymous = call(&app, case, None).await;
         match case.allowed {
@@ -104,7 +136,7 @@ async fn every_operation_admits_exactly_its_roles() {
             _ => assert!(anonymous != 401 && anonymous != 403, "{} without a token: {anonymous}", case.operation),
         }
         for role in ROLES {
-            let status = call(&app, case, Some(&role_token(role))).await;
+            let status = call(&app, case, Some(&role_token(role, &own_provider))).await;
             let allowed = match case.allowed {
                 Allowed::Roles(roles) => roles.contains(&role),
                 _ => true,
@@ -121,7 +153,7 @@ async fn every_operation_admits_exactly_its_roles() {
 #[actix_web::test]
 async fn the_matrix_covers_every_documented_operation() {
     let app = spawn_app();
-    let tested: BTreeSet<&str> = matrix(&app).await.iter().map(|case| case.operation).collect();
+    let tested: BTreeSet<&str> = matrix(&app).await.0.iter().map(|case| case.operation).collect();
     let document = serde_json::to_value(cus_api::startup::openapi()).unwrap();
     let mut documented = BTreeSet::new();
     for item in document["paths"].as_object().unwrap().values() {
@@ -181,7 +213,7 @@ fn bad_tokens() -> Vec<(&'static str, String)> {
 #[actix_web::test]
 async fn bad_tokens_are_401_on_every_operation_that_reads_tokens() {
     let app = spawn_app();
-    let cases = matrix(&app).await;
+    let (cases, _) = matrix(&app).await;
     for (what, token) in bad_tokens() {
         for case in &cases {
             let status = call(&app, case, Some(&token)).await;

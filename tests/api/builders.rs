@@ -56,3 +56,47 @@ impl ServiceBuilder {
         reply.body
     }
 }
+
+/// Valid NIPs (checksums computed), one per provider a test needs.
+pub const NIPS: [&str; 6] = ["8567346215", "5260250274", "7740001454", "5213017228", "1132853869", "9542583988"];
+
+/// A valid provider (a foundation with a NIP); override fields with `with`.
+pub struct ProviderBuilder {
+    body: Value,
+}
+
+impl ProviderBuilder {
+    pub fn new(name: &str, nip: &str) -> Self {
+        ProviderBuilder {
+            body: json!({
+                "name": name,
+                "legal_form": "foundation",
+                "nip": nip,
+                "address": {"street": "ul. Kościelna", "building": "12", "postal_code": "27-200", "city": "Starachowice", "teryt": "2611011"},
+                "contact": {"email": "biuro@example.org", "phone": "+48 41 274 00 00", "website": "https://example.org"},
+                "contact_persons": [{"name": "Anna Nowak", "position": "koordynatorka", "phone": "600 100 200"}],
+                "areas": ["social_assistance"],
+                "description": "Usługi opiekuńcze"
+            }),
+        }
+    }
+
+    pub fn with(mut self, field: &str, value: Value) -> Self {
+        if value.is_null() {
+            self.body.as_object_mut().unwrap().remove(field);
+        } else {
+            self.body[field] = value;
+        }
+        self
+    }
+
+    pub fn body(&self) -> &Value {
+        &self.body
+    }
+
+    pub async fn create(self, app: &TestApp) -> Value {
+        let reply = app.post_json("/api/v1/providers", &self.body).await;
+        assert_eq!(reply.status, 201, "create provider failed: {}", reply.body);
+        reply.body
+    }
+}

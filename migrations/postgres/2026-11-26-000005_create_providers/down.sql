@@ -1,0 +1,2 @@
+DROP TABLE provider_offers;
+DROP TABLE providers;

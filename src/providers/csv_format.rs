@@ -1,0 +1,135 @@
+//! The registry as CSV, the way Polish spreadsheets export it: UTF-8 (with or without a byte order
+//! mark), `;` or `,` between fields, one provider per row, the same columns for import and export.
+
+use super::dto::{Address, Contact, ProviderInput};
+use super::model::ProviderRow;
+use crate::error::{ApiError, FieldError};
+
+/// The columns, in order. `areas` holds area codes separated by `|`.
+pub const COLUMNS: [&str; 16] = [
+    "name",
+    "short_name",
+    "legal_form",
+    "nip",
+    "regon",
+    "krs",
+    "street",
+    "building",
+    "postal_code",
+    "city",
+    "teryt",
+    "email",
+    "phone",
+    "website",
+    "areas",
+    "description",
+];
+
+const BOM: &str = "\u{feff}";
+
+/// Reads CSV text into one input per data row; structural problems (unknown or missing columns,
+/// ragged rows) are a 400 naming the row.
+pub fn parse(text: &str) -> Result<Vec<ProviderInput>, ApiError> {
+    let text = text.strip_prefix(BOM).unwrap_or(text);
+    let header_line = text.lines().next().unwrap_or_default();
+    let delimiter = if header_line.matches(';').count() >= header_line.matches(',').count() { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|err| ApiError::bad_request(format!("the CSV header cannot be read: {err}"), Vec::new()))?
+        .iter()
+        .map(|h| h.to_lowercase())
+        .collect();
+    let unknown: Vec<FieldError> = headers
+        .iter()
+        .filter(|h| !COLUMNS.contains(&h.as_str()))
+        .map(|h| {
+            FieldError::new(
+                h.clone(),
+                "unknown_column",
+                format!("unknown column; the columns are {}", COLUMNS.join(";")),
+            )
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(ApiError::bad_request("the CSV has unknown columns", unknown));
+    }
+    for required in ["name", "legal_form"] {
+        if !headers.iter().any(|h| h == required) {
+            return Err(ApiError::bad_request(
+                "the CSV lacks a required column",
+                vec![FieldError::new(required, "missing_column", format!("the column {required} is required"))],
+            ));
+        }
+    }
+    let mut inputs = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let record = record.map_err(|err| {
+            let mut error = FieldError::new("row", "malformed_row", err.to_string());
+            error.row = Some(index + 1);
+            ApiError::bad_request("a CSV row cannot be read", vec![error])
+        })?;
+        let cell = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h == name)
+                .and_then(|i| record.get(i))
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        inputs.push(ProviderInput {
+            name: cell("name"),
+            short_name: cell("short_name"),
+            legal_form: cell("legal_form"),
+            nip: cell("nip"),
+            regon: cell("regon"),
+            krs: cell("krs"),
+            address: Some(Address {
+                street: cell("street"),
+                building: cell("building"),
+                postal_code: cell("postal_code"),
+                city: cell("city"),
+                teryt: cell("teryt"),
+            }),
+            contact: Some(Contact { email: cell("email"), phone: cell("phone"), website: cell("website") }),
+            contact_persons: None,
+            areas: cell("areas")
+                .map(|areas| areas.split('|').map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect()),
+            description: cell("description"),
+        });
+    }
+    Ok(inputs)
+}
+
+/// Writes rows as `;`-separated CSV with a byte order mark, which spreadsheets open as UTF-8.
+pub fn write(rows: &[ProviderRow]) -> Result<String, ApiError> {
+    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+    let failed = |err: csv::Error| ApiError::internal(format!("cannot write CSV: {err}"));
+    writer.write_record(COLUMNS).map_err(failed)?;
+    for row in rows {
+        let areas: Vec<String> = serde_json::from_str(&row.areas).unwrap_or_default();
+        let optional = |value: &Option<String>| value.clone().unwrap_or_default();
+        writer
+            .write_record([
+                row.name.clone(),
+                optional(&row.short_name),
+                row.legal_form.clone(),
+                optional(&row.nip),
+                optional(&row.regon),
+                optional(&row.krs),
+                optional(&row.street),
+                row.building.clone(),
+                row.postal_code.clone(),
+                row.city.clone(),
+                optional(&row.teryt),
+                optional(&row.email),
+                optional(&row.phone),
+                optional(&row.website),
+                areas.join("|"),
+                row.description.clone(),
+            ])
+            .map_err(failed)?;
+    }
+    let bytes = writer.into_inner().map_err(|err| ApiError::internal(format!("cannot write CSV: {err}")))?;
+    Ok(format!("{BOM}{}", String::from_utf8_lossy(&bytes)))
+}

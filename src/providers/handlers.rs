@@ -1,0 +1,766 @@
+//! Thin handlers of the registry: authorise, one blocking call into model code, represent.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::web::Bytes;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use serde::Serialize;
+use serde_json::{json, Value};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::csv_format;
+use super::dto::{Provider, ProviderAction, ProviderInput, ProviderListQuery, ProviderSortField, ProviderStatus};
+use super::model::{self, ProviderRow, Visibility};
+use super::offers::{self, Offer, OfferInput};
+use crate::audit::{self, Event};
+use crate::auth::{access, Caller, Role};
+use crate::db::{self, DbConnection};
+use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::http::etag::not_modified;
+use crate::http::extract::{hex_sha256, parse_json, IdempotencyKey, IfMatch, JsonBody, QueryParams};
+use crate::http::merge_patch;
+use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
+use crate::idempotency::{self, StoredResponse};
+use crate::startup::AppState;
+
+/// What a caller may see of the registry.
+struct View {
+    statuses: &'static [ProviderStatus],
+    /// Contact persons (personal data) of every visible provider.
+    persons: bool,
+    /// A provider caller's own record: visible whatever its status, with contact persons.
+    own: Option<Uuid>,
+}
+
+const ALL_STATUSES: &[ProviderStatus] = &[ProviderStatus::Active, ProviderStatus::Suspended, ProviderStatus::Archived];
+
+fn view_for(caller: &Caller) -> View {
+    if caller.has_any(&[Role::Director, Role::Ous, Role::Admin, Role::Kipus, Role::Osl]) {
+        View { statuses: ALL_STATUSES, persons: true, own: None }
+    } else if caller.has_any(&[Role::Integrator, Role::Auditor]) {
+        View { statuses: ALL_STATUSES, persons: false, own: None }
+    } else {
+        View { statuses: &[ProviderStatus::Active], persons: false, own: caller.provider_scope() }
+    }
+}
+
+impl View {
+    fn is_own(&self, row: &ProviderRow) -> bool {
+        self.own.is_some_and(|own| own.to_string() == row.id)
+    }
+
+    fn can_see(&self, row: &ProviderRow) -> ApiResult<bool> {
+        Ok(self.is_own(row) || self.statuses.contains(&row.status()?))
+    }
+
+    fn shows_persons(&self, row: &ProviderRow) -> bool {
+        self.persons || self.is_own(row)
+    }
+}
+
+/// Loads a provider the caller may see (404 otherwise).
+fn visible(conn: &mut DbConnection, view: &View, id: Uuid) -> ApiResult<ProviderRow> {
+    let row = model::find(conn, id)?;
+    if !view.can_see(&row)? {
+        return Err(model::NOT_FOUND);
+    }
+    Ok(row)
+}
+
+/// For writes a provider caller may make: only on its own record. Another provider's record is
+/// 403 when the caller can see it anyway (public), else 404.
+fn ensure_writable(conn: &mut DbConnection, caller: &Caller, id: Uuid) -> ApiResult<()> {
+    let Some(own) = caller.provider_scope() else {
+        return Ok(());
+    };
+    if own == id {
+        return Ok(());
+    }
+    visible(conn, &view_for(caller), id)?;
+    Err(ApiError::Forbidden("a provider may change only its own record".to_owned()))
+}
+
+fn event(rule: &access::Access, id: Option<Uuid>) -> Event {
+    Event::new(rule.operation, rule.resource, id.map(|id| id.to_string()))
+}
+
+fn provider_response(status: StatusCode, row: &ProviderRow) -> ApiResult<StoredResponse> {
+    Ok(StoredResponse::json(status, &row.to_dto(true)?)?.header("etag", row.etag()))
+}
+
+/// List providers
+///
+/// The public (and provider users, for other providers) see active providers without contact
+/// persons; CUS staff, integrators and auditors see every status. Lists never carry contact persons:
+/// read one provider for them.
+#[utoipa::path(
+    tag = "providers",
+    params(ProviderListQuery),
+    responses(
+        (status = 200, description = "One page of providers", body = Page<Provider>,
+            headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))),
+        (status = 400, description = "Unknown or invalid query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/providers")]
+pub async fn list_providers(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: QueryParams<ProviderListQuery>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::LIST_PROVIDERS.authorize(&req, &state, caller).await?;
+    let view = view_for(&actor.caller);
+    let filter = query.0;
+    let limit = checked_limit(filter.limit)?;
+    let sort = filter.sort.unwrap_or(Sort { field: ProviderSortField::Name, descending: false });
+    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, &sort.as_param())).transpose()?;
+    if let Some(q) = &filter.q {
+        crate::http::extract::check_search(q)?;
+    }
+    let visibility = Visibility { statuses: view.statuses, own: view.own };
+    let rows =
+        db::run(&state.pool, move |conn| model::list(conn, &filter, &visibility, sort, cursor.as_ref(), limit)).await?;
+    let page = paginate(rows, limit, &sort.as_param(), |row| row.position(sort.field), |row| row.to_dto(false))?;
+    Ok(page_response(&req, &page))
+}
+
+/// Export providers as CSV
+///
+/// The same filters and visibility as the list, every matching provider, as `;`-separated UTF-8
+/// CSV with the columns of the import: `name;short_name;legal_form;nip;regon;krs;street;building;
+/// postal_code;city;teryt;email;phone;website;areas;description` (areas separated by `|`).
+/// `limit` and `cursor` are not used here.
+#[utoipa::path(
+    tag = "providers",
+    params(ProviderListQuery),
+    responses(
+        (status = 200, description = "CSV of the matching providers", content_type = "text/csv", body = String,
+            example = "\u{feff}name;short_name;legal_form;nip;regon;krs;street;building;postal_code;city;teryt;email;phone;website;areas;description\nFundacja Pomocy Seniorom;Złota Jesień;foundation;8567346215;123456785;0000249506;ul. Kościelna;12;27-200;Starachowice;2611011;biuro@zlotajesien.org.pl;+48 41 274 00 00;https://zlotajesien.org.pl;social_assistance|health;Usługi opiekuńcze\n"),
+        (status = 400, description = "Unknown or invalid query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/providers/export")]
+pub async fn export_providers(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: QueryParams<ProviderListQuery>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::EXPORT_PROVIDERS.authorize(&req, &state, caller).await?;
+    let view = view_for(&actor.caller);
+    let filter = query.0;
+    if let Some(q) = &filter.q {
+        crate::http::extract::check_search(q)?;
+    }
+    let sort = filter.sort.unwrap_or(Sort { field: ProviderSortField::Name, descending: false });
+    let visibility = Visibility { statuses: view.statuses, own: view.own };
+    let rows = db::run(&state.pool, move |conn| {
+        const BATCH: u32 = 500;
+        let mut all: Vec<ProviderRow> = Vec::new();
+        let mut cursor: Option<Cursor> = None;
+        loop {
+            let mut batch = model::list(conn, &filter, &visibility, sort, cursor.as_ref(), BATCH)?;
+            let more = batch.len() > BATCH as usize;
+            batch.truncate(BATCH as usize);
+            cursor = batch.last().map(|last| {
+                let (key, id) = last.position(sort.field);
+                Cursor { sort: sort.as_param(), key, id }
+            });
+            all.extend(batch);
+            if !more {
+                return Ok(all);
+            }
+        }
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"providers.csv\""))
+        .body(csv_format::write(&rows)?))
+}
+
+/// The outcome of an import.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"created": 2, "updated": 1, "provider_ids": ["0193a5f2-0000-7000-8000-0000000000aa", "0193a5f2-0000-7000-8000-0000000000ab", "0193a5f2-0000-7000-8000-0000000000ac"]}))]
+pub struct ImportResult {
+    pub created: usize,
+    pub updated: usize,
+    /// The providers of the rows, in row order.
+    pub provider_ids: Vec<Uuid>,
+}
+
+/// Reads the rows of an import body: CSV or a JSON array of provider inputs.
+fn import_rows(req: &HttpRequest, body: &Bytes) -> ApiResult<Vec<ProviderInput>> {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if content_type.starts_with("text/csv") {
+        let text = std::str::from_utf8(body).map_err(|_| {
+            ApiError::bad_request("the CSV is not UTF-8: save it as \"CSV UTF-8\" in the spreadsheet", Vec::new())
+        })?;
+        csv_format::parse(text)
+    } else if content_type.starts_with("application/json") {
+        parse_json(body)
+    } else {
+        Err(ApiError::UnsupportedMediaType { detail: "send text/csv or a JSON array (application/json)".to_owned() })
+    }
+}
+
+/// Validates every row, then creates or updates (matched by NIP or KRS) all of them, or nothing.
+fn import(conn: &mut DbConnection, rows: Vec<ProviderInput>) -> ApiResult<ImportResult> {
+    const MAX_ROWS: usize = 10_000;
+    if rows.is_empty() || rows.len() > MAX_ROWS {
+        return Err(ApiError::bad_request(format!("an import holds 1 to {MAX_ROWS} rows"), Vec::new()));
+    }
+    let mut errors = Vec::new();
+    let mut drafts = Vec::with_capacity(rows.len());
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for (index, input) in rows.into_iter().enumerate() {
+        let row = index + 1;
+        match input.validate_draft() {
+            Ok(draft) => {
+                for (field, value) in
+                    [("nip", draft.nip.as_ref().map(|n| n.as_str())), ("krs", draft.krs.as_ref().map(|k| k.as_str()))]
+                {
+                    let Some(value) = value else { continue };
+                    let key = format!("{field}:{value}");
+                    if let Some((_, first)) = seen.iter().find(|(seen_key, _)| *seen_key == key) {
+                        let mut error = FieldError::new(
+                            field,
+                            "duplicate_in_file",
+                            format!("the same {} as row {first}", field.to_uppercase()),
+                        );
+                        error.row = Some(row);
+                        errors.push(error);
+                    } else {
+                        seen.push((key, row));
+                    }
+                }
+                drafts.push(draft);
+            }
+            Err(ApiError::Validation(row_errors)) => {
+                errors.extend(row_errors.into_iter().map(|mut error| {
+                    error.row = Some(row);
+                    error
+                }));
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let mut result = ImportResult { created: 0, updated: 0, provider_ids: Vec::with_capacity(drafts.len()) };
+    for (index, draft) in drafts.into_iter().enumerate() {
+        let existing = model::find_by_identifiers(
+            conn,
+            draft.nip.as_ref().map(|n| n.as_str()),
+            draft.krs.as_ref().map(|k| k.as_str()),
+        )?;
+        let row = match existing {
+            Some(existing) => {
+                result.updated += 1;
+                model::replace_from_import(conn, existing, draft)
+            }
+            None => {
+                result.created += 1;
+                model::insert(conn, Uuid::now_v7(), draft)
+            }
+        }
+        .map_err(|err| match err {
+            ApiError::Conflict { .. } => err.with("row", index + 1),
+            other => other,
+        })?;
+        result.provider_ids.push(row.uuid()?);
+    }
+    Ok(result)
+}
+
+/// Import providers
+///
+/// CSV (`text/csv`: UTF-8, `;` or `,` separated, header row with the export's columns) or a JSON
+/// array of provider inputs. Every row is validated first: any invalid row fails the whole import
+/// with a 422 listing every error with its `row` (1-based, data rows), and nothing is written.
+/// Rows whose NIP or KRS matches a living provider update it (so re-importing a file creates no
+/// duplicates; contact persons are kept); the others are created.
+#[utoipa::path(
+    tag = "providers",
+    request_body(content = Vec<ProviderInput>, content_type = "text/csv",
+        description = "CSV with a header row, or a JSON array (application/json)",
+        example = "name;legal_form;nip;building;postal_code;city\nStowarzyszenie Razem;association;PL 856-734-62-15;5;27-200;Starachowice\n"),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    responses(
+        (status = 200, description = "Imported", body = ImportResult),
+        (status = 400, description = "Unreadable CSV or JSON, unknown or missing columns, no rows", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A row's NIP and KRS belong to two different providers (`row` names it)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither CSV nor JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid rows: every error with its row, field and reason", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://cus-api.dev/problems/validation-failed", "title": "Unprocessable Entity", "status": 422,
+                "detail": "2 fields are invalid", "code": "validation-failed",
+                "errors": [{"row": 2, "field": "nip", "code": "checksum", "message": "the NIP check digit does not match"},
+                           {"row": 5, "field": "address.postal_code", "code": "format", "message": "a postal code has the form NN-NNN"}]})),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/providers/import")]
+pub async fn import_providers(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: Bytes,
+) -> ApiResult<HttpResponse> {
+    let actor = access::IMPORT_PROVIDERS.authorize(&req, &state, caller).await?;
+    let rows = import_rows(&req, &body)?;
+    let fingerprint = hex_sha256(&body);
+    idempotency::run_once(
+        &req,
+        &state.pool,
+        &actor,
+        event(&access::IMPORT_PROVIDERS, None),
+        key,
+        &fingerprint,
+        move |conn| StoredResponse::json(StatusCode::OK, &import(conn, rows)?),
+    )
+    .await
+}
+
+/// Register a provider
+///
+/// New providers are active. NIP and KRS are unique among living providers (409 names the holder).
+#[utoipa::path(
+    tag = "providers",
+    request_body(content = ProviderInput),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    responses(
+        (status = 201, description = "Registered", body = Provider,
+            headers(("Location" = String, description = "URL of the provider"), ("ETag" = String, description = "Entity tag"))),
+        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another living provider has this NIP or KRS", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://cus-api.dev/problems/duplicate-nip", "title": "Conflict", "status": 409,
+                "detail": "another provider in the registry already has this NIP", "code": "duplicate-nip",
+                "field": "nip", "existing_id": "0193a5f2-0000-7000-8000-0000000000aa"})),
+        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (all listed; identifiers say which check failed)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/providers")]
+pub async fn create_provider(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: JsonBody<ProviderInput>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::CREATE_PROVIDER.authorize(&req, &state, caller).await?;
+    let fingerprint = body.fingerprint.clone();
+    let input = body.into_inner();
+    let id = Uuid::now_v7();
+    idempotency::run_once(
+        &req,
+        &state.pool,
+        &actor,
+        event(&access::CREATE_PROVIDER, Some(id)),
+        key,
+        &fingerprint,
+        move |conn| {
+            let row = model::insert(conn, id, input.validate_draft()?)?;
+            Ok(provider_response(StatusCode::CREATED, &row)?.header("location", format!("/api/v1/providers/{id}")))
+        },
+    )
+    .await
+}
+
+/// Get a provider
+///
+/// Contact persons are included for CUS staff (director, ous, kipus, osl, admin) and for the
+/// provider itself; such reads are recorded in the audit log. Honours `If-None-Match`.
+#[utoipa::path(
+    tag = "providers",
+    params(("id" = Uuid, Path, description = "Provider id")),
+    responses(
+        (status = 200, description = "The provider", body = Provider, headers(("ETag" = String, description = "Entity tag"))),
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such provider, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/providers/{id}")]
+pub async fn get_provider(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::GET_PROVIDER.authorize(&req, &state, caller).await?;
+    let id = id.into_inner();
+    let view = view_for(&actor.caller);
+    let (row, with_persons) = db::run(&state.pool, move |conn| {
+        let row = visible(conn, &view, id)?;
+        let with_persons = view.shows_persons(&row);
+        if with_persons && row.contact_persons != "[]" {
+            let read =
+                event(&access::GET_PROVIDER, Some(id)).with_detail(json!({"personal_data": ["contact_persons"]}));
+            conn.write_transaction(|conn| audit::record(conn, &actor, &read))?;
+        }
+        Ok((row, with_persons))
+    })
+    .await?;
+    if not_modified(&req, &row.etag()) {
+        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, row.etag())).finish());
+    }
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, row.etag())).json(row.to_dto(with_persons)?))
+}
+
+/// What a provider user may change on its own record.
+const PROVIDER_WRITABLE: [&str; 2] = ["contact", "contact_persons"];
+const READ_ONLY: [&str; 6] = ["id", "sector", "status", "created_at", "updated_at", "version"];
+
+/// Change a provider
+///
+/// A JSON merge patch with `If-Match`. A provider user may change only `contact` and
+/// `contact_persons` of its own record (403 for other fields).
+#[utoipa::path(
+    tag = "providers",
+    params(
+        ("id" = Uuid, Path, description = "Provider id"),
+        ("If-Match" = String, Header, description = "ETag of the representation the change is based on")
+    ),
+    request_body(content = Object, content_type = "application/merge-patch+json",
+        description = "Any subset of the writable fields of ProviderInput",
+        example = json!({"contact": {"phone": "+48 41 274 00 01"}, "areas": ["social_assistance"]})),
+    responses(
+        (status = 200, description = "The changed provider", body = Provider, headers(("ETag" = String, description = "New entity tag"))),
+        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such provider, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another living provider has this NIP or KRS", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since it was read; the current ETag is in the ETag header", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The patched provider is invalid (all fields listed) or a read-only field was sent", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[patch("/providers/{id}")]
+pub async fn update_provider(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    patch: JsonBody<Value>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::UPDATE_PROVIDER.authorize(&req, &state, caller).await?;
+    let (id, patch) = (id.into_inner(), patch.into_inner());
+    let row = db::run(&state.pool, move |conn| {
+        let caller = actor.caller.clone();
+        audit::audited(conn, &actor, event(&access::UPDATE_PROVIDER, Some(id)), |conn| {
+            ensure_writable(conn, &caller, id)?;
+            if caller.provider_scope().is_some() {
+                let forbidden: Vec<&String> = patch
+                    .as_object()
+                    .map(|m| m.keys().filter(|k| !PROVIDER_WRITABLE.contains(&k.as_str())).collect())
+                    .unwrap_or_default();
+                if !forbidden.is_empty() {
+                    return Err(ApiError::Forbidden(format!(
+                        "a provider may change only contact and contact_persons, not: {}",
+                        forbidden.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+                    )));
+                }
+            }
+            model::update(conn, id, &if_match, |current| {
+                merge_patch::patched::<ProviderInput>(
+                    current,
+                    &patch,
+                    &READ_ONLY,
+                    "; status changes through the actions",
+                )?
+                .validate_draft()
+            })
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, row.etag())).json(row.to_dto(true)?))
+}
+
+/// Runs a status action as an idempotent POST.
+async fn act(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: Uuid,
+    key: IdempotencyKey,
+    action: ProviderAction,
+) -> ApiResult<HttpResponse> {
+    let rule = match action {
+        ProviderAction::Activate => &access::ACTIVATE_PROVIDER,
+        ProviderAction::Suspend => &access::SUSPEND_PROVIDER,
+        ProviderAction::Archive => &access::ARCHIVE_PROVIDER,
+    };
+    let actor = rule.authorize(&req, &state, caller).await?;
+    idempotency::run_once(&req, &state.pool, &actor, event(rule, Some(id)), key, "", move |conn| {
+        provider_response(StatusCode::OK, &model::transition(conn, id, action)?)
+    })
+    .await
+}
+
+/// Activate a provider
+///
+/// From `suspended` or `archived`. Re-activating an archived provider checks that its NIP and KRS
+/// were not registered again meanwhile (409).
+#[utoipa::path(
+    tag = "providers",
+    params(("id" = Uuid, Path, description = "Provider id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    responses(
+        (status = 200, description = "The active provider", body = Provider),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such provider", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already active, or its NIP/KRS now belongs to another provider", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/providers/{id}/activate")]
+pub async fn activate_provider(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+) -> ApiResult<HttpResponse> {
+    act(req, state, caller, id.into_inner(), key, ProviderAction::Activate).await
+}
+
+/// Suspend a provider
+///
+/// An active provider stops being commissioned until it is activated again.
+#[utoipa::path(
+    tag = "providers",
+    params(("id" = Uuid, Path, description = "Provider id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    responses(
+        (status = 200, description = "The suspended provider", body = Provider),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such provider", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/providers/{id}/suspend")]
+pub async fn suspend_provider(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+) -> ApiResult<HttpResponse> {
+    act(req, state, caller, id.into_inner(), key, ProviderAction::Suspend).await
+}
+
+/// Archive a provider
+///
+/// Kept for history and references; its NIP and KRS may be registered again.
+#[utoipa::path(
+    tag = "providers",
+    params(("id" = Uuid, Path, description = "Provider id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    responses(
+        (status = 200, description = "The archived provider", body = Provider),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such provider", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already archived", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/providers/{id}/archive")]
+pub async fn archive_provider(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+) -> ApiResult<HttpResponse> {
+    act(req, state, caller, id.into_inner(), key, ProviderAction::Archive).await
+}
+
+/// List a provider's offers
+///
+/// Public for active providers; the same visibility as the provider itself.
+#[utoipa::path(
+    tag = "providers",
+    params(("id" = Uuid, Path, description = "Provider id")),
+    responses(
+        (status = 200, description = "Every offer of the provider", body = Vec<Offer>),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such provider, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/providers/{id}/offers")]
+pub async fn list_provider_offers(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::LIST_PROVIDER_OFFERS.authorize(&req, &state, caller).await?;
+    let id = id.into_inner();
+    let view = view_for(&actor.caller);
+    let rows = db::run(&state.pool, move |conn| {
+        visible(conn, &view, id)?;
+        offers::list(conn, id)
+    })
+    .await?;
+    let items = rows.iter().map(|row| row.to_dto()).collect::<ApiResult<Vec<_>>>()?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// Add an offer
+///
+/// The service must be active in the catalogue; one offer per provider and service (409).
+#[utoipa::path(
+    tag = "providers",
+    params(("id" = Uuid, Path, description = "Provider id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    request_body(content = OfferInput),
+    responses(
+        (status = 201, description = "The new offer", body = Offer, headers(("Location" = String, description = "URL of the offer"))),
+        (status = 400, description = "Malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such provider, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The service is not active, or already offered", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (all listed)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/providers/{id}/offers")]
+pub async fn create_provider_offer(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+    body: JsonBody<OfferInput>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::CREATE_PROVIDER_OFFER.authorize(&req, &state, caller).await?;
+    let provider_id = id.into_inner();
+    let fingerprint = body.fingerprint.clone();
+    let input = body.into_inner();
+    let caller = actor.caller.clone();
+    let offer_id = Uuid::now_v7();
+    idempotency::run_once(
+        &req,
+        &state.pool,
+        &actor,
+        event(&access::CREATE_PROVIDER_OFFER, Some(provider_id)),
+        key,
+        &fingerprint,
+        move |conn| {
+            ensure_writable(conn, &caller, provider_id)?;
+            model::find(conn, provider_id)?;
+            let row = offers::insert(conn, provider_id, offer_id, input.validate_draft()?)?;
+            Ok(StoredResponse::json(StatusCode::CREATED, &row.to_dto()?)?
+                .header("location", format!("/api/v1/providers/{provider_id}/offers/{offer_id}"))
+                .header("etag", row.etag()))
+        },
+    )
+    .await
+}
+
+/// Change an offer
+///
+/// A JSON merge patch with `If-Match`; the service of an offer cannot change.
+#[utoipa::path(
+    tag = "providers",
+    params(
+        ("id" = Uuid, Path, description = "Provider id"),
+        ("offer_id" = Uuid, Path, description = "Offer id"),
+        ("If-Match" = String, Header, description = "ETag of the offer the change is based on")
+    ),
+    request_body(content = Object, content_type = "application/merge-patch+json", description = "Any subset of capacity_per_month, area_served, notes",
+        example = json!({"capacity_per_month": 500})),
+    responses(
+        (status = 200, description = "The changed offer", body = Offer),
+        (status = 400, description = "Malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such provider or offer", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since it was read", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (all listed)", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[patch("/providers/{id}/offers/{offer_id}")]
+pub async fn update_provider_offer(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+    patch: JsonBody<Value>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::UPDATE_PROVIDER_OFFER.authorize(&req, &state, caller).await?;
+    let ((provider_id, offer_id), patch) = (path.into_inner(), patch.into_inner());
+    let row = db::run(&state.pool, move |conn| {
+        let caller = actor.caller.clone();
+        audit::audited(conn, &actor, event(&access::UPDATE_PROVIDER_OFFER, Some(offer_id)), |conn| {
+            ensure_writable(conn, &caller, provider_id)?;
+            offers::update(conn, provider_id, offer_id, &if_match, |current| {
+                const OFFER_READ_ONLY: [&str; 6] =
+                    ["id", "provider_id", "created_at", "updated_at", "version", "service_id"];
+                let mut input: OfferInput = merge_patch::patched(current, &patch, &OFFER_READ_ONLY, "")?;
+                input.service_id = Some(current.service_id);
+                input.validate_draft()
+            })
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, row.etag())).json(row.to_dto()?))
+}
+
+/// Remove an offer
+///
+/// Requires `If-Match`.
+#[utoipa::path(
+    tag = "providers",
+    params(
+        ("id" = Uuid, Path, description = "Provider id"),
+        ("offer_id" = Uuid, Path, description = "Offer id"),
+        ("If-Match" = String, Header, description = "ETag of the offer")
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 400, description = "An id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such provider or offer", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since it was read", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[delete("/providers/{id}/offers/{offer_id}")]
+pub async fn delete_provider_offer(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let actor = access::DELETE_PROVIDER_OFFER.authorize(&req, &state, caller).await?;
+    let (provider_id, offer_id) = path.into_inner();
+    db::run(&state.pool, move |conn| {
+        let caller = actor.caller.clone();
+        audit::audited(conn, &actor, event(&access::DELETE_PROVIDER_OFFER, Some(offer_id)), |conn| {
+            ensure_writable(conn, &caller, provider_id)?;
+            offers::delete(conn, provider_id, offer_id, &if_match)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
