@@ -102,6 +102,8 @@ fn routes(cfg: &mut ServiceConfig) {
             .service(crate::auth::token::issue_token)
             .configure(crate::services::configure)
             .configure(crate::providers::configure)
+            .configure(crate::commissions::configure)
+            .configure(crate::reports::configure)
             .configure(crate::api_clients::configure)
             .configure(crate::audit::configure),
     );

@@ -145,9 +145,7 @@ fn save(conn: &mut DbConnection, mut row: ApiClientRow) -> ApiResult<ApiClientRo
 }
 
 fn revoked_conflict(row: &ApiClientRow) -> ApiError {
-    ApiError::conflict("invalid-state-transition", "the API client is revoked")
-        .with("current_status", row.status.clone())
-        .with("allowed_actions", Vec::<String>::new())
+    crate::domain::lifecycle::forbidden_transition(&row.status, "any action", Vec::new())
 }
 
 /// Replaces the secret; the old one stops working at once.

@@ -26,9 +26,13 @@ pub struct Access {
     pub public: bool,
 }
 
-use Role::{Admin, Auditor, Director, Ous, Provider};
+use Role::{Admin, Auditor, Director, Integrator, Kipus, Ous, Provider};
 
 const CATALOGUE_MANAGERS: &[Role] = &[Ous, Director, Admin];
+/// Commissions and reports are managed by the OUS and the director.
+const COMMISSION_MANAGERS: &[Role] = &[Ous, Director];
+/// Who reads commissions and reports; a provider user only its own (checked by the query).
+const COMMISSION_READERS: &[Role] = &[Ous, Director, Kipus, Integrator, Auditor, Provider];
 const REGISTRY_MANAGERS: &[Role] = &[Ous, Director, Admin];
 /// Registry managers, and provider users for their own record (checked by the handler).
 const REGISTRY_MANAGERS_AND_PROVIDER: &[Role] = &[Ous, Director, Admin, Provider];
@@ -59,6 +63,29 @@ pub const UPDATE_PROVIDER_OFFER: Access =
     Access::for_roles("update_provider_offer", "provider_offer", REGISTRY_MANAGERS_AND_PROVIDER);
 pub const DELETE_PROVIDER_OFFER: Access =
     Access::for_roles("delete_provider_offer", "provider_offer", REGISTRY_MANAGERS_AND_PROVIDER);
+pub const LIST_COMMISSIONS: Access = Access::for_roles("list_commissions", "commission", COMMISSION_READERS);
+pub const CREATE_COMMISSION: Access = Access::for_roles("create_commission", "commission", COMMISSION_MANAGERS);
+pub const GET_COMMISSION: Access = Access::for_roles("get_commission", "commission", COMMISSION_READERS);
+pub const UPDATE_COMMISSION: Access = Access::for_roles("update_commission", "commission", COMMISSION_MANAGERS);
+pub const ACTIVATE_COMMISSION: Access = Access::for_roles("activate_commission", "commission", COMMISSION_MANAGERS);
+pub const SUSPEND_COMMISSION: Access = Access::for_roles("suspend_commission", "commission", COMMISSION_MANAGERS);
+pub const RESUME_COMMISSION: Access = Access::for_roles("resume_commission", "commission", COMMISSION_MANAGERS);
+pub const COMPLETE_COMMISSION: Access = Access::for_roles("complete_commission", "commission", COMMISSION_MANAGERS);
+pub const TERMINATE_COMMISSION: Access = Access::for_roles("terminate_commission", "commission", COMMISSION_MANAGERS);
+pub const LIST_COMMISSION_ANNEXES: Access =
+    Access::for_roles("list_commission_annexes", "commission", COMMISSION_READERS);
+pub const CREATE_COMMISSION_ANNEX: Access =
+    Access::for_roles("create_commission_annex", "commission", COMMISSION_MANAGERS);
+pub const GET_COMMISSION_SUMMARY: Access =
+    Access::for_roles("get_commission_summary", "commission", COMMISSION_READERS);
+pub const LIST_REPORTS: Access = Access::for_roles("list_reports", "report", COMMISSION_READERS);
+pub const LIST_COMMISSION_REPORTS: Access = Access::for_roles("list_commission_reports", "report", COMMISSION_READERS);
+pub const SUBMIT_REPORT: Access = Access::for_roles("submit_report", "report", &[Provider]);
+pub const GET_REPORT: Access = Access::for_roles("get_report", "report", COMMISSION_READERS);
+pub const LIST_REPORT_VERSIONS: Access = Access::for_roles("list_report_versions", "report", COMMISSION_READERS);
+pub const CORRECT_REPORT: Access = Access::for_roles("correct_report", "report", &[Provider]);
+pub const ACCEPT_REPORT: Access = Access::for_roles("accept_report", "report", COMMISSION_MANAGERS);
+pub const RETURN_REPORT: Access = Access::for_roles("return_report", "report", COMMISSION_MANAGERS);
 pub const CREATE_API_CLIENT: Access = Access::for_roles("create_api_client", "api_client", &[Admin]);
 pub const LIST_API_CLIENTS: Access = Access::for_roles("list_api_clients", "api_client", &[Admin]);
 pub const GET_API_CLIENT: Access = Access::for_roles("get_api_client", "api_client", &[Admin]);
@@ -91,6 +118,26 @@ pub const OPERATIONS: &[&Access] = &[
     &CREATE_PROVIDER_OFFER,
     &UPDATE_PROVIDER_OFFER,
     &DELETE_PROVIDER_OFFER,
+    &LIST_COMMISSIONS,
+    &CREATE_COMMISSION,
+    &GET_COMMISSION,
+    &UPDATE_COMMISSION,
+    &ACTIVATE_COMMISSION,
+    &SUSPEND_COMMISSION,
+    &RESUME_COMMISSION,
+    &COMPLETE_COMMISSION,
+    &TERMINATE_COMMISSION,
+    &LIST_COMMISSION_ANNEXES,
+    &CREATE_COMMISSION_ANNEX,
+    &GET_COMMISSION_SUMMARY,
+    &LIST_REPORTS,
+    &LIST_COMMISSION_REPORTS,
+    &SUBMIT_REPORT,
+    &GET_REPORT,
+    &LIST_REPORT_VERSIONS,
+    &CORRECT_REPORT,
+    &ACCEPT_REPORT,
+    &RETURN_REPORT,
     &CREATE_API_CLIENT,
     &LIST_API_CLIENTS,
     &GET_API_CLIENT,

@@ -134,13 +134,103 @@ diesel::table! {
 diesel::joinable!(provider_offers -> providers (provider_id));
 diesel::joinable!(provider_offers -> services (service_id));
 
+diesel::table! {
+    commissions (id) {
+        id -> Text,
+        reference -> Text,
+        title -> Text,
+        service_id -> Text,
+        provider_id -> Text,
+        mode -> Text,
+        form -> Nullable<Text>,
+        agreement_number -> Nullable<Text>,
+        agreement_signed_on -> Nullable<Date>,
+        period_start -> Date,
+        period_end -> Date,
+        amount -> BigInt,
+        tranches -> Text,
+        own_financial -> BigInt,
+        own_non_financial -> BigInt,
+        planned_units -> BigInt,
+        unit -> Text,
+        planned_recipients -> BigInt,
+        expected_results -> Text,
+        reporting_schedule -> Text,
+        reporting_due_days -> Integer,
+        status -> Text,
+        termination_reason -> Nullable<Text>,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    commission_annexes (id) {
+        id -> Text,
+        commission_id -> Text,
+        reason -> Text,
+        changes -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        commission_id -> Text,
+        provider_id -> Text,
+        kind -> Text,
+        period_start -> Date,
+        period_end -> Date,
+        status -> Text,
+        current_version -> Integer,
+        due_on -> Date,
+        first_submitted_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    report_versions (id) {
+        id -> Text,
+        report_id -> Text,
+        number -> Integer,
+        content -> Text,
+        units_delivered -> BigInt,
+        recipients_total -> BigInt,
+        grant_used -> BigInt,
+        own_financial -> BigInt,
+        own_non_financial -> BigInt,
+        submitted_by -> Text,
+        submitted_at -> Timestamp,
+        review_outcome -> Nullable<Text>,
+        review_comments -> Nullable<Text>,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(commission_annexes -> commissions (commission_id));
+diesel::joinable!(report_versions -> reports (report_id));
+diesel::joinable!(reports -> commissions (commission_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_events,
     auth_failures,
+    commission_annexes,
+    commissions,
     idempotency_keys,
     provider_offers,
     providers,
+    report_versions,
+    reports,
     services,
     signing_keys,
 );

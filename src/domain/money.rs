@@ -13,7 +13,7 @@ pub struct Money(i64);
 impl Money {
     pub const ZERO: Money = Money(0);
 
-    pub fn from_grosze(grosze: i64) -> Self {
+    pub const fn from_grosze(grosze: i64) -> Self {
         Money(grosze)
     }
 

@@ -7,8 +7,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::domain::lifecycle::Lifecycle;
 use crate::domain::{Krs, Nip, PostalCode, Regon, ServiceArea, Teryt};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::pagination::Sort;
 use crate::validation::FieldErrors;
 
@@ -76,8 +77,10 @@ pub enum ProviderAction {
     Archive,
 }
 
-impl ProviderStatus {
-    pub fn allowed_actions(self) -> &'static [ProviderAction] {
+impl Lifecycle for ProviderStatus {
+    type Action = ProviderAction;
+
+    fn allowed_actions(self) -> &'static [ProviderAction] {
         match self {
             ProviderStatus::Active => &[ProviderAction::Suspend, ProviderAction::Archive],
             ProviderStatus::Suspended => &[ProviderAction::Activate, ProviderAction::Archive],
@@ -85,22 +88,12 @@ impl ProviderStatus {
         }
     }
 
-    /// The only way to change a status: 409 naming the current state and what it allows.
-    pub fn transition(self, action: ProviderAction) -> ApiResult<ProviderStatus> {
-        if !self.allowed_actions().contains(&action) {
-            let allowed: Vec<&str> = self.allowed_actions().iter().map(AsRef::as_ref).collect();
-            return Err(ApiError::conflict(
-                "invalid-state-transition",
-                format!("an {} provider does not allow {}", self.as_ref(), action.as_ref()),
-            )
-            .with("current_status", self.as_ref())
-            .with("allowed_actions", allowed));
-        }
-        Ok(match action {
+    fn after(self, action: ProviderAction) -> ProviderStatus {
+        match action {
             ProviderAction::Activate => ProviderStatus::Active,
             ProviderAction::Suspend => ProviderStatus::Suspended,
             ProviderAction::Archive => ProviderStatus::Archived,
-        })
+        }
     }
 }
 

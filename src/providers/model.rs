@@ -10,6 +10,7 @@ use super::dto::{
 use crate::clock;
 use crate::db::schema::{provider_offers, providers};
 use crate::db::DbConnection;
+use crate::domain::lifecycle::Lifecycle;
 use crate::domain::{text, Krs, Nip};
 use crate::error::{ApiError, ApiResult};
 use crate::http::etag::etag;

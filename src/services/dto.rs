@@ -9,8 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::domain::lifecycle::Lifecycle;
 use crate::domain::{Money, ServiceArea};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::merge_patch;
 use crate::http::pagination::Sort;
 use crate::validation::FieldErrors;
@@ -85,39 +86,21 @@ pub enum ServiceAction {
     Retire,
 }
 
-impl ServiceAction {
-    fn past_tense(self) -> &'static str {
-        match self {
-            ServiceAction::Activate => "activated",
-            ServiceAction::Retire => "retired",
-        }
-    }
-}
+impl Lifecycle for ServiceStatus {
+    type Action = ServiceAction;
 
-impl ServiceStatus {
-    /// The actions the state allows.
-    pub fn allowed_actions(self) -> &'static [ServiceAction] {
+    fn allowed_actions(self) -> &'static [ServiceAction] {
         match self {
             ServiceStatus::Draft | ServiceStatus::Retired => &[ServiceAction::Activate],
             ServiceStatus::Active => &[ServiceAction::Retire],
         }
     }
 
-    /// The only way to change a status: 409 naming the current state and what it allows.
-    pub fn transition(self, action: ServiceAction) -> ApiResult<ServiceStatus> {
-        if !self.allowed_actions().contains(&action) {
-            let allowed: Vec<&str> = self.allowed_actions().iter().map(AsRef::as_ref).collect();
-            return Err(ApiError::conflict(
-                "invalid-state-transition",
-                format!("a {} service cannot be {}", self.as_ref(), action.past_tense()),
-            )
-            .with("current_status", self.as_ref())
-            .with("allowed_actions", allowed));
-        }
-        Ok(match action {
+    fn after(self, action: ServiceAction) -> ServiceStatus {
+        match action {
             ServiceAction::Activate => ServiceStatus::Active,
             ServiceAction::Retire => ServiceStatus::Retired,
-        })
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use super::dto::{FeeRule, Service, ServiceAction, ServiceDraft, ServiceListQuery
 use crate::clock;
 use crate::db::schema::services;
 use crate::db::DbConnection;
+use crate::domain::lifecycle::Lifecycle;
 use crate::domain::{text, Money};
 use crate::error::{ApiError, ApiResult};
 use crate::http::etag::etag;

@@ -11,6 +11,13 @@ use crate::helpers::{idp_claims, provider_token, sign, spawn_app, spawn_with, to
 const ROLES: [&str; 8] = ["director", "ous", "kipus", "osl", "provider", "integrator", "auditor", "admin"];
 const MANAGERS: &[&str] = &["ous", "director", "admin"];
 const MANAGERS_AND_PROVIDER: &[&str] = &["ous", "director", "admin", "provider"];
+const COMMISSION_MANAGERS: &[&str] = &["ous", "director"];
+const COMMISSION_READERS: &[&str] = &["ous", "director", "kipus", "integrator", "auditor", "provider"];
+
+/// Ids no record has: authorisation is decided before the record is looked up.
+const COMMISSION: &str = "/api/v1/commissions/0193a5f2-0000-7000-8000-0000000000c9";
+const REPORT: &str =
+    "/api/v1/commissions/0193a5f2-0000-7000-8000-0000000000c9/reports/0193a5f2-0000-7000-8000-0000000000e9";
 
 /// Who may call an operation, written out independently of the service's own table.
 enum Allowed {
@@ -90,6 +97,110 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
             Allowed::Roles(MANAGERS_AND_PROVIDER),
         ),
         case("delete_provider_offer", Method::DELETE, &offer_path, None, Allowed::Roles(MANAGERS_AND_PROVIDER)),
+        case("list_commissions", Method::GET, "/api/v1/commissions", None, Allowed::Roles(COMMISSION_READERS)),
+        case(
+            "create_commission",
+            Method::POST,
+            "/api/v1/commissions",
+            Some(json!({})),
+            Allowed::Roles(COMMISSION_MANAGERS),
+        ),
+        case("get_commission", Method::GET, COMMISSION, None, Allowed::Roles(COMMISSION_READERS)),
+        case("update_commission", Method::PATCH, COMMISSION, Some(json!({})), Allowed::Roles(COMMISSION_MANAGERS)),
+        case(
+            "activate_commission",
+            Method::POST,
+            &format!("{COMMISSION}/activate"),
+            None,
+            Allowed::Roles(COMMISSION_MANAGERS),
+        ),
+        case(
+            "suspend_commission",
+            Method::POST,
+            &format!("{COMMISSION}/suspend"),
+            None,
+            Allowed::Roles(COMMISSION_MANAGERS),
+        ),
+        case(
+            "resume_commission",
+            Method::POST,
+            &format!("{COMMISSION}/resume"),
+            None,
+            Allowed::Roles(COMMISSION_MANAGERS),
+        ),
+        case(
+            "complete_commission",
+            Method::POST,
+            &format!("{COMMISSION}/complete"),
+            None,
+            Allowed::Roles(COMMISSION_MANAGERS),
+        ),
+        case(
+            "terminate_commission",
+            Method::POST,
+            &format!("{COMMISSION}/terminate"),
+            Some(json!({"reason": "x"})),
+            Allowed::Roles(COMMISSION_MANAGERS),
+        ),
+        case(
+            "list_commission_annexes",
+            Method::GET,
+            &format!("{COMMISSION}/annexes"),
+            None,
+            Allowed::Roles(COMMISSION_READERS),
+        ),
+        case(
+            "create_commission_annex",
+            Method::POST,
+            &format!("{COMMISSION}/annexes"),
+            Some(json!({})),
+            Allowed::Roles(COMMISSION_MANAGERS),
+        ),
+        case(
+            "get_commission_summary",
+            Method::GET,
+            &format!("{COMMISSION}/summary"),
+            None,
+            Allowed::Roles(COMMISSION_READERS),
+        ),
+        case("list_reports", Method::GET, "/api/v1/reports", None, Allowed::Roles(COMMISSION_READERS)),
+        case(
+            "list_commission_reports",
+            Method::GET,
+            &format!("{COMMISSION}/reports"),
+            None,
+            Allowed::Roles(COMMISSION_READERS),
+        ),
+        case(
+            "submit_report",
+            Method::POST,
+            &format!("{COMMISSION}/reports"),
+            Some(json!({})),
+            Allowed::Roles(&["provider"]),
+        ),
+        case("get_report", Method::GET, REPORT, None, Allowed::Roles(COMMISSION_READERS)),
+        case(
+            "list_report_versions",
+            Method::GET,
+            &format!("{REPORT}/versions"),
+            None,
+            Allowed::Roles(COMMISSION_READERS),
+        ),
+        case(
+            "correct_report",
+            Method::POST,
+            &format!("{REPORT}/versions"),
+            Some(json!({})),
+            Allowed::Roles(&["provider"]),
+        ),
+        case("accept_report", Method::POST, &format!("{REPORT}/accept"), None, Allowed::Roles(COMMISSION_MANAGERS)),
+        case(
+            "return_report",
+            Method::POST,
+            &format!("{REPORT}/return"),
+            Some(json!({})),
+            Allowed::Roles(COMMISSION_MANAGERS),
+        ),
         case("create_api_client", Method::POST, "/api/v1/api-clients", Some(json!({})), Allowed::Roles(&["admin"])),
         case("list_api_clients", Method::GET, "/api/v1/api-clients", None, Allowed::Roles(&["admin"])),
         case("get_api_client", Method::GET, &client_path, None, Allowed::Roles(&["admin"])),

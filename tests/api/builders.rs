@@ -100,3 +100,101 @@ impl ProviderBuilder {
         reply.body
     }
 }
+
+/// A commission's input for a provider and service; override fields with `with`.
+pub struct CommissionBuilder {
+    body: Value,
+}
+
+impl CommissionBuilder {
+    pub fn new(reference: &str, service: &Value, provider: &Value) -> Self {
+        CommissionBuilder {
+            body: json!({
+                "reference": reference,
+                "title": "Usługi opiekuńcze w miejscu zamieszkania",
+                "service_id": service["id"],
+                "provider_id": provider["id"],
+                "mode": "open_competition",
+                "form": "powierzenie",
+                "agreement": {"number": format!("UM/{reference}"), "signed_on": "2026-01-15"},
+                "period": {"start": "2026-01-01", "end": "2026-12-31"},
+                "amount": "60000.00",
+                "tranches": [{"date": "2026-01-20", "amount": "30000.00"}, {"date": "2026-07-01", "amount": "30000.00"}],
+                "planned_units": 4800,
+                "unit": "hour",
+                "planned_recipients": 40,
+                "expected_results": [{"indicator": "Godziny usług", "unit": "godzina", "planned_value": 4800}],
+                "reporting": {"schedule": "quarterly", "due_days": 30}
+            }),
+        }
+    }
+
+    pub fn with(mut self, field: &str, value: Value) -> Self {
+        if value.is_null() {
+            self.body.as_object_mut().unwrap().remove(field);
+        } else {
+            self.body[field] = value;
+        }
+        self
+    }
+
+    pub fn body(&self) -> &Value {
+        &self.body
+    }
+
+    pub async fn create(self, app: &TestApp) -> Value {
+        let reply = app.post_json("/api/v1/commissions", &self.body).await;
+        assert_eq!(reply.status, 201, "create commission failed: {}", reply.body);
+        reply.body
+    }
+}
+
+/// An active service, an active provider offering it, and the provider user's token.
+pub struct Parties {
+    pub service: Value,
+    pub provider: Value,
+    pub provider_token: String,
+}
+
+pub async fn parties(app: &TestApp, nip: &str) -> Parties {
+    let service = ServiceBuilder::new(&format!("S{}", &nip[..6])).create_active(app).await;
+    let provider = ProviderBuilder::new(&format!("Fundacja {nip}"), nip).create(app).await;
+    let offers = format!("/api/v1/providers/{}/offers", provider["id"].as_str().unwrap());
+    let offer = app.post_json(&offers, &json!({"service_id": service["id"]})).await;
+    assert_eq!(offer.status, 201, "{}", offer.body);
+    let provider_token = crate::helpers::provider_token(provider["id"].as_str().unwrap());
+    Parties { service, provider, provider_token }
+}
+
+/// An active commission of fresh parties.
+pub async fn active_commission(
+    app: &TestApp,
+    reference: &str,
+    nip: &str,
+    changes: &[(&str, Value)],
+) -> (Value, Parties) {
+    let parties = parties(app, nip).await;
+    let mut builder = CommissionBuilder::new(reference, &parties.service, &parties.provider);
+    for (field, value) in changes {
+        builder = builder.with(field, value.clone());
+    }
+    let created = builder.create(app).await;
+    let activated = app.post(&format!("/api/v1/commissions/{}/activate", created["id"].as_str().unwrap())).await;
+    assert_eq!(activated.status, 200, "activate failed: {}", activated.body);
+    (activated.body, parties)
+}
+
+/// A valid report of `grant` PLN (one cost line paid from the grant) for a period.
+pub fn report_body(kind: &str, start: &str, end: &str, grant: &str) -> Value {
+    json!({
+        "kind": kind,
+        "period": {"start": start, "end": end},
+        "units_delivered": 1200,
+        "recipients": {"total": 40, "by_sex": {"female": 25, "male": 15}},
+        "results": [{"indicator": "Godziny usług", "achieved_value": 1200, "measured_by": "karty pracy"}],
+        "activities": {"description": "Usługi opiekuńcze u 40 osób", "deviations": "brak"},
+        "cost_lines": [{"section": "activity", "name": "Wynagrodzenia", "planned": grant, "actual": grant, "from_grant": grant}],
+        "funding": {"grant": grant},
+        "volunteer_hours": 12
+    })
+}

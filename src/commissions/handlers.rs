@@ -1,0 +1,470 @@
+//! Thin handlers of commissions.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::dto::{
+    Annex, AnnexInput, Commission, CommissionAction, CommissionInput, CommissionListQuery, TerminationInput,
+};
+use super::model::{self, CommissionRow, Scope};
+use crate::audit::{self, Event};
+use crate::auth::{access, Caller};
+use crate::db;
+use crate::error::{ApiResult, Problem};
+use crate::http::etag::not_modified;
+use crate::http::extract::{IdempotencyKey, IfMatch, JsonBody, QueryParams};
+use crate::http::merge_patch;
+use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::idempotency::{self, StoredResponse};
+use crate::startup::AppState;
+use crate::validation::FieldErrors;
+
+fn event(rule: &access::Access, id: Uuid) -> Event {
+    Event::new(rule.operation, rule.resource, Some(id.to_string()))
+}
+
+fn scope_of(caller: &Caller) -> Scope {
+    Scope { provider: caller.provider_scope() }
+}
+
+fn commission_response(status: StatusCode, row: &CommissionRow) -> ApiResult<StoredResponse> {
+    Ok(StoredResponse::json(status, &row.to_dto()?)?.header("etag", row.etag()))
+}
+
+/// Fields a merge patch may not touch.
+const READ_ONLY: [&str; 6] = ["id", "status", "termination_reason", "created_at", "updated_at", "version"];
+
+/// List commissions
+///
+/// Newest first. A provider user sees only its own provider's commissions.
+#[utoipa::path(
+    tag = "commissions",
+    params(CommissionListQuery),
+    responses(
+        (status = 200, description = "One page of commissions", body = Page<Commission>,
+            headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))),
+        (status = 400, description = "Unknown or invalid query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/commissions")]
+pub async fn list_commissions(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: QueryParams<CommissionListQuery>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::LIST_COMMISSIONS.authorize(&req, &state, caller).await?;
+    let scope = scope_of(&actor.caller);
+    let filter = query.0;
+    let limit = checked_limit(filter.limit)?;
+    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
+    if let Some(q) = &filter.q {
+        crate::http::extract::check_search(q)?;
+    }
+    let rows = db::run(&state.pool, move |conn| model::list(conn, scope, &filter, cursor.as_ref(), limit)).await?;
+    let page = paginate(rows, limit, model::SORT, |row| (String::new(), row.id.clone()), |row| row.to_dto())?;
+    Ok(page_response(&req, &page))
+}
+
+/// Create a commission
+///
+/// New commissions are drafts. Rules checked here: the period ends after it starts, the tranches
+/// add up to the amount, the form is given for (and only for) open competitions, `wspieranie`
+/// has an own contribution, a small grant is at most 10,000.00 PLN and 90 days (art. 19a), the
+/// unit is the catalogue service's, and the reference is unique (409).
+#[utoipa::path(
+    tag = "commissions",
+    request_body(content = CommissionInput),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    responses(
+        (status = 201, description = "Created, as a draft", body = Commission,
+            headers(("Location" = String, description = "URL of the commission"), ("ETag" = String, description = "Entity tag"))),
+        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another commission has this reference", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or broken rules (all listed, each with its rule's code)", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://cus-api.dev/problems/validation-failed", "title": "Unprocessable Entity", "status": 422,
+                "detail": "2 fields are invalid", "code": "validation-failed",
+                "errors": [{"field": "tranches", "code": "tranches_sum", "message": "the tranches add up to 50000.00 but the amount is 60000.00"},
+                           {"field": "period.end", "code": "period_order", "message": "the period must end after it starts"}]})),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/commissions")]
+pub async fn create_commission(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: JsonBody<CommissionInput>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::CREATE_COMMISSION.authorize(&req, &state, caller).await?;
+    let fingerprint = body.fingerprint.clone();
+    let input = body.into_inner();
+    let id = Uuid::now_v7();
+    idempotency::run_once(
+        &req,
+        &state.pool,
+        &actor,
+        event(&access::CREATE_COMMISSION, id),
+        key,
+        &fingerprint,
+        move |conn| {
+            let row = model::insert(conn, id, input.validate_draft()?)?;
+            Ok(commission_response(StatusCode::CREATED, &row)?.header("location", format!("/api/v1/commissions/{id}")))
+        },
+    )
+    .await
+}
+
+/// Get a commission
+///
+/// A provider user reaches only its own provider's commissions (404 otherwise).
+#[utoipa::path(
+    tag = "commissions",
+    params(("id" = Uuid, Path, description = "Commission id")),
+    responses(
+        (status = 200, description = "The commission", body = Commission, headers(("ETag" = String, description = "Entity tag"))),
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such commission, or not the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/commissions/{id}")]
+pub async fn get_commission(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::GET_COMMISSION.authorize(&req, &state, caller).await?;
+    let (scope, id) = (scope_of(&actor.caller), id.into_inner());
+    let row = db::run(&state.pool, move |conn| model::find(conn, scope, id)).await?;
+    if not_modified(&req, &row.etag()) {
+        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, row.etag())).finish());
+    }
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, row.etag())).json(row.to_dto()?))
+}
+
+/// Change a commission
+///
+/// A JSON merge patch with `If-Match`. Drafts change freely. A signed (active or suspended)
+/// commission keeps its provider, service, mode and form (409 `terms-fixed`) and changes its
+/// financial terms (amount, period, tranches, own contribution) only through an annex (409
+/// `financial-terms-locked`); completed and terminated ones do not change (409).
+#[utoipa::path(
+    tag = "commissions",
+    params(("id" = Uuid, Path, description = "Commission id"), ("If-Match" = String, Header, description = "ETag the change is based on")),
+    request_body(content = Object, content_type = "application/merge-patch+json", description = "Any subset of the fields of CommissionInput",
+        example = json!({"title": "Usługi opiekuńcze 2026 (Starachowice)", "agreement": {"number": "UM/2026/014", "signed_on": "2026-01-15"}})),
+    responses(
+        (status = 200, description = "The changed commission", body = Commission, headers(("ETag" = String, description = "New entity tag"))),
+        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Duplicate reference, fixed terms, locked financial terms or a closed commission", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since it was read", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The patched commission breaks a rule (all listed)", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[patch("/commissions/{id}")]
+pub async fn update_commission(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    patch: JsonBody<Value>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::UPDATE_COMMISSION.authorize(&req, &state, caller).await?;
+    let (id, patch) = (id.into_inner(), patch.into_inner());
+    let row = db::run(&state.pool, move |conn| {
+        audit::audited(conn, &actor, event(&access::UPDATE_COMMISSION, id), |conn| {
+            model::update(conn, id, &if_match, |current| {
+                let patched: CommissionInput =
+                    merge_patch::patched(current, &patch, &READ_ONLY, "; status changes through the actions")?;
+                model::ensure_signed_terms_kept(current, &patched)?;
+                patched.validate_draft()
+            })
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, row.etag())).json(row.to_dto()?))
+}
+
+/// Runs a status action as an idempotent POST.
+async fn act(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: Uuid,
+    key: IdempotencyKey,
+    action: CommissionAction,
+    termination: Option<JsonBody<TerminationInput>>,
+) -> ApiResult<HttpResponse> {
+    let rule = match action {
+        CommissionAction::Activate => &access::ACTIVATE_COMMISSION,
+        CommissionAction::Suspend => &access::SUSPEND_COMMISSION,
+        CommissionAction::Resume => &access::RESUME_COMMISSION,
+        CommissionAction::Complete => &access::COMPLETE_COMMISSION,
+        CommissionAction::Terminate => &access::TERMINATE_COMMISSION,
+    };
+    let actor = rule.authorize(&req, &state, caller).await?;
+    let fingerprint = termination.as_ref().map(|body| body.fingerprint.clone()).unwrap_or_default();
+    let reason = termination.map(|body| required_reason(body.into_inner().reason)).transpose()?;
+    idempotency::run_once(&req, &state.pool, &actor, event(rule, id), key, &fingerprint, move |conn| {
+        commission_response(StatusCode::OK, &model::transition(conn, id, action, reason)?)
+    })
+    .await
+}
+
+/// Activate (sign) a commission
+///
+/// From `draft`. Needs the agreement number and signing date, an active provider that offers the
+/// commission's active catalogue service, and, for a small grant, at most 20,000.00 PLN of small
+/// grants to the provider in the calendar year (art. 19a). Each failure is a 409 naming its rule.
+#[utoipa::path(
+    tag = "commissions",
+    params(("id" = Uuid, Path, description = "Commission id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    responses(
+        (status = 200, description = "The active commission", body = Commission),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a draft, or a rule fails: agreement-missing, provider-not-active, service-not-active, service-not-offered, small-grant-yearly-limit", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://cus-api.dev/problems/service-not-offered", "title": "Conflict", "status": 409,
+                "detail": "the provider does not offer this service: add it to its offers first", "code": "service-not-offered"})),
+        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/commissions/{id}/activate")]
+pub async fn activate_commission(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+) -> ApiResult<HttpResponse> {
+    act(req, state, caller, id.into_inner(), key, CommissionAction::Activate, None).await
+}
+
+/// Suspend a commission
+///
+/// From `active`; reports cannot be submitted while suspended.
+#[utoipa::path(
+    tag = "commissions",
+    params(("id" = Uuid, Path, description = "Commission id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    responses(
+        (status = 200, description = "The suspended commission", body = Commission),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/commissions/{id}/suspend")]
+pub async fn suspend_commission(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+) -> ApiResult<HttpResponse> {
+    act(req, state, caller, id.into_inner(), key, CommissionAction::Suspend, None).await
+}
+
+/// Resume a commission
+///
+/// From `suspended` back to `active`.
+#[utoipa::path(
+    tag = "commissions",
+    params(("id" = Uuid, Path, description = "Commission id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    responses(
+        (status = 200, description = "The active commission", body = Commission),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not suspended", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/commissions/{id}/resume")]
+pub async fn resume_commission(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+) -> ApiResult<HttpResponse> {
+    act(req, state, caller, id.into_inner(), key, CommissionAction::Resume, None).await
+}
+
+/// Complete a commission
+///
+/// From `active`. The final report may still be submitted within its due window.
+#[utoipa::path(
+    tag = "commissions",
+    params(("id" = Uuid, Path, description = "Commission id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    responses(
+        (status = 200, description = "The completed commission", body = Commission),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/commissions/{id}/complete")]
+pub async fn complete_commission(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+) -> ApiResult<HttpResponse> {
+    act(req, state, caller, id.into_inner(), key, CommissionAction::Complete, None).await
+}
+
+/// Terminate a commission
+///
+/// From `draft`, `active` or `suspended`, with a reason (required).
+#[utoipa::path(
+    tag = "commissions",
+    params(("id" = Uuid, Path, description = "Commission id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    request_body(content = TerminationInput),
+    responses(
+        (status = 200, description = "The terminated commission", body = Commission),
+        (status = 400, description = "The id is not a UUID, or malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already completed or terminated", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The reason is missing, or Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/commissions/{id}/terminate")]
+pub async fn terminate_commission(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+    body: JsonBody<TerminationInput>,
+) -> ApiResult<HttpResponse> {
+    act(req, state, caller, id.into_inner(), key, CommissionAction::Terminate, Some(body)).await
+}
+
+/// A reason of 1-2000 characters.
+fn required_reason(reason: Option<String>) -> ApiResult<String> {
+    let mut errors = FieldErrors::new();
+    let reason = errors.required("reason", reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()));
+    if reason.as_ref().is_some_and(|r| r.chars().count() > 2000) {
+        errors.add("reason", "length", "reason must be at most 2000 characters long");
+    }
+    errors.finish(|| reason)
+}
+
+/// List a commission's annexes
+///
+/// Oldest first: the history of its financial terms.
+#[utoipa::path(
+    tag = "commissions",
+    params(("id" = Uuid, Path, description = "Commission id")),
+    responses(
+        (status = 200, description = "Every annex", body = Vec<Annex>),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such commission, or not the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/commissions/{id}/annexes")]
+pub async fn list_commission_annexes(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::LIST_COMMISSION_ANNEXES.authorize(&req, &state, caller).await?;
+    let (scope, id) = (scope_of(&actor.caller), id.into_inner());
+    let annexes = db::run(&state.pool, move |conn| {
+        model::find(conn, scope, id)?;
+        model::annexes(conn, id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(annexes))
+}
+
+/// Annex a commission
+///
+/// Changes the amount, period, tranches or own contribution of an active or suspended
+/// commission, with a reason kept in its history. The new terms must satisfy every rule of a new
+/// commission (422) and the yearly small-grant limit (409).
+#[utoipa::path(
+    tag = "commissions",
+    params(("id" = Uuid, Path, description = "Commission id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    request_body(content = AnnexInput),
+    responses(
+        (status = 201, description = "The annex, with the changes it made", body = Annex),
+        (status = 400, description = "Malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not active or suspended, or the small-grant yearly limit", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason, no change, or the new terms break a rule", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/commissions/{id}/annexes")]
+pub async fn create_commission_annex(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+    body: JsonBody<AnnexInput>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::CREATE_COMMISSION_ANNEX.authorize(&req, &state, caller).await?;
+    let id = id.into_inner();
+    let fingerprint = body.fingerprint.clone();
+    let input = body.into_inner();
+    let reason = required_reason(input.reason)?;
+    let mut terms = serde_json::Map::new();
+    for (field, value) in [
+        ("amount", input.amount.map(Value::from)),
+        ("period", input.period.map(|p| json!(p))),
+        ("tranches", input.tranches.map(|t| json!(t))),
+        ("own_contribution", input.own_contribution.map(|o| json!(o))),
+    ] {
+        if let Some(value) = value {
+            terms.insert(field.to_owned(), value);
+        }
+    }
+    let terms = Value::Object(terms);
+    let author = actor.caller.subject.clone();
+    let annex_id = Uuid::now_v7();
+    idempotency::run_once(
+        &req,
+        &state.pool,
+        &actor,
+        event(&access::CREATE_COMMISSION_ANNEX, id),
+        key,
+        &fingerprint,
+        move |conn| {
+            let (_, annex) = model::annex(conn, id, annex_id, &author, reason, |current| {
+                merge_patch::patched::<CommissionInput>(current, &terms, &READ_ONLY, "")?.validate_draft()
+            })?;
+            StoredResponse::json(StatusCode::CREATED, &annex)
+        },
+    )
+    .await
+}

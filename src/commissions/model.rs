@@ -1,0 +1,560 @@
+//! Commission queries and the rules that need the database.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::dto::{
+    Agreement, Annex, Commission, CommissionAction, CommissionDraft, CommissionInput, CommissionListQuery,
+    CommissionMode, CommissionStatus, ExpectedResult, OwnContribution, Period, Reporting, SMALL_GRANT_YEARLY_MAX,
+};
+use crate::clock;
+use crate::db::schema::{commission_annexes, commissions, providers, services};
+use crate::db::DbConnection;
+use crate::domain::lifecycle::Lifecycle;
+use crate::domain::{text, Money};
+use crate::error::{ApiError, ApiResult};
+use crate::http::etag::etag;
+use crate::http::extract::IfMatch;
+use crate::http::pagination::Cursor;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = commissions, treat_none_as_null = true)]
+pub struct CommissionRow {
+    pub id: String,
+    pub reference: String,
+    pub title: String,
+    pub service_id: String,
+    pub provider_id: String,
+    pub mode: String,
+    pub form: Option<String>,
+    pub agreement_number: Option<String>,
+    pub agreement_signed_on: Option<NaiveDate>,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub amount: i64,
+    pub tranches: String,
+    pub own_financial: i64,
+    pub own_non_financial: i64,
+    pub planned_units: i64,
+    pub unit: String,
+    pub planned_recipients: i64,
+    pub expected_results: String,
+    pub reporting_schedule: String,
+    pub reporting_due_days: i32,
+    pub status: String,
+    pub termination_reason: Option<String>,
+    pub search_text: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+pub const NOT_FOUND: ApiError = ApiError::NotFound { resource: "commission" };
+
+fn stored(what: &str) -> ApiError {
+    ApiError::internal(format!("stored commission {what} is unreadable"))
+}
+
+fn uuid(text: &str) -> ApiResult<Uuid> {
+    text.parse().map_err(|_| stored("id"))
+}
+
+impl CommissionRow {
+    fn new(id: Uuid, draft: CommissionDraft) -> Self {
+        let now = clock::now();
+        let mut row = CommissionRow {
+            id: id.to_string(),
+            reference: String::new(),
+            title: String::new(),
+            service_id: String::new(),
+            provider_id: String::new(),
+            mode: String::new(),
+            form: None,
+            agreement_number: None,
+            agreement_signed_on: None,
+            period_start: draft.period_start,
+            period_end: draft.period_end,
+            amount: 0,
+            tranches: String::new(),
+            own_financial: 0,
+            own_non_financial: 0,
+            planned_units: 0,
+            unit: String::new(),
+            planned_recipients: 0,
+            expected_results: String::new(),
+            reporting_schedule: String::new(),
+            reporting_due_days: 0,
+            status: CommissionStatus::Draft.as_ref().to_owned(),
+            termination_reason: None,
+            search_text: String::new(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        row.set(draft);
+        row
+    }
+
+    fn set(&mut self, draft: CommissionDraft) {
+        let tranches: Vec<Value> = draft
+            .tranches
+            .iter()
+            .map(|(date, amount)| json!({"date": date.to_string(), "amount": amount.to_string()}))
+            .collect();
+        let results: Vec<Value> = draft
+            .expected_results
+            .iter()
+            .map(|(indicator, unit, planned)| json!({"indicator": indicator, "unit": unit, "planned_value": planned}))
+            .collect();
+        self.search_text = text::fold(&format!("{} {}", draft.reference, draft.title));
+        self.reference = draft.reference;
+        self.title = draft.title;
+        self.service_id = draft.service_id.to_string();
+        self.provider_id = draft.provider_id.to_string();
+        self.mode = draft.mode.as_ref().to_owned();
+        self.form = draft.form.map(|form| form.as_ref().to_owned());
+        self.agreement_number = draft.agreement_number;
+        self.agreement_signed_on = draft.agreement_signed_on;
+        self.period_start = draft.period_start;
+        self.period_end = draft.period_end;
+        self.amount = draft.amount.grosze();
+        self.tranches = Value::Array(tranches).to_string();
+        self.own_financial = draft.own_financial.grosze();
+        self.own_non_financial = draft.own_non_financial.grosze();
+        self.planned_units = draft.planned_units;
+        self.unit = draft.unit.as_ref().to_owned();
+        self.planned_recipients = draft.planned_recipients;
+        self.expected_results = Value::Array(results).to_string();
+        self.reporting_schedule = draft.schedule.as_ref().to_owned();
+        self.reporting_due_days = draft.due_days;
+    }
+
+    pub fn uuid(&self) -> ApiResult<Uuid> {
+        uuid(&self.id)
+    }
+
+    pub fn provider_uuid(&self) -> ApiResult<Uuid> {
+        uuid(&self.provider_id)
+    }
+
+    pub fn etag(&self) -> String {
+        etag(self.version)
+    }
+
+    pub fn status(&self) -> ApiResult<CommissionStatus> {
+        self.status.parse().map_err(|_| stored("status"))
+    }
+
+    pub fn mode(&self) -> ApiResult<CommissionMode> {
+        self.mode.parse().map_err(|_| stored("mode"))
+    }
+
+    pub fn amount(&self) -> Money {
+        Money::from_grosze(self.amount)
+    }
+
+    /// The indicators of the expected results, which reports must refer to.
+    pub fn indicators(&self) -> Vec<String> {
+        serde_json::from_str::<Vec<ExpectedResult>>(&self.expected_results)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|result| result.indicator)
+            .collect()
+    }
+
+    pub fn to_dto(&self) -> ApiResult<Commission> {
+        Ok(Commission {
+            id: self.uuid()?,
+            reference: self.reference.clone(),
+            title: self.title.clone(),
+            service_id: uuid(&self.service_id)?,
+            provider_id: self.provider_uuid()?,
+            mode: self.mode()?,
+            form: self.form.as_deref().map(|form| form.parse().map_err(|_| stored("form"))).transpose()?,
+            agreement: Agreement {
+                number: self.agreement_number.clone(),
+                signed_on: self.agreement_signed_on.map(|date| date.to_string()),
+            },
+            period: Period { start: Some(self.period_start.to_string()), end: Some(self.period_end.to_string()) },
+            amount: self.amount(),
+            tranches: serde_json::from_str(&self.tranches).map_err(|_| stored("tranches"))?,
+            own_contribution: OwnContribution {
+                financial: Some(Money::from_grosze(self.own_financial).to_string()),
+                non_financial: Some(Money::from_grosze(self.own_non_financial).to_string()),
+            },
+            planned_units: self.planned_units,
+            unit: self.unit.parse().map_err(|_| stored("unit"))?,
+            planned_recipients: self.planned_recipients,
+            expected_results: serde_json::from_str(&self.expected_results).map_err(|_| stored("expected results"))?,
+            reporting: Reporting {
+                schedule: Some(self.reporting_schedule.clone()),
+                due_days: Some(self.reporting_due_days),
+            },
+            status: self.status()?,
+            termination_reason: self.termination_reason.clone(),
+            created_at: clock::utc(self.created_at),
+            updated_at: clock::utc(self.updated_at),
+            version: self.version,
+        })
+    }
+
+    /// The financial terms an annex may change, as the API shows them.
+    fn financial_terms(&self) -> ApiResult<Value> {
+        let dto = self.to_dto()?;
+        Ok(json!({
+            "amount": dto.amount,
+            "period": dto.period,
+            "tranches": dto.tranches,
+            "own_contribution": dto.own_contribution,
+        }))
+    }
+}
+
+/// Which commissions a caller may see: a provider only its own.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope {
+    pub provider: Option<Uuid>,
+}
+
+pub fn find(conn: &mut DbConnection, scope: Scope, id: Uuid) -> ApiResult<CommissionRow> {
+    let mut query = commissions::table.filter(commissions::id.eq(id.to_string())).into_boxed();
+    if let Some(provider) = scope.provider {
+        query = query.filter(commissions::provider_id.eq(provider.to_string()));
+    }
+    query.select(CommissionRow::as_select()).first(conn).optional()?.ok_or(NOT_FOUND)
+}
+
+/// References to the catalogue and the registry must exist, and the unit must be the service's.
+fn check_references(conn: &mut DbConnection, row: &CommissionRow) -> ApiResult<()> {
+    let mut errors = crate::validation::FieldErrors::new();
+    let service_unit: Option<String> =
+        services::table.find(&row.service_id).select(services::unit).first(conn).optional()?;
+    match service_unit {
+        None => errors.add("service_id", "unknown", "no catalogue service has this id"),
+        Some(unit) if unit != row.unit => errors.add(
+            "unit",
+            "unit_mismatch",
+            format!("the catalogue service is measured in {unit}, so must the commission be"),
+        ),
+        Some(_) => {}
+    }
+    let provider_exists: i64 = providers::table.filter(providers::id.eq(&row.provider_id)).count().get_result(conn)?;
+    if provider_exists == 0 {
+        errors.add("provider_id", "unknown", "no provider has this id");
+    }
+    errors.finish(|| Some(()))
+}
+
+fn ensure_reference_free(conn: &mut DbConnection, row: &CommissionRow) -> ApiResult<()> {
+    let existing: Option<String> = commissions::table
+        .filter(commissions::reference.eq(&row.reference))
+        .filter(commissions::id.ne(&row.id))
+        .select(commissions::id)
+        .first(conn)
+        .optional()?;
+    match existing {
+        Some(existing_id) => Err(ApiError::conflict(
+            "duplicate-reference",
+            format!("another commission has the reference {}", row.reference),
+        )
+        .with("existing_id", existing_id)),
+        None => Ok(()),
+    }
+}
+
+pub fn insert(conn: &mut DbConnection, id: Uuid, draft: CommissionDraft) -> ApiResult<CommissionRow> {
+    let row = CommissionRow::new(id, draft);
+    check_references(conn, &row)?;
+    ensure_reference_free(conn, &row)?;
+    diesel::insert_into(commissions::table).values(&row).execute(conn)?;
+    Ok(row)
+}
+
+fn save(conn: &mut DbConnection, mut row: CommissionRow) -> ApiResult<CommissionRow> {
+    let read_version = row.version;
+    row.version += 1;
+    row.updated_at = clock::now().max(row.updated_at);
+    let updated = diesel::update(commissions::table.find(&row.id).filter(commissions::version.eq(read_version)))
+        .set(&row)
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(ApiError::PreconditionFailed { current_etag: etag(read_version + 1) });
+    }
+    Ok(row)
+}
+
+/// Terms fixed once the agreement is signed.
+const FIXED_AFTER_SIGNING: [&str; 4] = ["provider_id", "service_id", "mode", "form"];
+/// Terms of a signed commission that change only by annex.
+pub const FINANCIAL_TERMS: [&str; 4] = ["amount", "period", "tranches", "own_contribution"];
+
+/// A signed commission keeps its parties and mode (409 `terms-fixed`) and changes its financial
+/// terms only through an annex (409 `financial-terms-locked`). Checked on the patched input,
+/// before validation, so that the client learns the rule rather than a side effect of it.
+pub fn ensure_signed_terms_kept(current: &Commission, patched: &CommissionInput) -> ApiResult<()> {
+    if current.status == CommissionStatus::Draft {
+        return Ok(());
+    }
+    let (before, after) =
+        (serde_json::to_value(current).unwrap_or_default(), serde_json::to_value(patched).unwrap_or_default());
+    let changed = |fields: &[&'static str]| -> Vec<&'static str> {
+        fields.iter().copied().filter(|field| before[*field] != after[*field]).collect()
+    };
+    let fixed = changed(&FIXED_AFTER_SIGNING);
+    if !fixed.is_empty() {
+        return Err(ApiError::conflict(
+            "terms-fixed",
+            "the parties, service and mode of a signed commission cannot change",
+        )
+        .with("fields", fixed));
+    }
+    let financial = changed(&FINANCIAL_TERMS);
+    if !financial.is_empty() {
+        return Err(ApiError::conflict(
+            "financial-terms-locked",
+            "the financial terms of a signed commission change only through an annex: POST /api/v1/commissions/{id}/annexes",
+        )
+        .with("fields", financial));
+    }
+    Ok(())
+}
+
+/// Applies a merge patch (see `ensure_signed_terms_kept` for what a signed commission keeps).
+pub fn update(
+    conn: &mut DbConnection,
+    id: Uuid,
+    if_match: &IfMatch,
+    change: impl FnOnce(&Commission) -> ApiResult<CommissionDraft>,
+) -> ApiResult<CommissionRow> {
+    let mut row = find(conn, Scope { provider: None }, id)?;
+    if !if_match.matches(&row.etag()) {
+        return Err(ApiError::PreconditionFailed { current_etag: row.etag() });
+    }
+    let status = row.status()?;
+    if matches!(status, CommissionStatus::Completed | CommissionStatus::Terminated) {
+        return Err(ApiError::conflict("commission-closed", format!("a {} commission cannot change", status.as_ref()))
+            .with("current_status", status.as_ref()));
+    }
+    row.set(change(&row.to_dto()?)?);
+    check_references(conn, &row)?;
+    ensure_reference_free(conn, &row)?;
+    save(conn, row)
+}
+
+/// Small grants of one provider committed in a calendar year (art. 19a: at most 20,000 PLN).
+fn small_grants_in_year(conn: &mut DbConnection, row: &CommissionRow) -> ApiResult<Money> {
+    let year = row.period_start.year();
+    let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| stored("year"))?;
+    let last = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| stored("year"))?;
+    let committed = [CommissionStatus::Active, CommissionStatus::Suspended, CommissionStatus::Completed]
+        .map(|s| s.as_ref().to_owned());
+    let amounts: Vec<i64> = commissions::table
+        .filter(commissions::provider_id.eq(&row.provider_id))
+        .filter(commissions::mode.eq(CommissionMode::SmallGrant.as_ref()))
+        .filter(commissions::status.eq_any(committed))
+        .filter(commissions::id.ne(&row.id))
+        .filter(commissions::period_start.between(first, last))
+        .select(commissions::amount)
+        .load(conn)?;
+    Ok(Money::from_grosze(amounts.iter().sum()))
+}
+
+fn check_small_grant_limit(conn: &mut DbConnection, row: &CommissionRow) -> ApiResult<()> {
+    if row.mode()? != CommissionMode::SmallGrant {
+        return Ok(());
+    }
+    let used = small_grants_in_year(conn, row)?;
+    if used.grosze() + row.amount > SMALL_GRANT_YEARLY_MAX.grosze() {
+        return Err(ApiError::conflict(
+            "small-grant-yearly-limit",
+            format!(
+                "small grants to one provider may not exceed {SMALL_GRANT_YEARLY_MAX} PLN in a calendar year (art. 19a); {used} PLN is already committed in {}",
+                row.period_start.year()
+            ),
+        )
+        .with("committed", used.to_string())
+        .with("limit", SMALL_GRANT_YEARLY_MAX.to_string()));
+    }
+    Ok(())
+}
+
+/// Activation (signing): the agreement is recorded, the provider and the service are active and
+/// the provider offers the service, and small grants stay within the yearly limit.
+fn check_activation(conn: &mut DbConnection, row: &CommissionRow) -> ApiResult<()> {
+    if row.agreement_number.is_none() || row.agreement_signed_on.is_none() {
+        return Err(ApiError::conflict(
+            "agreement-missing",
+            "record the agreement number and signing date before activating",
+        ));
+    }
+    let provider_status: String = providers::table.find(&row.provider_id).select(providers::status).first(conn)?;
+    if provider_status != "active" {
+        return Err(ApiError::conflict(
+            "provider-not-active",
+            format!("the provider is {provider_status}, not active"),
+        )
+        .with("provider_status", provider_status));
+    }
+    let service_status: String = services::table.find(&row.service_id).select(services::status).first(conn)?;
+    if service_status != "active" {
+        return Err(ApiError::conflict(
+            "service-not-active",
+            format!("the catalogue service is {service_status}, not active"),
+        )
+        .with("service_status", service_status));
+    }
+    if !crate::providers::offers::offers_service(conn, row.provider_uuid()?, uuid(&row.service_id)?)? {
+        return Err(ApiError::conflict(
+            "service-not-offered",
+            "the provider does not offer this service: add it to its offers first",
+        ));
+    }
+    check_small_grant_limit(conn, row)
+}
+
+pub fn transition(
+    conn: &mut DbConnection,
+    id: Uuid,
+    action: CommissionAction,
+    reason: Option<String>,
+) -> ApiResult<CommissionRow> {
+    let mut row = find(conn, Scope { provider: None }, id)?;
+    let next = row.status()?.transition(action)?;
+    if action == CommissionAction::Activate {
+        check_activation(conn, &row)?;
+    }
+    if action == CommissionAction::Terminate {
+        row.termination_reason = reason;
+    }
+    row.status = next.as_ref().to_owned();
+    save(conn, row)
+}
+
+/// Applies an annex: the new financial terms are validated as a whole, with the yearly small-grant
+/// limit, and the change is kept with its reason.
+pub fn annex(
+    conn: &mut DbConnection,
+    id: Uuid,
+    annex_id: Uuid,
+    author: &str,
+    reason: String,
+    change: impl FnOnce(&Commission) -> ApiResult<CommissionDraft>,
+) -> ApiResult<(CommissionRow, Annex)> {
+    let mut row = find(conn, Scope { provider: None }, id)?;
+    let status = row.status()?;
+    if !matches!(status, CommissionStatus::Active | CommissionStatus::Suspended) {
+        return Err(ApiError::conflict(
+            "annex-not-allowed",
+            format!("a {} commission takes no annex; edit a draft directly", status.as_ref()),
+        )
+        .with("current_status", status.as_ref()));
+    }
+    let before = row.financial_terms()?;
+    row.set(change(&row.to_dto()?)?);
+    let after = row.financial_terms()?;
+    let mut changes = serde_json::Map::new();
+    for field in FINANCIAL_TERMS {
+        if before[field] != after[field] {
+            changes.insert(field.to_owned(), json!({"before": before[field], "after": after[field]}));
+        }
+    }
+    if changes.is_empty() {
+        return Err(ApiError::Validation(vec![crate::error::FieldError::new(
+            "amount",
+            "no_change",
+            "the annex changes no term",
+        )]));
+    }
+    check_small_grant_limit(conn, &row)?;
+    let row = save(conn, row)?;
+    let now = clock::now();
+    let changes = Value::Object(changes);
+    diesel::insert_into(commission_annexes::table)
+        .values((
+            commission_annexes::id.eq(annex_id.to_string()),
+            commission_annexes::commission_id.eq(&row.id),
+            commission_annexes::reason.eq(&reason),
+            commission_annexes::changes.eq(changes.to_string()),
+            commission_annexes::created_by.eq(author),
+            commission_annexes::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    let annex = Annex {
+        id: annex_id,
+        commission_id: row.uuid()?,
+        reason,
+        changes,
+        created_by: author.to_owned(),
+        created_at: clock::utc(now),
+    };
+    Ok((row, annex))
+}
+
+pub fn annexes(conn: &mut DbConnection, commission_id: Uuid) -> ApiResult<Vec<Annex>> {
+    let rows: Vec<(String, String, String, String, NaiveDateTime)> = commission_annexes::table
+        .filter(commission_annexes::commission_id.eq(commission_id.to_string()))
+        .order(commission_annexes::id.asc())
+        .select((
+            commission_annexes::id,
+            commission_annexes::reason,
+            commission_annexes::changes,
+            commission_annexes::created_by,
+            commission_annexes::created_at,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, reason, changes, created_by, created_at)| {
+            Ok(Annex {
+                id: uuid(&id)?,
+                commission_id,
+                reason,
+                changes: serde_json::from_str(&changes).map_err(|_| stored("annex"))?,
+                created_by,
+                created_at: clock::utc(created_at),
+            })
+        })
+        .collect()
+}
+
+/// Newest first; the cursor is the last id seen.
+pub const SORT: &str = "-id";
+
+pub fn list(
+    conn: &mut DbConnection,
+    scope: Scope,
+    filter: &CommissionListQuery,
+    cursor: Option<&Cursor>,
+    limit: u32,
+) -> ApiResult<Vec<CommissionRow>> {
+    let mut query = commissions::table.select(CommissionRow::as_select()).into_boxed();
+    if let Some(provider) = scope.provider {
+        query = query.filter(commissions::provider_id.eq(provider.to_string()));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(commissions::status.eq(status.as_ref().to_owned()));
+    }
+    if let Some(mode) = filter.mode {
+        query = query.filter(commissions::mode.eq(mode.as_ref().to_owned()));
+    }
+    if let Some(provider) = filter.provider_id {
+        query = query.filter(commissions::provider_id.eq(provider.to_string()));
+    }
+    if let Some(service) = filter.service_id {
+        query = query.filter(commissions::service_id.eq(service.to_string()));
+    }
+    if let Some(day) = filter.active_on {
+        query = query.filter(commissions::period_start.le(day)).filter(commissions::period_end.ge(day));
+    }
+    if let Some(q) = filter.q.as_deref() {
+        query = query.filter(commissions::search_text.like(text::like_contains(&text::fold(q.trim()))).escape('\\'));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(commissions::updated_at.ge(since.naive_utc()));
+    }
+    if let Some(cursor) = cursor {
+        query = query.filter(commissions::id.lt(cursor.id.clone()));
+    }
+    Ok(query.order(commissions::id.desc()).limit(i64::from(limit) + 1).load(conn)?)
+}

@@ -1,0 +1,244 @@
+//! Provider reports: the full flow, each rule, retries, versions, concurrency and the summary.
+
+use std::collections::HashSet;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::builders::{active_commission, report_body, NIPS};
+use crate::helpers::{Reply, TestApp};
+
+fn reports_path(commission: &Value) -> String {
+    format!("/api/v1/commissions/{}/reports", commission["id"].as_str().unwrap())
+}
+
+async fn submit(app: &TestApp, token: &str, path: &str, key: &str, body: &Value) -> Reply {
+    app.send(app.request_as(Some(token), Method::POST, path).header("idempotency-key", key).json(body)).await
+}
+
+#[actix_web::test]
+async fn the_whole_flow_submit_retry_return_correct_accept_and_summarise() {
+    let app = crate::helpers::spawn_app();
+    let (commission, parties) = active_commission(&app, "F/1", NIPS[0], &[]).await;
+    let token = &parties.provider_token;
+    let path = reports_path(&commission);
+    let body = report_body("partial", "2026-01-01", "2026-03-31", "13000.00");
+
+    let first = submit(&app, token, &path, "sub-1", &body).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!((first.body["status"].as_str(), first.body["current_version"].as_i64()), (Some("submitted"), Some(1)));
+    assert_eq!(first.body["due_on"], "2026-04-30");
+    let retry = submit(&app, token, &path, "sub-1", &body).await;
+    assert_eq!((retry.status, &retry.body["id"]), (201, &first.body["id"]), "a retry replays the first answer");
+    assert_eq!(app.get(&path).await.body["items"].as_array().unwrap().len(), 1, "one report");
+
+    let report = format!("{path}/{}", first.body["id"].as_str().unwrap());
+    let returned = app
+        .post_json(
+            &format!("{report}/return"),
+            &json!({"comments": [{"field": "cost_lines[0]", "comment": "Proszę o szczegóły"}]}),
+        )
+        .await;
+    assert_eq!(returned.status, 200, "{}", returned.body);
+    assert_eq!(returned.body["status"], "returned");
+    assert_eq!(returned.body["review"]["comments"][0]["field"], "cost_lines[0]");
+    app.post(&format!("{report}/accept")).await.problem(409, "invalid-state-transition");
+
+    let mut corrected = body.clone();
+    corrected["units_delivered"] = json!(1250);
+    corrected.as_object_mut().unwrap().remove("kind");
+    let correction = submit(&app, token, &format!("{report}/versions"), "fix-1", &corrected).await;
+    assert_eq!(correction.status, 201, "{}", correction.body);
+    assert_eq!(
+        (correction.body["current_version"].as_i64(), correction.body["status"].as_str()),
+        (Some(2), Some("submitted"))
+    );
+    let versions = app.get(&format!("{report}/versions")).await;
+    assert_eq!(versions.body.as_array().unwrap().len(), 2, "every version is kept");
+    assert_eq!(versions.body[0]["content"]["units_delivered"], 1200);
+    assert_eq!(versions.body[0]["review"]["outcome"], "returned");
+    assert_eq!(versions.body[1]["content"]["units_delivered"], 1250);
+
+    let second =
+        submit(&app, token, &path, "sub-2", &report_body("partial", "2026-04-01", "2026-06-30", "14000.00")).await;
+    assert_eq!(second.status, 201, "{}", second.body);
+    let accepted = app.post(&format!("{report}/accept")).await;
+    assert_eq!((accepted.body["status"].as_str(), accepted.body["accepted_at"].is_string()), (Some("accepted"), true));
+
+    let summary = app.get(&format!("/api/v1/commissions/{}/summary", commission["id"].as_str().unwrap())).await;
+    assert_eq!(summary.status, 200, "{}", summary.body);
+    assert_eq!(summary.body["units"], json!({"accepted": 1250, "including_pending": 2450}));
+    assert_eq!(summary.body["grant"]["used_accepted"], "13000.00");
+    assert_eq!(summary.body["grant"]["used_including_pending"], "27000.00");
+    assert_eq!(summary.body["grant"]["remaining"], "33000.00");
+    assert_eq!(summary.body["recipients"]["accepted"], 40);
+    let counts = &summary.body["reports"];
+    assert_eq!(
+        (counts["expected"].as_u64(), counts["accepted"].as_u64(), counts["submitted"].as_u64()),
+        (Some(4), Some(1), Some(1))
+    );
+}
+
+#[actix_web::test]
+async fn each_submission_rule_fails_with_its_own_error() {
+    let app = crate::helpers::spawn_app();
+    let (commission, parties) = active_commission(&app, "R/1", NIPS[0], &[]).await;
+    let token = &parties.provider_token;
+    let path = reports_path(&commission);
+    let good = || report_body("partial", "2026-01-01", "2026-03-31", "1000.00");
+
+    let no_key = app.send(app.request_as(Some(token), Method::POST, &path).json(&good())).await;
+    assert_eq!(no_key.problem(400, "bad-request")["errors"][0]["field"], "Idempotency-Key");
+
+    let mut cases: Vec<(&str, Value, &str, &str)> = Vec::new();
+    let mut mismatch = good();
+    mismatch["funding"]["grant"] = json!("900.00");
+    cases.push(("funding", mismatch, "funding.grant", "funding_mismatch"));
+    let mut line = good();
+    line["cost_lines"][0]["actual"] = json!("1100.00");
+    cases.push(("line", line, "cost_lines[0].actual", "line_sum"));
+    cases.push((
+        "grant",
+        report_body("partial", "2026-01-01", "2026-03-31", "60000.01"),
+        "funding.grant",
+        "grant_exceeded",
+    ));
+    cases.push((
+        "period",
+        report_body("partial", "2025-12-01", "2026-03-31", "1000.00"),
+        "period",
+        "outside_commission",
+    ));
+    let mut indicator = good();
+    indicator["results"][0]["indicator"] = json!("Coś innego");
+    cases.push(("indicator", indicator, "results[0].indicator", "unknown_indicator"));
+    let mut breakdown = good();
+    breakdown["recipients"]["by_sex"] = json!({"female": 1});
+    cases.push(("breakdown", breakdown, "recipients.by_sex", "breakdown_sum"));
+    let mut kind = good();
+    kind["kind"] = json!("weekly");
+    cases.push(("kind", kind, "kind", "unknown_value"));
+    for (index, (what, body, field, code)) in cases.into_iter().enumerate() {
+        let reply = submit(&app, token, &path, &format!("rule-{index}"), &body).await;
+        reply.problem(422, "validation-failed");
+        let errors = reply.body["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 1, "{what}: {}", reply.body);
+        assert_eq!((errors[0]["field"].as_str(), errors[0]["code"].as_str()), (Some(field), Some(code)), "{what}");
+    }
+
+    assert_eq!(submit(&app, token, &path, "ok-1", &good()).await.status, 201);
+    let overlap =
+        submit(&app, token, &path, "ok-2", &report_body("partial", "2026-03-01", "2026-04-30", "100.00")).await;
+    overlap.problem(409, "overlapping-report");
+    let reused =
+        submit(&app, token, &path, "ok-1", &report_body("partial", "2026-04-01", "2026-06-30", "100.00")).await;
+    reused.problem(422, "idempotency-key-reused");
+
+    let commission_path = format!("/api/v1/commissions/{}", commission["id"].as_str().unwrap());
+    app.post(&format!("{commission_path}/suspend")).await;
+    let suspended =
+        submit(&app, token, &path, "ok-3", &report_body("partial", "2026-04-01", "2026-06-30", "100.00")).await;
+    assert_eq!(suspended.problem(409, "commission-not-accepting-reports")["current_status"], "suspended");
+    app.post(&format!("{commission_path}/resume")).await;
+    app.post(&format!("{commission_path}/complete")).await;
+    let partial_after =
+        submit(&app, token, &path, "ok-4", &report_body("partial", "2026-04-01", "2026-06-30", "100.00")).await;
+    partial_after.problem(409, "commission-not-accepting-reports");
+    let final_report =
+        submit(&app, token, &path, "ok-5", &report_body("final", "2026-01-01", "2026-12-31", "50000.00")).await;
+    assert_eq!(
+        final_report.status, 201,
+        "the final report of a completed commission, within its due window: {}",
+        final_report.body
+    );
+    assert_eq!(final_report.body["due_on"], "2027-01-30");
+}
+
+#[actix_web::test]
+async fn only_the_commissions_provider_reports_and_reads_its_reports() {
+    let app = crate::helpers::spawn_app();
+    let (commission, parties) = active_commission(&app, "P/1", NIPS[0], &[]).await;
+    let (_, other) = active_commission(&app, "P/2", NIPS[1], &[]).await;
+    let path = reports_path(&commission);
+    let body = report_body("partial", "2026-01-01", "2026-03-31", "1000.00");
+    submit(&app, &other.provider_token, &path, "k", &body).await.problem(404, "not-found");
+    let mine = submit(&app, &parties.provider_token, &path, "k", &body).await;
+    assert_eq!(mine.status, 201);
+    let report = format!("{path}/{}", mine.body["id"].as_str().unwrap());
+    app.send(app.request_as(Some(&other.provider_token), Method::GET, &report)).await.problem(404, "not-found");
+    app.send(app.request_as(Some(&other.provider_token), Method::GET, &format!("{report}/versions")))
+        .await
+        .problem(404, "not-found");
+    let theirs = app.send(app.request_as(Some(&other.provider_token), Method::GET, "/api/v1/reports")).await;
+    assert!(theirs.body["items"].as_array().unwrap().is_empty());
+    let staff = app.send(app.request(Method::POST, &path).header("idempotency-key", "s").json(&body)).await;
+    staff.problem(403, "forbidden");
+    let accept_by_provider =
+        app.send(app.request_as(Some(&parties.provider_token), Method::POST, &format!("{report}/accept"))).await;
+    accept_by_provider.problem(403, "forbidden");
+}
+
+#[actix_web::test]
+async fn concurrent_submissions_for_one_period_create_exactly_one_report() {
+    let app = crate::helpers::spawn_app();
+    let (commission, parties) = active_commission(&app, "C/1", NIPS[0], &[]).await;
+    let path = reports_path(&commission);
+    let body = report_body("partial", "2026-01-01", "2026-03-31", "1000.00");
+    let keys: Vec<String> = (0..6).map(|i| format!("race-{i}")).collect();
+    let replies =
+        futures_util::future::join_all(keys.iter().map(|key| submit(&app, &parties.provider_token, &path, key, &body)))
+            .await;
+    let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{statuses:?}");
+    let listed = app.get(&path).await;
+    let ids: HashSet<&str> =
+        listed.body["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 1);
+}
+
+#[actix_web::test]
+async fn review_queues_filter_across_commissions() {
+    let app = crate::helpers::spawn_app();
+    let past = [
+        ("period", json!({"start": "2025-01-01", "end": "2025-06-30"})),
+        ("tranches", json!([{"date": "2025-01-10", "amount": "60000.00"}])),
+    ];
+    let (old, parties) = active_commission(&app, "Q/1", NIPS[0], &past).await;
+    let late = submit(
+        &app,
+        &parties.provider_token,
+        &reports_path(&old),
+        "late",
+        &report_body("final", "2025-01-01", "2025-06-30", "1000.00"),
+    )
+    .await;
+    assert_eq!(late.status, 201, "{}", late.body);
+    assert_eq!((late.body["overdue"].as_bool(), late.body["submitted_late"].as_bool()), (Some(true), Some(true)));
+    let (current, other) = active_commission(&app, "Q/2", NIPS[1], &[]).await;
+    submit(
+        &app,
+        &other.provider_token,
+        &reports_path(&current),
+        "fresh",
+        &report_body("partial", "2026-11-01", "2026-11-30", "100.00"),
+    )
+    .await;
+
+    let count = |query: &str| {
+        let app = &app;
+        let query = query.to_owned();
+        async move { app.get(&format!("/api/v1/reports?{query}")).await.body["items"].as_array().unwrap().len() }
+    };
+    assert_eq!(count("status=submitted").await, 2);
+    assert_eq!(count("overdue=true").await, 1);
+    assert_eq!(count(&format!("provider_id={}", parties.provider["id"].as_str().unwrap())).await, 1);
+    assert_eq!(count("kind=final").await, 1);
+    assert_eq!(count("status=accepted").await, 0);
+    let summary = app.get(&format!("/api/v1/commissions/{}/summary", old["id"].as_str().unwrap())).await;
+    assert_eq!(
+        summary.body["reports"]["overdue"], 1,
+        "the two quarterly reports are overdue; the late final one is submitted: {}",
+        summary.body
+    );
+}
