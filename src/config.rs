@@ -17,6 +17,9 @@ pub struct Config {
     /// HTTP worker threads; actix's default (one per core) when unset.
     pub workers: Option<usize>,
     pub auth: AuthConfig,
+    /// `CUS_OUS_MAY_APPROVE_PLANS`: the director may authorise organisers of social services (OUS)
+    /// to approve individual plans.
+    pub ous_may_approve_plans: bool,
 }
 
 /// Token verification and issuance.
@@ -92,6 +95,7 @@ impl Config {
             return Err("CUS_AUTH_MAX_FAILURES and CUS_AUTH_FAILURE_WINDOW_SECONDS must be positive".to_owned());
         }
         Ok(Config {
+            ous_may_approve_plans: parse(&lookup, "CUS_OUS_MAY_APPROVE_PLANS", false)?,
             auth,
             backend,
             bind_addr,

@@ -17,6 +17,8 @@ pub mod idempotency;
 pub mod openapi;
 pub mod providers;
 pub mod reports;
+pub mod residents;
+pub mod service_plans;
 pub mod services;
 pub mod startup;
 pub mod validation;

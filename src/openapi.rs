@@ -28,6 +28,8 @@ from `POST /api/v1/auth/token` by a registered API client. Each operation states
         (name = "providers", description = "The registry of providers (NGOs, social-economy entities, public units, companies) and what each can deliver (offers)."),
         (name = "commissions", description = "Commissions (zlecenia realizacji usług społecznych): a service commissioned to a provider for a period and budget, with annexes and a summary."),
         (name = "reports", description = "Provider reports (sprawozdania) on commissions: submission with Idempotency-Key, review, corrections as versions."),
+        (name = "residents", description = "Residents: the most sensitive data (health, disability, family). Field-level views per role; every read and write audited; GDPR export and anonymisation."),
+        (name = "service-plans", description = "Individual plans of social services (IPUS): goals, items from providers, consent, approval, monitoring, revisions, closure; plan items and deliveries for providers."),
         (name = "auth", description = "Tokens for API clients (OAuth 2.0 client credentials). People use tokens of the municipality's identity provider."),
         (name = "api-clients", description = "Registration of systems (NGO partner systems, municipal integrations) that call the API."),
         (name = "audit", description = "The append-only audit log of writes, denied attempts and reads of personal data."),

@@ -27,6 +27,8 @@ pub struct AppState {
     pub backend_name: &'static str,
     pub keys: Arc<KeyRing>,
     pub auth: AuthConfig,
+    /// Whether an OUS may approve individual plans (the director always may).
+    pub ous_may_approve_plans: bool,
 }
 
 impl AppState {
@@ -37,7 +39,13 @@ impl AppState {
         conn.run_migrations()?;
         let keys = KeyRing::load(&config.auth, &mut conn)?;
         drop(conn);
-        Ok(AppState { pool, backend_name: config.backend.name(), keys: Arc::new(keys), auth: config.auth.clone() })
+        Ok(AppState {
+            pool,
+            backend_name: config.backend.name(),
+            keys: Arc::new(keys),
+            auth: config.auth.clone(),
+            ous_may_approve_plans: config.ous_may_approve_plans,
+        })
     }
 }
 
@@ -104,6 +112,8 @@ fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::providers::configure)
             .configure(crate::commissions::configure)
             .configure(crate::reports::configure)
+            .configure(crate::residents::configure)
+            .configure(crate::service_plans::configure)
             .configure(crate::api_clients::configure)
             .configure(crate::audit::configure),
     );

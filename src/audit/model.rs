@@ -171,3 +171,14 @@ pub fn list(
     }
     Ok(query.order(audit_events::id.desc()).limit(i64::from(limit) + 1).load(conn)?)
 }
+
+/// Every event about one record, oldest first (for a GDPR export).
+pub fn about(conn: &mut DbConnection, resource_type: &str, resource_id: &str) -> ApiResult<Vec<AuditEvent>> {
+    let rows: Vec<AuditRow> = audit_events::table
+        .filter(audit_events::resource_type.eq(resource_type))
+        .filter(audit_events::resource_id.eq(resource_id))
+        .order(audit_events::id.asc())
+        .select(AuditRow::as_select())
+        .load(conn)?;
+    rows.iter().map(AuditRow::to_dto).collect()
+}

@@ -28,6 +28,13 @@ pub struct Access {
 
 use Role::{Admin, Auditor, Director, Integrator, Kipus, Ous, Provider};
 
+/// Residents' full records and plans: the coordinators (KIPUS) and the director.
+const CASE_WORKERS: &[Role] = &[Kipus, Director];
+/// Who sees residents at all, each in its own view (see the residents handlers).
+const RESIDENT_READERS: &[Role] = &[Kipus, Director, Ous, Provider];
+/// Plans: in full for case workers, as an overview for the OUS.
+const PLAN_READERS: &[Role] = &[Kipus, Director, Ous];
+
 const CATALOGUE_MANAGERS: &[Role] = &[Ous, Director, Admin];
 /// Commissions and reports are managed by the OUS and the director.
 const COMMISSION_MANAGERS: &[Role] = &[Ous, Director];
@@ -86,6 +93,28 @@ pub const LIST_REPORT_VERSIONS: Access = Access::for_roles("list_report_versions
 pub const CORRECT_REPORT: Access = Access::for_roles("correct_report", "report", &[Provider]);
 pub const ACCEPT_REPORT: Access = Access::for_roles("accept_report", "report", COMMISSION_MANAGERS);
 pub const RETURN_REPORT: Access = Access::for_roles("return_report", "report", COMMISSION_MANAGERS);
+pub const LIST_RESIDENTS: Access = Access::for_roles("list_residents", "resident", RESIDENT_READERS);
+pub const SEARCH_RESIDENTS: Access = Access::for_roles("search_residents", "resident", CASE_WORKERS);
+pub const CREATE_RESIDENT: Access = Access::for_roles("create_resident", "resident", CASE_WORKERS);
+pub const GET_RESIDENT: Access = Access::for_roles("get_resident", "resident", RESIDENT_READERS);
+pub const UPDATE_RESIDENT: Access = Access::for_roles("update_resident", "resident", CASE_WORKERS);
+pub const EXPORT_RESIDENT: Access = Access::for_roles("export_resident", "resident", CASE_WORKERS);
+pub const ANONYMISE_RESIDENT: Access = Access::for_roles("anonymise_resident", "resident", &[Director]);
+pub const LIST_SERVICE_PLANS: Access = Access::for_roles("list_service_plans", "service_plan", PLAN_READERS);
+pub const CREATE_SERVICE_PLAN: Access = Access::for_roles("create_service_plan", "service_plan", CASE_WORKERS);
+pub const GET_SERVICE_PLAN: Access = Access::for_roles("get_service_plan", "service_plan", PLAN_READERS);
+pub const UPDATE_SERVICE_PLAN: Access = Access::for_roles("update_service_plan", "service_plan", CASE_WORKERS);
+pub const SUBMIT_SERVICE_PLAN_FOR_APPROVAL: Access =
+    Access::for_roles("submit_service_plan_for_approval", "service_plan", CASE_WORKERS);
+/// The OUS only where the deployment authorises it (checked by the handler).
+pub const APPROVE_SERVICE_PLAN: Access = Access::for_roles("approve_service_plan", "service_plan", &[Director, Ous]);
+pub const ACTIVATE_SERVICE_PLAN: Access = Access::for_roles("activate_service_plan", "service_plan", CASE_WORKERS);
+pub const CLOSE_SERVICE_PLAN: Access = Access::for_roles("close_service_plan", "service_plan", CASE_WORKERS);
+pub const ADD_PLAN_MONITORING: Access = Access::for_roles("add_plan_monitoring", "service_plan", CASE_WORKERS);
+pub const LIST_PLAN_REVISIONS: Access = Access::for_roles("list_plan_revisions", "service_plan", CASE_WORKERS);
+pub const LIST_PLAN_ITEMS: Access = Access::for_roles("list_plan_items", "plan_item", &[Provider, Kipus, Director]);
+pub const RECORD_DELIVERY: Access = Access::for_roles("record_delivery", "plan_item", &[Provider]);
+pub const LIST_DELIVERIES: Access = Access::for_roles("list_deliveries", "plan_item", &[Provider, Kipus, Director]);
 pub const CREATE_API_CLIENT: Access = Access::for_roles("create_api_client", "api_client", &[Admin]);
 pub const LIST_API_CLIENTS: Access = Access::for_roles("list_api_clients", "api_client", &[Admin]);
 pub const GET_API_CLIENT: Access = Access::for_roles("get_api_client", "api_client", &[Admin]);
@@ -138,6 +167,26 @@ pub const OPERATIONS: &[&Access] = &[
     &CORRECT_REPORT,
     &ACCEPT_REPORT,
     &RETURN_REPORT,
+    &LIST_RESIDENTS,
+    &SEARCH_RESIDENTS,
+    &CREATE_RESIDENT,
+    &GET_RESIDENT,
+    &UPDATE_RESIDENT,
+    &EXPORT_RESIDENT,
+    &ANONYMISE_RESIDENT,
+    &LIST_SERVICE_PLANS,
+    &CREATE_SERVICE_PLAN,
+    &GET_SERVICE_PLAN,
+    &UPDATE_SERVICE_PLAN,
+    &SUBMIT_SERVICE_PLAN_FOR_APPROVAL,
+    &APPROVE_SERVICE_PLAN,
+    &ACTIVATE_SERVICE_PLAN,
+    &CLOSE_SERVICE_PLAN,
+    &ADD_PLAN_MONITORING,
+    &LIST_PLAN_REVISIONS,
+    &LIST_PLAN_ITEMS,
+    &RECORD_DELIVERY,
+    &LIST_DELIVERIES,
     &CREATE_API_CLIENT,
     &LIST_API_CLIENTS,
     &GET_API_CLIENT,

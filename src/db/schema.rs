@@ -220,6 +220,102 @@ diesel::joinable!(commission_annexes -> commissions (commission_id));
 diesel::joinable!(report_versions -> reports (report_id));
 diesel::joinable!(reports -> commissions (commission_id));
 
+diesel::table! {
+    residents (id) {
+        id -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        pesel -> Nullable<Text>,
+        birth_date -> Nullable<Date>,
+        birth_year -> Nullable<Integer>,
+        sex -> Nullable<Text>,
+        street -> Nullable<Text>,
+        building -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        city -> Nullable<Text>,
+        teryt -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        legal_representative -> Nullable<Text>,
+        notes_on_needs -> Text,
+        search_text -> Text,
+        anonymised_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    service_plans (id) {
+        id -> Text,
+        resident_id -> Text,
+        coordinator -> Text,
+        requested_on -> Date,
+        needs_assessment -> Text,
+        goals -> Text,
+        consent -> Nullable<Text>,
+        period_start -> Date,
+        period_end -> Date,
+        status -> Text,
+        approval_requested_at -> Nullable<Timestamp>,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        monitoring -> Text,
+        closure -> Nullable<Text>,
+        revision -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    plan_items (id) {
+        id -> Text,
+        plan_id -> Text,
+        position -> Integer,
+        service_id -> Text,
+        provider_id -> Text,
+        commission_id -> Nullable<Text>,
+        quantity -> BigInt,
+        unit -> Text,
+        frequency -> Text,
+        start_on -> Date,
+        end_on -> Date,
+        fee -> Nullable<BigInt>,
+        status -> Text,
+    }
+}
+
+diesel::table! {
+    plan_revisions (id) {
+        id -> Text,
+        plan_id -> Text,
+        number -> Integer,
+        snapshot -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    item_deliveries (id) {
+        id -> Text,
+        item_id -> Text,
+        delivered_on -> Date,
+        units -> BigInt,
+        note -> Text,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(service_plans -> residents (resident_id));
+diesel::joinable!(plan_items -> service_plans (plan_id));
+diesel::joinable!(item_deliveries -> plan_items (item_id));
+diesel::joinable!(plan_revisions -> service_plans (plan_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_events,
@@ -227,10 +323,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     commission_annexes,
     commissions,
     idempotency_keys,
+    item_deliveries,
+    plan_items,
+    plan_revisions,
     provider_offers,
     providers,
     report_versions,
     reports,
+    residents,
+    service_plans,
     services,
     signing_keys,
 );

@@ -124,7 +124,7 @@ pub fn paginate<R, T>(
     limit: u32,
     sort: &str,
     position: impl Fn(&R) -> (String, String),
-    to_item: impl Fn(R) -> Result<T, ApiError>,
+    to_item: impl FnMut(R) -> Result<T, ApiError>,
 ) -> Result<Page<T>, ApiError> {
     let has_more = rows.len() > limit as usize;
     rows.truncate(limit as usize);

@@ -12,12 +12,19 @@ const ROLES: [&str; 8] = ["director", "ous", "kipus", "osl", "provider", "integr
 const MANAGERS: &[&str] = &["ous", "director", "admin"];
 const MANAGERS_AND_PROVIDER: &[&str] = &["ous", "director", "admin", "provider"];
 const COMMISSION_MANAGERS: &[&str] = &["ous", "director"];
+const CASE_WORKERS: &[&str] = &["kipus", "director"];
+const RESIDENT_READERS: &[&str] = &["kipus", "director", "ous", "provider"];
+const PLAN_READERS: &[&str] = &["kipus", "director", "ous"];
 const COMMISSION_READERS: &[&str] = &["ous", "director", "kipus", "integrator", "auditor", "provider"];
 
 /// Ids no record has: authorisation is decided before the record is looked up.
 const COMMISSION: &str = "/api/v1/commissions/0193a5f2-0000-7000-8000-0000000000c9";
 const REPORT: &str =
     "/api/v1/commissions/0193a5f2-0000-7000-8000-0000000000c9/reports/0193a5f2-0000-7000-8000-0000000000e9";
+
+const RESIDENT: &str = "/api/v1/residents/0193a5f2-0000-7000-8000-000000000a09";
+const PLAN: &str = "/api/v1/service-plans/0193a5f2-0000-7000-8000-000000000b09";
+const ITEM: &str = "/api/v1/plan-items/0193a5f2-0000-7000-8000-000000000d09";
 
 /// Who may call an operation, written out independently of the service's own table.
 enum Allowed {
@@ -200,6 +207,75 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
             &format!("{REPORT}/return"),
             Some(json!({})),
             Allowed::Roles(COMMISSION_MANAGERS),
+        ),
+        case("list_residents", Method::GET, "/api/v1/residents", None, Allowed::Roles(RESIDENT_READERS)),
+        case(
+            "search_residents",
+            Method::POST,
+            "/api/v1/residents/search",
+            Some(json!({"name": "x"})),
+            Allowed::Roles(CASE_WORKERS),
+        ),
+        case("create_resident", Method::POST, "/api/v1/residents", Some(json!({})), Allowed::Roles(CASE_WORKERS)),
+        case("get_resident", Method::GET, RESIDENT, None, Allowed::Roles(RESIDENT_READERS)),
+        case("update_resident", Method::PATCH, RESIDENT, Some(json!({})), Allowed::Roles(CASE_WORKERS)),
+        case("export_resident", Method::GET, &format!("{RESIDENT}/export"), None, Allowed::Roles(CASE_WORKERS)),
+        case("anonymise_resident", Method::POST, &format!("{RESIDENT}/anonymise"), None, Allowed::Roles(&["director"])),
+        case("list_service_plans", Method::GET, "/api/v1/service-plans", None, Allowed::Roles(PLAN_READERS)),
+        case(
+            "create_service_plan",
+            Method::POST,
+            "/api/v1/service-plans",
+            Some(json!({})),
+            Allowed::Roles(CASE_WORKERS),
+        ),
+        case("get_service_plan", Method::GET, PLAN, None, Allowed::Roles(PLAN_READERS)),
+        case("update_service_plan", Method::PATCH, PLAN, Some(json!({})), Allowed::Roles(CASE_WORKERS)),
+        case(
+            "submit_service_plan_for_approval",
+            Method::POST,
+            &format!("{PLAN}/submit-for-approval"),
+            None,
+            Allowed::Roles(CASE_WORKERS),
+        ),
+        // The OUS passes the role check; the deployment's setting decides in the handler (403 by default).
+        case("approve_service_plan", Method::POST, &format!("{PLAN}/approve"), None, Allowed::Roles(&["director"])),
+        case("activate_service_plan", Method::POST, &format!("{PLAN}/activate"), None, Allowed::Roles(CASE_WORKERS)),
+        case(
+            "close_service_plan",
+            Method::POST,
+            &format!("{PLAN}/close"),
+            Some(json!({"date": "2026-12-31", "reason": "completed"})),
+            Allowed::Roles(CASE_WORKERS),
+        ),
+        case(
+            "add_plan_monitoring",
+            Method::POST,
+            &format!("{PLAN}/monitoring"),
+            Some(json!({"date": "2026-12-31", "note": "x"})),
+            Allowed::Roles(CASE_WORKERS),
+        ),
+        case("list_plan_revisions", Method::GET, &format!("{PLAN}/revisions"), None, Allowed::Roles(CASE_WORKERS)),
+        case(
+            "list_plan_items",
+            Method::GET,
+            "/api/v1/plan-items?provider=me",
+            None,
+            Allowed::Roles(&["provider", "kipus", "director"]),
+        ),
+        case(
+            "record_delivery",
+            Method::POST,
+            &format!("{ITEM}/deliveries"),
+            Some(json!({"delivered_on": "2026-12-01", "units": 1})),
+            Allowed::Roles(&["provider"]),
+        ),
+        case(
+            "list_deliveries",
+            Method::GET,
+            &format!("{ITEM}/deliveries"),
+            None,
+            Allowed::Roles(&["provider", "kipus", "director"]),
         ),
         case("create_api_client", Method::POST, "/api/v1/api-clients", Some(json!({})), Allowed::Roles(&["admin"])),
         case("list_api_clients", Method::GET, "/api/v1/api-clients", None, Allowed::Roles(&["admin"])),

@@ -12,4 +12,6 @@ mod helpers;
 mod openapi;
 mod providers;
 mod reports;
+mod residents;
+mod service_plans;
 mod services;

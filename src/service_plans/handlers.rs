@@ -1,0 +1,655 @@
+//! Plan handlers. `view_for` decides, in one place, what each role sees of a plan.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::dto::{
+    AssignedItem, Closure, ClosureReason, Delivery, DeliveryInput, MonitoringEntry, PlanAction, PlanItemQuery,
+    PlanListQuery, PlanRevision, ServicePlan, ServicePlanInput, ServicePlanView,
+};
+use super::model::{self, ItemRow, PlanRow};
+use crate::audit::{self, Event};
+use crate::auth::{access, Actor, Caller, Role};
+use crate::commissions::dto::parse_date;
+use crate::db::{self, DbConnection};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::http::extract::{IdempotencyKey, IfMatch, JsonBody, QueryParams};
+use crate::http::merge_patch;
+use crate::http::pagination::{checked_limit, page_response, Cursor, Page};
+use crate::idempotency::{self, StoredResponse};
+use crate::startup::AppState;
+use crate::validation::FieldErrors;
+
+/// KIPUS and director see plans in full; the OUS an overview without health or family details.
+fn full_view(caller: &Caller) -> bool {
+    caller.has_any(&[Role::Kipus, Role::Director])
+}
+
+fn render(caller: &Caller, plan: &PlanRow, items: &[ItemRow]) -> ApiResult<ServicePlanView> {
+    Ok(if full_view(caller) {
+        ServicePlanView::Full(Box::new(plan.to_full(items)?))
+    } else {
+        ServicePlanView::Overview(plan.to_overview(items)?)
+    })
+}
+
+fn event(rule: &access::Access, id: Uuid) -> Event {
+    Event::new(rule.operation, rule.resource, Some(id.to_string()))
+}
+
+fn plan_response(status: StatusCode, plan: &PlanRow, items: &[ItemRow]) -> ApiResult<StoredResponse> {
+    Ok(StoredResponse::json(status, &plan.to_full(items)?)?.header("etag", plan.etag()))
+}
+
+/// Records a read of plans (personal data) in the audit log.
+fn audit_read(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    rule: &access::Access,
+    id: Option<String>,
+    ids: Vec<String>,
+) -> ApiResult<()> {
+    let event = Event::new(rule.operation, rule.resource, id).with_detail(json!({"ids": ids}));
+    conn.write_transaction(|conn| audit::record(conn, actor, &event))
+}
+
+/// List service plans
+///
+/// Newest first; `coordinator=me` for the caller's own, `overdue=true` for drafts past their 30
+/// days. KIPUS and director get full plans, the OUS overviews (see ServicePlanView). The ids
+/// returned are recorded in the audit log.
+#[utoipa::path(
+    tag = "service-plans",
+    params(PlanListQuery),
+    responses(
+        (status = 200, description = "One page of plans in the caller's view", body = Page<ServicePlanView>),
+        (status = 400, description = "Unknown or invalid query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/service-plans")]
+pub async fn list_service_plans(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: QueryParams<PlanListQuery>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::LIST_SERVICE_PLANS.authorize(&req, &state, caller).await?;
+    let filter = query.0;
+    let limit = checked_limit(filter.limit)?;
+    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
+    let coordinator =
+        filter.coordinator.as_deref().map(|c| if c == "me" { actor.caller.subject.clone() } else { c.to_owned() });
+    let page = db::run(&state.pool, move |conn| {
+        let mut rows = model::list(conn, &filter, coordinator.as_deref(), cursor.as_ref(), limit)?;
+        let shown: Vec<String> = rows.iter().take(limit as usize).map(|row| row.id.clone()).collect();
+        audit_read(conn, &actor, &access::LIST_SERVICE_PLANS, None, shown.clone())?;
+        let items = model::items_of_plans(conn, &shown)?;
+        let has_more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let views = rows
+            .iter()
+            .map(|plan| {
+                let mine: Vec<ItemRow> = items.iter().filter(|item| item.plan_id == plan.id).cloned().collect();
+                render(&actor.caller, plan, &mine)
+            })
+            .collect::<ApiResult<Vec<_>>>()?;
+        let next_cursor = if has_more {
+            rows.last()
+                .map(|last| Cursor { sort: model::SORT.to_owned(), key: String::new(), id: last.id.clone() }.encode())
+        } else {
+            None
+        };
+        Ok(Page { items: views, next_cursor })
+    })
+    .await?;
+    Ok(page_response(&req, &page))
+}
+
+/// Draft a service plan
+///
+/// The caller is the coordinator unless `coordinator` names another. Rules: the period runs at
+/// most one year, items lie within it, their providers offer the services, and an item's
+/// commission belongs to that provider and covers its dates (422 naming each item field). The
+/// plan is due 30 days after `requested_on`.
+#[utoipa::path(
+    tag = "service-plans",
+    request_body(content = ServicePlanInput),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    responses(
+        (status = 201, description = "The draft plan", body = ServicePlan, headers(("Location" = String, description = "URL of the plan"))),
+        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The resident was anonymised", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or broken rules (all listed)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/service-plans")]
+pub async fn create_service_plan(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: JsonBody<ServicePlanInput>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::CREATE_SERVICE_PLAN.authorize(&req, &state, caller).await?;
+    let fingerprint = body.fingerprint.clone();
+    let input = body.into_inner();
+    let id = Uuid::now_v7();
+    let coordinator = actor.caller.subject.clone();
+    idempotency::run_once(
+        &req,
+        &state.pool,
+        &actor,
+        event(&access::CREATE_SERVICE_PLAN, id),
+        key,
+        &fingerprint,
+        move |conn| {
+            let (plan, items) = model::create(conn, id, &coordinator, input.validate_draft()?)?;
+            Ok(plan_response(StatusCode::CREATED, &plan, &items)?
+                .header("location", format!("/api/v1/service-plans/{id}")))
+        },
+    )
+    .await
+}
+
+/// Get a service plan
+///
+/// KIPUS and director get the full plan, the OUS an overview (see ServicePlanView). Every read is
+/// recorded in the audit log.
+#[utoipa::path(
+    tag = "service-plans",
+    params(("id" = Uuid, Path, description = "Plan id")),
+    responses(
+        (status = 200, description = "The plan in the caller's view", body = ServicePlanView, headers(("ETag" = String, description = "Entity tag"))),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/service-plans/{id}")]
+pub async fn get_service_plan(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::GET_SERVICE_PLAN.authorize(&req, &state, caller).await?;
+    let id = id.into_inner();
+    let (view, etag) = db::run(&state.pool, move |conn| {
+        let (plan, items) = model::find(conn, id)?;
+        audit_read(conn, &actor, &access::GET_SERVICE_PLAN, Some(plan.id.clone()), vec![plan.id.clone()])?;
+        Ok((render(&actor.caller, &plan, &items)?, plan.etag()))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag)).json(view))
+}
+
+const READ_ONLY: [&str; 14] = [
+    "id",
+    "due_on",
+    "overdue",
+    "status",
+    "approval_requested_at",
+    "approved_by",
+    "approved_at",
+    "monitoring",
+    "closure",
+    "revision",
+    "created_at",
+    "updated_at",
+    "version",
+    "resident_id",
+];
+
+/// Change a service plan
+///
+/// A JSON merge patch with `If-Match`; items keep their `id`s (an item with deliveries cannot be
+/// removed: cancel it). A change to an approved or active plan keeps the previous state as a
+/// revision (`GET .../revisions`); a closed plan does not change (409).
+#[utoipa::path(
+    tag = "service-plans",
+    params(("id" = Uuid, Path, description = "Plan id"), ("If-Match" = String, Header, description = "ETag the change is based on")),
+    request_body(content = Object, content_type = "application/merge-patch+json", description = "Any subset of ServicePlanInput but resident_id",
+        example = json!({"goals": [{"id": "g1", "description": "Samodzielne przygotowywanie posiłków", "status": "achieved"}]})),
+    responses(
+        (status = 200, description = "The changed plan", body = ServicePlan),
+        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The plan is closed, or an item with deliveries was removed", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since it was read", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or broken rules (all listed)", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[patch("/service-plans/{id}")]
+pub async fn update_service_plan(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    patch: JsonBody<Value>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::UPDATE_SERVICE_PLAN.authorize(&req, &state, caller).await?;
+    let (id, patch) = (id.into_inner(), patch.into_inner());
+    let author = actor.caller.subject.clone();
+    let (plan, items) = db::run(&state.pool, move |conn| {
+        audit::audited(conn, &actor, event(&access::UPDATE_SERVICE_PLAN, id), |conn| {
+            model::update(conn, id, &if_match, &author, |current| {
+                let mut input: ServicePlanInput =
+                    merge_patch::patched(current, &patch, &READ_ONLY, "; status changes through the actions")?;
+                input.resident_id = Some(current.resident_id);
+                input.validate_draft()
+            })
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, plan.etag())).json(plan.to_full(&items)?))
+}
+
+/// Runs a lifecycle action as an idempotent POST.
+async fn act(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: Uuid,
+    key: IdempotencyKey,
+    action: PlanAction,
+    closure: Option<JsonBody<Closure>>,
+) -> ApiResult<HttpResponse> {
+    let rule = match action {
+        PlanAction::SubmitForApproval => &access::SUBMIT_SERVICE_PLAN_FOR_APPROVAL,
+        PlanAction::Approve => &access::APPROVE_SERVICE_PLAN,
+        PlanAction::Activate => &access::ACTIVATE_SERVICE_PLAN,
+        PlanAction::Close => &access::CLOSE_SERVICE_PLAN,
+    };
+    let actor = rule.authorize(&req, &state, caller).await?;
+    if action == PlanAction::Approve && !actor.caller.has_any(&[Role::Director]) && !state.ous_may_approve_plans {
+        return Err(ApiError::Forbidden(
+            "plans are approved by the director; this deployment does not authorise the OUS".to_owned(),
+        ));
+    }
+    let fingerprint = closure.as_ref().map(|body| body.fingerprint.clone()).unwrap_or_default();
+    let closure = closure.map(|body| validate_closure(body.into_inner())).transpose()?;
+    let subject = actor.caller.subject.clone();
+    idempotency::run_once(&req, &state.pool, &actor, event(rule, id), key, &fingerprint, move |conn| {
+        let (plan, items) = model::transition(conn, id, action, &subject, closure)?;
+        plan_response(StatusCode::OK, &plan, &items)
+    })
+    .await
+}
+
+fn validate_closure(closure: Closure) -> ApiResult<Closure> {
+    let mut errors = FieldErrors::new();
+    let date = errors.required("date", closure.date.as_deref());
+    errors.parse_with("date", "invalid_date", date, parse_date);
+    errors.required_enum::<ClosureReason>("reason", closure.reason.as_deref());
+    errors.parse_with("summary_interview_on", "invalid_date", closure.summary_interview_on.as_deref(), parse_date);
+    if closure.outcome.as_ref().is_some_and(|o| o.chars().count() > 10_000) {
+        errors.add("outcome", "length", "outcome must be at most 10000 characters long");
+    }
+    errors.finish(|| Some(closure))
+}
+
+/// Submit a plan for approval
+///
+/// A complete draft (consent, a goal, an item: 409 `plan-incomplete` names what is missing)
+/// awaits the director's approval.
+#[utoipa::path(
+    tag = "service-plans",
+    params(("id" = Uuid, Path, description = "Plan id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    responses(
+        (status = 200, description = "The plan awaiting approval", body = ServicePlan),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a draft, already submitted, or incomplete", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/service-plans/{id}/submit-for-approval")]
+pub async fn submit_service_plan_for_approval(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+) -> ApiResult<HttpResponse> {
+    act(req, state, caller, id.into_inner(), key, PlanAction::SubmitForApproval, None).await
+}
+
+/// Approve a plan
+///
+/// By the director (or the OUS when `CUS_OUS_MAY_APPROVE_PLANS=true`), never by the plan's own
+/// coordinator (403). The plan must have been submitted and be complete (409).
+#[utoipa::path(
+    tag = "service-plans",
+    params(("id" = Uuid, Path, description = "Plan id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    responses(
+        (status = 200, description = "The approved plan", body = ServicePlan),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a submitted, complete draft", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/service-plans/{id}/approve")]
+pub async fn approve_service_plan(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+) -> ApiResult<HttpResponse> {
+    act(req, state, caller, id.into_inner(), key, PlanAction::Approve, None).await
+}
+
+/// Activate a plan
+///
+/// An approved plan starts; its planned items become active.
+#[utoipa::path(
+    tag = "service-plans",
+    params(("id" = Uuid, Path, description = "Plan id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    responses(
+        (status = 200, description = "The active plan", body = ServicePlan),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not approved", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/service-plans/{id}/activate")]
+pub async fn activate_service_plan(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+) -> ApiResult<HttpResponse> {
+    act(req, state, caller, id.into_inner(), key, PlanAction::Activate, None).await
+}
+
+/// Close a plan
+///
+/// With its closure (date, reason, summary interview, outcome); active items complete, planned
+/// ones are cancelled.
+#[utoipa::path(
+    tag = "service-plans",
+    params(("id" = Uuid, Path, description = "Plan id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    request_body(content = Closure),
+    responses(
+        (status = 200, description = "The closed plan", body = ServicePlan),
+        (status = 400, description = "The id is not a UUID, or malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not approved or active", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid closure, or Idempotency-Key reused", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/service-plans/{id}/close")]
+pub async fn close_service_plan(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+    body: JsonBody<Closure>,
+) -> ApiResult<HttpResponse> {
+    act(req, state, caller, id.into_inner(), key, PlanAction::Close, Some(body)).await
+}
+
+/// Add a monitoring entry
+///
+/// A dated note on how the plan goes; the author is the caller.
+#[utoipa::path(
+    tag = "service-plans",
+    params(("id" = Uuid, Path, description = "Plan id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    request_body(content = MonitoringEntry, example = json!({"date": "2027-01-15", "note": "Wizyta domowa: postępy w samodzielności."})),
+    responses(
+        (status = 201, description = "The plan with the new entry", body = ServicePlan),
+        (status = 400, description = "The id is not a UUID, or malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The plan is closed", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid entry, or Idempotency-Key reused", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/service-plans/{id}/monitoring")]
+pub async fn add_plan_monitoring(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+    body: JsonBody<MonitoringEntry>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::ADD_PLAN_MONITORING.authorize(&req, &state, caller).await?;
+    let id = id.into_inner();
+    let fingerprint = body.fingerprint.clone();
+    let input = body.into_inner();
+    let mut errors = FieldErrors::new();
+    let date = errors.required("date", input.date.as_deref());
+    let date = errors.parse_with("date", "invalid_date", date, parse_date);
+    let note = errors.required("note", input.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()));
+    let entry = errors.finish(|| {
+        Some(MonitoringEntry { date: Some(date?.to_string()), note, author: Some(actor.caller.subject.clone()) })
+    })?;
+    idempotency::run_once(
+        &req,
+        &state.pool,
+        &actor,
+        event(&access::ADD_PLAN_MONITORING, id),
+        key,
+        &fingerprint,
+        move |conn| {
+            let (plan, items) = model::add_monitoring(conn, id, entry)?;
+            plan_response(StatusCode::CREATED, &plan, &items)
+        },
+    )
+    .await
+}
+
+/// List a plan's revisions
+///
+/// Earlier states of an approved plan, oldest first; each change after approval adds one.
+#[utoipa::path(
+    tag = "service-plans",
+    params(("id" = Uuid, Path, description = "Plan id")),
+    responses(
+        (status = 200, description = "Every earlier revision", body = Vec<PlanRevision>),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/service-plans/{id}/revisions")]
+pub async fn list_plan_revisions(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::LIST_PLAN_REVISIONS.authorize(&req, &state, caller).await?;
+    let id = id.into_inner();
+    let revisions = db::run(&state.pool, move |conn| {
+        let revisions = model::revisions(conn, id)?;
+        audit_read(conn, &actor, &access::LIST_PLAN_REVISIONS, Some(id.to_string()), vec![id.to_string()])?;
+        Ok(revisions)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(revisions))
+}
+
+/// The provider whose items are asked for: `me` for a provider user, an id for CUS staff.
+fn provider_of(caller: &Caller, provider: Option<&str>) -> ApiResult<Uuid> {
+    match (caller.provider_scope(), provider) {
+        (Some(own), None | Some("me")) => Ok(own),
+        (Some(own), Some(other)) if other == own.to_string() => Ok(own),
+        (Some(_), Some(_)) => Err(ApiError::Forbidden("a provider lists only its own items: provider=me".to_owned())),
+        (None, Some(id)) => id.parse().map_err(|_| {
+            ApiError::bad_request(
+                "invalid query parameter provider",
+                vec![crate::error::FieldError::new("provider", "invalid_id", "give a provider id")],
+            )
+        }),
+        (None, None) => Err(ApiError::bad_request(
+            "the provider parameter is required",
+            vec![crate::error::FieldError::new(
+                "provider",
+                "required",
+                "give a provider id (or me, for a provider user)",
+            )],
+        )),
+    }
+}
+
+/// List plan items assigned to a provider
+///
+/// `provider=me` for a provider user: the active items of active plans it delivers, with the
+/// minimum it needs (resident's name, address, phone). CUS staff give a provider id. The
+/// residents read are recorded in the audit log.
+#[utoipa::path(
+    tag = "service-plans",
+    params(PlanItemQuery),
+    responses(
+        (status = 200, description = "The provider's active items", body = Vec<AssignedItem>),
+        (status = 400, description = "Missing or invalid provider parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/plan-items")]
+pub async fn list_plan_items(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: QueryParams<PlanItemQuery>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::LIST_PLAN_ITEMS.authorize(&req, &state, caller).await?;
+    let provider = provider_of(&actor.caller, query.0.provider.as_deref())?;
+    let assigned = db::run(&state.pool, move |conn| {
+        let items = model::items_for_provider(conn, provider)?;
+        let mut residents: Vec<String> = items.iter().map(|(_, resident)| resident.clone()).collect();
+        residents.dedup();
+        let event =
+            Event::new(access::LIST_PLAN_ITEMS.operation, "resident", None).with_detail(json!({"ids": residents}));
+        conn.write_transaction(|conn| audit::record(conn, &actor, &event))?;
+        items
+            .into_iter()
+            .map(|(item, resident_id)| {
+                let resident = crate::residents::model::find(
+                    conn,
+                    resident_id.parse().map_err(|_| ApiError::internal("resident id"))?,
+                )?;
+                Ok(AssignedItem { item: item.to_dto()?, resident: resident.to_contact()? })
+            })
+            .collect::<ApiResult<Vec<_>>>()
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(assigned))
+}
+
+/// Record a delivery
+///
+/// By the item's provider, on an active item of an active plan, on a day within the item's dates.
+#[utoipa::path(
+    tag = "service-plans",
+    params(("id" = Uuid, Path, description = "Plan item id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    request_body(content = DeliveryInput),
+    responses(
+        (status = 201, description = "The recorded delivery", body = Delivery),
+        (status = 400, description = "The id is not a UUID, or malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such item of the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The item or its plan is not active", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, a day outside the item, or Idempotency-Key reused", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/plan-items/{id}/deliveries")]
+pub async fn record_delivery(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    key: IdempotencyKey,
+    body: JsonBody<DeliveryInput>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::RECORD_DELIVERY.authorize(&req, &state, caller).await?;
+    let provider = actor
+        .caller
+        .provider_scope()
+        .ok_or_else(|| ApiError::Forbidden("deliveries are recorded by providers".to_owned()))?;
+    let item_id = id.into_inner();
+    let fingerprint = body.fingerprint.clone();
+    let input = body.into_inner();
+    let mut errors = FieldErrors::new();
+    let date = errors.required("delivered_on", input.delivered_on.as_deref());
+    let date = errors.parse_with("delivered_on", "invalid_date", date, parse_date);
+    let units = errors.required("units", input.units);
+    if units.is_some_and(|u| !(1..=10_000).contains(&u)) {
+        errors.add("units", "range", "units must be between 1 and 10000");
+    }
+    let note = input.note.map(|n| n.trim().to_owned()).unwrap_or_default();
+    if note.chars().count() > 2000 {
+        errors.add("note", "length", "note must be at most 2000 characters long");
+    }
+    let delivery = errors.finish(|| Some((date?, units?, note)))?;
+    let recorded_by = actor.caller.subject.clone();
+    let delivery_id = Uuid::now_v7();
+    idempotency::run_once(
+        &req,
+        &state.pool,
+        &actor,
+        event(&access::RECORD_DELIVERY, item_id),
+        key,
+        &fingerprint,
+        move |conn| {
+            StoredResponse::json(
+                StatusCode::CREATED,
+                &model::record_delivery(conn, provider, item_id, delivery_id, &recorded_by, delivery)?,
+            )
+        },
+    )
+    .await
+}
+
+/// List an item's deliveries
+///
+/// For the item's provider and CUS staff.
+#[utoipa::path(
+    tag = "service-plans",
+    params(("id" = Uuid, Path, description = "Plan item id")),
+    responses(
+        (status = 200, description = "Deliveries, by day", body = Vec<Delivery>),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such item of the caller's", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/plan-items/{id}/deliveries")]
+pub async fn list_deliveries(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::LIST_DELIVERIES.authorize(&req, &state, caller).await?;
+    let (provider, id) = (actor.caller.provider_scope(), id.into_inner());
+    let deliveries = db::run(&state.pool, move |conn| model::deliveries(conn, provider, id)).await?;
+    Ok(HttpResponse::Ok().json(deliveries))
+}

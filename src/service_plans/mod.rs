@@ -1,0 +1,24 @@
+//! Individual plans of social services (`/api/v1/service-plans`, IPUS) and the plan items
+//! providers deliver (`/api/v1/plan-items`).
+
+pub mod dto;
+mod handlers;
+pub mod model;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(handlers::list_service_plans)
+        .service(handlers::create_service_plan)
+        .service(handlers::get_service_plan)
+        .service(handlers::update_service_plan)
+        .service(handlers::submit_service_plan_for_approval)
+        .service(handlers::approve_service_plan)
+        .service(handlers::activate_service_plan)
+        .service(handlers::close_service_plan)
+        .service(handlers::add_plan_monitoring)
+        .service(handlers::list_plan_revisions)
+        .service(handlers::list_plan_items)
+        .service(handlers::record_delivery)
+        .service(handlers::list_deliveries);
+}

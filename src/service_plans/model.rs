@@ -1,0 +1,742 @@
+//! Plan storage: plans, their items, revisions and the deliveries providers record.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::dto::{
+    Closure, Consent, Delivery, Goal, ItemDraft, ItemStatus, MonitoringEntry, PlanAction, PlanDraft, PlanItem,
+    PlanListQuery, PlanRevision, PlanStatus, ServicePlan, ServicePlanOverview,
+};
+use crate::clock;
+use crate::commissions::dto::Period;
+use crate::db::schema::{commissions, item_deliveries, plan_items, plan_revisions, residents, service_plans, services};
+use crate::db::DbConnection;
+use crate::domain::lifecycle::Lifecycle;
+use crate::domain::Money;
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::http::etag::etag;
+use crate::http::extract::IfMatch;
+use crate::http::pagination::Cursor;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = service_plans, treat_none_as_null = true)]
+pub struct PlanRow {
+    pub id: String,
+    pub resident_id: String,
+    pub coordinator: String,
+    pub requested_on: NaiveDate,
+    pub needs_assessment: String,
+    pub goals: String,
+    pub consent: Option<String>,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub status: String,
+    pub approval_requested_at: Option<NaiveDateTime>,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<NaiveDateTime>,
+    pub monitoring: String,
+    pub closure: Option<String>,
+    pub revision: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = plan_items, treat_none_as_null = true)]
+pub struct ItemRow {
+    pub id: String,
+    pub plan_id: String,
+    pub position: i32,
+    pub service_id: String,
+    pub provider_id: String,
+    pub commission_id: Option<String>,
+    pub quantity: i64,
+    pub unit: String,
+    pub frequency: String,
+    pub start_on: NaiveDate,
+    pub end_on: NaiveDate,
+    pub fee: Option<i64>,
+    pub status: String,
+}
+
+pub const NOT_FOUND: ApiError = ApiError::NotFound { resource: "service plan" };
+/// An individual plan is due within 30 days of the request (art. 7 ust. 2 of the CUS act).
+const DUE_DAYS: i64 = 30;
+
+fn stored(what: &str) -> ApiError {
+    ApiError::internal(format!("stored plan {what} is unreadable"))
+}
+
+fn uuid(text: &str) -> ApiResult<Uuid> {
+    text.parse().map_err(|_| stored("id"))
+}
+
+impl ItemRow {
+    pub fn to_dto(&self) -> ApiResult<PlanItem> {
+        Ok(PlanItem {
+            id: uuid(&self.id)?,
+            plan_id: uuid(&self.plan_id)?,
+            service_id: uuid(&self.service_id)?,
+            provider_id: uuid(&self.provider_id)?,
+            commission_id: self.commission_id.as_deref().map(uuid).transpose()?,
+            quantity: self.quantity,
+            unit: self.unit.parse().map_err(|_| stored("unit"))?,
+            frequency: self.frequency.clone(),
+            start_on: self.start_on,
+            end_on: self.end_on,
+            fee: self.fee.map(Money::from_grosze),
+            status: self.status.parse().map_err(|_| stored("item status"))?,
+        })
+    }
+}
+
+impl PlanRow {
+    pub fn uuid(&self) -> ApiResult<Uuid> {
+        uuid(&self.id)
+    }
+
+    pub fn etag(&self) -> String {
+        etag(self.version)
+    }
+
+    pub fn status(&self) -> ApiResult<PlanStatus> {
+        self.status.parse().map_err(|_| stored("status"))
+    }
+
+    fn due_on(&self) -> NaiveDate {
+        self.requested_on + Duration::days(DUE_DAYS)
+    }
+
+    fn overdue(&self) -> bool {
+        self.status == PlanStatus::Draft.as_ref() && clock::now().date() > self.due_on()
+    }
+
+    fn goals(&self) -> ApiResult<Vec<Goal>> {
+        serde_json::from_str(&self.goals).map_err(|_| stored("goals"))
+    }
+
+    fn period(&self) -> Period {
+        Period { start: Some(self.period_start.to_string()), end: Some(self.period_end.to_string()) }
+    }
+
+    pub fn to_full(&self, items: &[ItemRow]) -> ApiResult<ServicePlan> {
+        Ok(ServicePlan {
+            id: self.uuid()?,
+            resident_id: uuid(&self.resident_id)?,
+            coordinator: self.coordinator.clone(),
+            requested_on: self.requested_on,
+            due_on: self.due_on(),
+            overdue: self.overdue(),
+            needs_assessment: self.needs_assessment.clone(),
+            goals: self.goals()?,
+            items: items.iter().map(ItemRow::to_dto).collect::<ApiResult<_>>()?,
+            consent: self
+                .consent
+                .as_deref()
+                .map(serde_json::from_str::<Consent>)
+                .transpose()
+                .map_err(|_| stored("consent"))?,
+            period: self.period(),
+            status: self.status()?,
+            approval_requested_at: self.approval_requested_at.map(clock::utc),
+            approved_by: self.approved_by.clone(),
+            approved_at: self.approved_at.map(clock::utc),
+            monitoring: serde_json::from_str(&self.monitoring).map_err(|_| stored("monitoring"))?,
+            closure: self
+                .closure
+                .as_deref()
+                .map(serde_json::from_str::<Closure>)
+                .transpose()
+                .map_err(|_| stored("closure"))?,
+            revision: self.revision,
+            created_at: clock::utc(self.created_at),
+            updated_at: clock::utc(self.updated_at),
+            version: self.version,
+        })
+    }
+
+    pub fn to_overview(&self, items: &[ItemRow]) -> ApiResult<ServicePlanOverview> {
+        let goals = self.goals()?;
+        Ok(ServicePlanOverview {
+            id: self.uuid()?,
+            resident_id: uuid(&self.resident_id)?,
+            status: self.status()?,
+            period: self.period(),
+            due_on: self.due_on(),
+            overdue: self.overdue(),
+            goals: goals.len(),
+            goals_achieved: goals.iter().filter(|goal| goal.status.as_deref() == Some("achieved")).count(),
+            items: items.iter().map(ItemRow::to_dto).collect::<ApiResult<_>>()?,
+            revision: self.revision,
+        })
+    }
+
+    fn set(&mut self, draft: &PlanDraft) {
+        self.requested_on = draft.requested_on;
+        self.needs_assessment = draft.needs_assessment.clone();
+        self.goals = serde_json::to_string(&draft.goals).unwrap_or_else(|_| "[]".to_owned());
+        self.consent = draft.consent.as_ref().map(|c| serde_json::to_string(c).unwrap_or_default());
+        self.period_start = draft.period_start;
+        self.period_end = draft.period_end;
+        if let Some(coordinator) = &draft.coordinator {
+            self.coordinator = coordinator.clone();
+        }
+    }
+}
+
+/// Items must name real services, providers that offer them, in the service's unit, and a
+/// commission only of that provider, covering the item's dates.
+fn check_items(conn: &mut DbConnection, items: &[ItemDraft]) -> ApiResult<()> {
+    let mut errors = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let field = |name: &str| format!("items[{index}].{name}");
+        let unit: Option<String> =
+            services::table.find(item.service_id.to_string()).select(services::unit).first(conn).optional()?;
+        match unit {
+            None => errors.push(FieldError::new(field("service_id"), "unknown", "no catalogue service has this id")),
+            Some(unit) if unit != item.unit.as_ref() => errors.push(FieldError::new(
+                field("unit"),
+                "unit_mismatch",
+                format!("the service is measured in {unit}"),
+            )),
+            Some(_) => {}
+        }
+        if !crate::providers::offers::offers_service(conn, item.provider_id, item.service_id)? {
+            errors.push(FieldError::new(
+                field("provider_id"),
+                "not_offered",
+                "the provider does not offer this service",
+            ));
+        }
+        if let Some(commission_id) = item.commission_id {
+            let commission: Option<(String, String, NaiveDate, NaiveDate)> = commissions::table
+                .find(commission_id.to_string())
+                .select((
+                    commissions::provider_id,
+                    commissions::service_id,
+                    commissions::period_start,
+                    commissions::period_end,
+                ))
+                .first(conn)
+                .optional()?;
+            match commission {
+                None => errors.push(FieldError::new(field("commission_id"), "unknown", "no commission has this id")),
+                Some((provider, service, start, end)) => {
+                    if provider != item.provider_id.to_string() || service != item.service_id.to_string() {
+                        errors.push(FieldError::new(
+                            field("commission_id"),
+                            "commission_mismatch",
+                            "the commission is for another provider or service",
+                        ));
+                    } else if item.start_on < start || item.end_on > end {
+                        errors.push(FieldError::new(
+                            field("commission_id"),
+                            "commission_period",
+                            format!("the commission runs {start}..{end} and does not cover the item's dates"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+fn item_row(plan_id: &str, position: usize, item: &ItemDraft) -> ItemRow {
+    ItemRow {
+        id: item.id.unwrap_or_else(Uuid::now_v7).to_string(),
+        plan_id: plan_id.to_owned(),
+        position: i32::try_from(position).unwrap_or(i32::MAX),
+        service_id: item.service_id.to_string(),
+        provider_id: item.provider_id.to_string(),
+        commission_id: item.commission_id.map(|id| id.to_string()),
+        quantity: item.quantity,
+        unit: item.unit.as_ref().to_owned(),
+        frequency: item.frequency.clone(),
+        start_on: item.start_on,
+        end_on: item.end_on,
+        fee: item.fee.map(Money::grosze),
+        status: item.status.as_ref().to_owned(),
+    }
+}
+
+fn check_resident(conn: &mut DbConnection, resident_id: Uuid) -> ApiResult<()> {
+    let anonymised: Option<Option<NaiveDateTime>> =
+        residents::table.find(resident_id.to_string()).select(residents::anonymised_at).first(conn).optional()?;
+    match anonymised {
+        None => Err(ApiError::Validation(vec![FieldError::new("resident_id", "unknown", "no resident has this id")])),
+        Some(Some(_)) => Err(ApiError::conflict("anonymised", "the resident's identity was erased; no new plans")),
+        Some(None) => Ok(()),
+    }
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    id: Uuid,
+    coordinator: &str,
+    draft: PlanDraft,
+) -> ApiResult<(PlanRow, Vec<ItemRow>)> {
+    check_resident(conn, draft.resident_id)?;
+    check_items(conn, &draft.items)?;
+    let now = clock::now();
+    let mut plan = PlanRow {
+        id: id.to_string(),
+        resident_id: draft.resident_id.to_string(),
+        coordinator: coordinator.to_owned(),
+        requested_on: draft.requested_on,
+        needs_assessment: String::new(),
+        goals: "[]".to_owned(),
+        consent: None,
+        period_start: draft.period_start,
+        period_end: draft.period_end,
+        status: PlanStatus::Draft.as_ref().to_owned(),
+        approval_requested_at: None,
+        approved_by: None,
+        approved_at: None,
+        monitoring: "[]".to_owned(),
+        closure: None,
+        revision: 1,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    plan.set(&draft);
+    diesel::insert_into(service_plans::table).values(&plan).execute(conn)?;
+    let items: Vec<ItemRow> = draft
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| item_row(&plan.id, i, &ItemDraft { id: None, ..item.clone() }))
+        .collect();
+    // diesel's multi-backend connection has no batch insert.
+    for item in &items {
+        diesel::insert_into(plan_items::table).values(item).execute(conn)?;
+    }
+    Ok((plan, items))
+}
+
+pub fn items_of(conn: &mut DbConnection, plan_id: &str) -> ApiResult<Vec<ItemRow>> {
+    Ok(plan_items::table
+        .filter(plan_items::plan_id.eq(plan_id))
+        .order(plan_items::position.asc())
+        .select(ItemRow::as_select())
+        .load(conn)?)
+}
+
+pub fn find(conn: &mut DbConnection, id: Uuid) -> ApiResult<(PlanRow, Vec<ItemRow>)> {
+    let plan: PlanRow = service_plans::table
+        .find(id.to_string())
+        .select(PlanRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(NOT_FOUND)?;
+    let items = items_of(conn, &plan.id)?;
+    Ok((plan, items))
+}
+
+fn save(conn: &mut DbConnection, mut plan: PlanRow) -> ApiResult<PlanRow> {
+    let read_version = plan.version;
+    plan.version += 1;
+    plan.updated_at = clock::now().max(plan.updated_at);
+    let updated = diesel::update(service_plans::table.find(&plan.id).filter(service_plans::version.eq(read_version)))
+        .set(&plan)
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(ApiError::PreconditionFailed { current_etag: etag(read_version + 1) });
+    }
+    Ok(plan)
+}
+
+/// Keeps the plan as it is now as a revision, when changing an approved plan.
+fn keep_revision(conn: &mut DbConnection, plan: &mut PlanRow, items: &[ItemRow], author: &str) -> ApiResult<()> {
+    let snapshot = serde_json::to_string(&plan.to_full(items)?).map_err(|err| ApiError::internal(err.to_string()))?;
+    diesel::insert_into(plan_revisions::table)
+        .values((
+            plan_revisions::id.eq(Uuid::now_v7().to_string()),
+            plan_revisions::plan_id.eq(&plan.id),
+            plan_revisions::number.eq(plan.revision),
+            plan_revisions::snapshot.eq(snapshot),
+            plan_revisions::created_by.eq(author),
+            plan_revisions::created_at.eq(clock::now()),
+        ))
+        .execute(conn)?;
+    plan.revision += 1;
+    Ok(())
+}
+
+/// Applies a change (a merge patch). A closed plan does not change; a change to an approved or
+/// active plan keeps the previous state as a revision.
+pub fn update(
+    conn: &mut DbConnection,
+    id: Uuid,
+    if_match: &IfMatch,
+    author: &str,
+    change: impl FnOnce(&ServicePlan) -> ApiResult<PlanDraft>,
+) -> ApiResult<(PlanRow, Vec<ItemRow>)> {
+    let (mut plan, items) = find(conn, id)?;
+    if !if_match.matches(&plan.etag()) {
+        return Err(ApiError::PreconditionFailed { current_etag: plan.etag() });
+    }
+    let status = plan.status()?;
+    if status == PlanStatus::Closed {
+        return Err(
+            ApiError::conflict("plan-closed", "a closed plan does not change").with("current_status", status.as_ref())
+        );
+    }
+    let draft = change(&plan.to_full(&items)?)?;
+    if draft.resident_id.to_string() != plan.resident_id {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "resident_id",
+            "read_only",
+            "a plan stays with its resident",
+        )]));
+    }
+    check_items(conn, &draft.items)?;
+    if status != PlanStatus::Draft {
+        keep_revision(conn, &mut plan, &items, author)?;
+    }
+    plan.set(&draft);
+    let kept: Vec<String> = draft.items.iter().filter_map(|item| item.id.map(|id| id.to_string())).collect();
+    for gone in items.iter().filter(|item| !kept.contains(&item.id)) {
+        let delivered: i64 =
+            item_deliveries::table.filter(item_deliveries::item_id.eq(&gone.id)).count().get_result(conn)?;
+        if delivered > 0 {
+            return Err(ApiError::conflict(
+                "item-has-deliveries",
+                "an item with recorded deliveries stays in the plan: set its status to cancelled",
+            )
+            .with("item_id", gone.id.clone()));
+        }
+        diesel::delete(plan_items::table.find(&gone.id)).execute(conn)?;
+    }
+    for (position, item) in draft.items.iter().enumerate() {
+        let known = item.id.is_some_and(|id| items.iter().any(|existing| existing.id == id.to_string()));
+        let row =
+            item_row(&plan.id, position, &if known { item.clone() } else { ItemDraft { id: None, ..item.clone() } });
+        if known {
+            diesel::update(plan_items::table.find(&row.id)).set(&row).execute(conn)?;
+        } else {
+            diesel::insert_into(plan_items::table).values(&row).execute(conn)?;
+        }
+    }
+    let plan = save(conn, plan)?;
+    let items = items_of(conn, &plan.id)?;
+    Ok((plan, items))
+}
+
+/// What approval needs: consent, at least one goal and one item.
+fn missing_for_approval(plan: &PlanRow, items: &[ItemRow]) -> ApiResult<Vec<&'static str>> {
+    let mut missing = Vec::new();
+    if plan.consent.is_none() {
+        missing.push("consent");
+    }
+    if plan.goals()?.is_empty() {
+        missing.push("goals");
+    }
+    if items.is_empty() {
+        missing.push("items");
+    }
+    Ok(missing)
+}
+
+fn ensure_complete(plan: &PlanRow, items: &[ItemRow]) -> ApiResult<()> {
+    let missing = missing_for_approval(plan, items)?;
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::conflict(
+        "plan-incomplete",
+        format!("approval needs consent, a goal and an item; missing: {}", missing.join(", ")),
+    )
+    .with("missing", missing))
+}
+
+fn set_item_statuses(conn: &mut DbConnection, plan_id: &str, from: &[ItemStatus], to: ItemStatus) -> ApiResult<()> {
+    let from: Vec<&str> = from.iter().map(AsRef::as_ref).collect();
+    diesel::update(plan_items::table.filter(plan_items::plan_id.eq(plan_id)).filter(plan_items::status.eq_any(from)))
+        .set(plan_items::status.eq(to.as_ref()))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A lifecycle action. Approval is never by the plan's own coordinator.
+pub fn transition(
+    conn: &mut DbConnection,
+    id: Uuid,
+    action: PlanAction,
+    actor: &str,
+    closure: Option<Closure>,
+) -> ApiResult<(PlanRow, Vec<ItemRow>)> {
+    let (mut plan, items) = find(conn, id)?;
+    let next = plan.status()?.transition(action)?;
+    let now = clock::now();
+    match action {
+        PlanAction::SubmitForApproval => {
+            if plan.approval_requested_at.is_some() {
+                return Err(ApiError::conflict("already-submitted", "the plan is already awaiting approval"));
+            }
+            ensure_complete(&plan, &items)?;
+            plan.approval_requested_at = Some(now);
+        }
+        PlanAction::Approve => {
+            if plan.approval_requested_at.is_none() {
+                return Err(ApiError::conflict("not-submitted-for-approval", "submit the plan for approval first"));
+            }
+            ensure_complete(&plan, &items)?;
+            if plan.coordinator == actor {
+                return Err(ApiError::Forbidden("a plan is never approved by its own coordinator".to_owned()));
+            }
+            plan.approved_by = Some(actor.to_owned());
+            plan.approved_at = Some(now);
+        }
+        PlanAction::Activate => set_item_statuses(conn, &plan.id, &[ItemStatus::Planned], ItemStatus::Active)?,
+        PlanAction::Close => {
+            plan.closure = closure.map(|c| serde_json::to_string(&c).unwrap_or_default());
+            set_item_statuses(conn, &plan.id, &[ItemStatus::Active], ItemStatus::Completed)?;
+            set_item_statuses(conn, &plan.id, &[ItemStatus::Planned], ItemStatus::Cancelled)?;
+        }
+    }
+    plan.status = next.as_ref().to_owned();
+    let plan = save(conn, plan)?;
+    let items = items_of(conn, &plan.id)?;
+    Ok((plan, items))
+}
+
+pub fn add_monitoring(conn: &mut DbConnection, id: Uuid, entry: MonitoringEntry) -> ApiResult<(PlanRow, Vec<ItemRow>)> {
+    let (mut plan, _) = find(conn, id)?;
+    if plan.status()? == PlanStatus::Closed {
+        return Err(ApiError::conflict("plan-closed", "a closed plan takes no monitoring entries"));
+    }
+    let mut entries: Vec<MonitoringEntry> = serde_json::from_str(&plan.monitoring).map_err(|_| stored("monitoring"))?;
+    entries.push(entry);
+    plan.monitoring = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_owned());
+    let plan = save(conn, plan)?;
+    let items = items_of(conn, &plan.id)?;
+    Ok((plan, items))
+}
+
+pub fn revisions(conn: &mut DbConnection, id: Uuid) -> ApiResult<Vec<PlanRevision>> {
+    find(conn, id)?;
+    let rows: Vec<(i32, String, String, NaiveDateTime)> = plan_revisions::table
+        .filter(plan_revisions::plan_id.eq(id.to_string()))
+        .order(plan_revisions::number.asc())
+        .select((
+            plan_revisions::number,
+            plan_revisions::snapshot,
+            plan_revisions::created_by,
+            plan_revisions::created_at,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(number, snapshot, created_by, created_at)| {
+            Ok(PlanRevision {
+                number,
+                plan: serde_json::from_str(&snapshot).map_err(|_| stored("revision"))?,
+                created_by,
+                created_at: clock::utc(created_at),
+            })
+        })
+        .collect()
+}
+
+/// Newest first; the cursor is the last id seen.
+pub const SORT: &str = "-id";
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &PlanListQuery,
+    coordinator: Option<&str>,
+    cursor: Option<&Cursor>,
+    limit: u32,
+) -> ApiResult<Vec<PlanRow>> {
+    let mut query = service_plans::table.select(PlanRow::as_select()).into_boxed();
+    if let Some(status) = filter.status {
+        query = query.filter(service_plans::status.eq(status.as_ref().to_owned()));
+    }
+    if let Some(resident) = filter.resident_id {
+        query = query.filter(service_plans::resident_id.eq(resident.to_string()));
+    }
+    if let Some(coordinator) = coordinator {
+        query = query.filter(service_plans::coordinator.eq(coordinator.to_owned()));
+    }
+    let overdue_from = clock::now().date() - Duration::days(DUE_DAYS);
+    match filter.overdue {
+        Some(true) => {
+            query = query.filter(service_plans::status.eq("draft")).filter(service_plans::requested_on.lt(overdue_from))
+        }
+        Some(false) => {
+            query = query.filter(service_plans::status.ne("draft").or(service_plans::requested_on.ge(overdue_from)))
+        }
+        None => {}
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(service_plans::updated_at.ge(since.naive_utc()));
+    }
+    if let Some(cursor) = cursor {
+        query = query.filter(service_plans::id.lt(cursor.id.clone()));
+    }
+    Ok(query.order(service_plans::id.desc()).limit(i64::from(limit) + 1).load(conn)?)
+}
+
+/// Items of several plans at once, grouped by plan in the order of `plan_ids`.
+pub fn items_of_plans(conn: &mut DbConnection, plan_ids: &[String]) -> ApiResult<Vec<ItemRow>> {
+    Ok(plan_items::table
+        .filter(plan_items::plan_id.eq_any(plan_ids))
+        .order((plan_items::plan_id.asc(), plan_items::position.asc()))
+        .select(ItemRow::as_select())
+        .load(conn)?)
+}
+
+/// Active items of active plans that a provider delivers, with their residents' ids.
+pub fn items_for_provider(conn: &mut DbConnection, provider: Uuid) -> ApiResult<Vec<(ItemRow, String)>> {
+    Ok(plan_items::table
+        .inner_join(service_plans::table)
+        .filter(plan_items::provider_id.eq(provider.to_string()))
+        .filter(plan_items::status.eq(ItemStatus::Active.as_ref()))
+        .filter(service_plans::status.eq(PlanStatus::Active.as_ref()))
+        .order(plan_items::id.asc())
+        .select((ItemRow::as_select(), service_plans::resident_id))
+        .load(conn)?)
+}
+
+/// An item the provider delivers (404 for anyone else's).
+pub fn provider_item(conn: &mut DbConnection, provider: Option<Uuid>, item_id: Uuid) -> ApiResult<ItemRow> {
+    let mut query = plan_items::table.filter(plan_items::id.eq(item_id.to_string())).into_boxed();
+    if let Some(provider) = provider {
+        query = query.filter(plan_items::provider_id.eq(provider.to_string()));
+    }
+    query.select(ItemRow::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound { resource: "plan item" })
+}
+
+type DeliveryRow = (String, String, NaiveDate, i64, String, String, NaiveDateTime);
+
+fn delivery_dto(row: DeliveryRow) -> ApiResult<Delivery> {
+    let (id, item_id, delivered_on, units, note, recorded_by, created_at) = row;
+    Ok(Delivery {
+        id: uuid(&id)?,
+        item_id: uuid(&item_id)?,
+        delivered_on,
+        units,
+        note,
+        recorded_by,
+        created_at: clock::utc(created_at),
+    })
+}
+
+/// Records a delivery on an active item of an active plan, on a day within the item's dates.
+pub fn record_delivery(
+    conn: &mut DbConnection,
+    provider: Uuid,
+    item_id: Uuid,
+    id: Uuid,
+    recorded_by: &str,
+    (delivered_on, units, note): (NaiveDate, i64, String),
+) -> ApiResult<Delivery> {
+    let item = provider_item(conn, Some(provider), item_id)?;
+    let plan_status: String = service_plans::table.find(&item.plan_id).select(service_plans::status).first(conn)?;
+    if item.status != ItemStatus::Active.as_ref() || plan_status != PlanStatus::Active.as_ref() {
+        return Err(ApiError::conflict("item-not-active", "deliveries are recorded on active items of active plans")
+            .with("item_status", item.status.clone())
+            .with("plan_status", plan_status));
+    }
+    if delivered_on < item.start_on || delivered_on > item.end_on {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "delivered_on",
+            "outside_item",
+            format!("the item runs {}..{}", item.start_on, item.end_on),
+        )]));
+    }
+    let row: DeliveryRow =
+        (id.to_string(), item.id.clone(), delivered_on, units, note, recorded_by.to_owned(), clock::now());
+    diesel::insert_into(item_deliveries::table)
+        .values((
+            item_deliveries::id.eq(&row.0),
+            item_deliveries::item_id.eq(&row.1),
+            item_deliveries::delivered_on.eq(row.2),
+            item_deliveries::units.eq(row.3),
+            item_deliveries::note.eq(&row.4),
+            item_deliveries::recorded_by.eq(&row.5),
+            item_deliveries::created_at.eq(row.6),
+        ))
+        .execute(conn)?;
+    delivery_dto(row)
+}
+
+pub fn deliveries(conn: &mut DbConnection, provider: Option<Uuid>, item_id: Uuid) -> ApiResult<Vec<Delivery>> {
+    provider_item(conn, provider, item_id)?;
+    let rows: Vec<DeliveryRow> = item_deliveries::table
+        .filter(item_deliveries::item_id.eq(item_id.to_string()))
+        .order((item_deliveries::delivered_on.asc(), item_deliveries::id.asc()))
+        .select((
+            item_deliveries::id,
+            item_deliveries::item_id,
+            item_deliveries::delivered_on,
+            item_deliveries::units,
+            item_deliveries::note,
+            item_deliveries::recorded_by,
+            item_deliveries::created_at,
+        ))
+        .load(conn)?;
+    rows.into_iter().map(delivery_dto).collect()
+}
+
+/// Plans of a resident with their items, for the GDPR export.
+pub fn plans_of_resident(conn: &mut DbConnection, resident_id: &str) -> ApiResult<Vec<ServicePlan>> {
+    let plans: Vec<PlanRow> = service_plans::table
+        .filter(service_plans::resident_id.eq(resident_id))
+        .order(service_plans::id.asc())
+        .select(PlanRow::as_select())
+        .load(conn)?;
+    plans.iter().map(|plan| plan.to_full(&items_of(conn, &plan.id)?)).collect()
+}
+
+/// Erases the free texts of a resident's plans (they may identify the person) and keeps their
+/// structure: statuses, periods, goals with their statuses, items and deliveries' units.
+pub fn erase_free_texts(conn: &mut DbConnection, resident_id: &str) -> ApiResult<()> {
+    let plans: Vec<PlanRow> = service_plans::table
+        .filter(service_plans::resident_id.eq(resident_id))
+        .select(PlanRow::as_select())
+        .load(conn)?;
+    for plan in plans {
+        let goals: Vec<Goal> = plan
+            .goals()?
+            .into_iter()
+            .map(|goal| Goal {
+                id: goal.id,
+                description: Some(String::new()),
+                indicator: None,
+                target_date: goal.target_date,
+                status: goal.status,
+            })
+            .collect();
+        let closure = plan
+            .closure
+            .as_deref()
+            .and_then(|c| serde_json::from_str::<Closure>(c).ok())
+            .map(|c| Closure { outcome: None, ..c });
+        diesel::update(service_plans::table.find(&plan.id))
+            .set((
+                service_plans::needs_assessment.eq(""),
+                service_plans::goals.eq(serde_json::to_string(&goals).unwrap_or_else(|_| "[]".to_owned())),
+                service_plans::consent.eq(None::<String>),
+                service_plans::monitoring.eq("[]"),
+                service_plans::closure.eq(closure.map(|c| serde_json::to_string(&c).unwrap_or_default())),
+            ))
+            .execute(conn)?;
+        diesel::update(plan_revisions::table.filter(plan_revisions::plan_id.eq(&plan.id)))
+            .set(plan_revisions::snapshot.eq(json!({"erased": true}).to_string()))
+            .execute(conn)?;
+        let item_ids = plan_items::table.filter(plan_items::plan_id.eq(&plan.id)).select(plan_items::id);
+        diesel::update(item_deliveries::table.filter(item_deliveries::item_id.eq_any(item_ids)))
+            .set(item_deliveries::note.eq(""))
+            .execute(conn)?;
+    }
+    Ok(())
+}
