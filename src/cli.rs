@@ -18,7 +18,9 @@ pub const USAGE: &str = "usage:
   cus-api clients create --name NAME --role ROLE [--role ROLE ...] [--provider ID]
                                         register an API client; prints its id and secret once (JSON)
   cus-api token --role ROLE [--role ROLE ...] [--provider ID] [--ttl SECONDS]
-                                        print a short-lived token for local use";
+                                        print a short-lived token for local use
+  cus-api seed [--scale FACTOR]         fill an empty database with deterministic demo data
+                                        (scale 1: 1,000 services ... 100,000 residents and plans)";
 
 /// Options of the `clients create` and `token` commands.
 #[derive(Debug, Default)]
@@ -110,4 +112,18 @@ fn describe(err: &crate::error::ApiError) -> String {
         }
         other => other.to_string(),
     }
+}
+
+/// `seed`: prints what was written (JSON).
+pub fn seed(args: &[String]) -> Result<String, String> {
+    let scale = match args {
+        [] => 1.0,
+        [flag, value] if flag == "--scale" => {
+            value.parse::<f64>().ok().filter(|s| *s > 0.0 && *s <= 10.0).ok_or("--scale takes a number in (0, 10]")?
+        }
+        _ => return Err("usage: cus-api seed [--scale FACTOR]".to_owned()),
+    };
+    let state = AppState::open(&Config::from_env()?)?;
+    let mut conn = state.pool.get().map_err(|err| err.to_string())?;
+    crate::seed::seed(&mut conn, scale).map(|written| written.to_string()).map_err(|err| describe(&err))
 }

@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod providers;
 pub mod reports;
 pub mod residents;
+pub mod seed;
 pub mod service_plans;
 pub mod services;
 pub mod startup;

@@ -20,6 +20,7 @@ async fn main() -> ExitCode {
         },
         ["clients", "create", options @ ..] => print(cus_api::cli::create_client(&owned(options))),
         ["token", options @ ..] => print(cus_api::cli::issue_token(&owned(options))),
+        ["seed", options @ ..] => print(cus_api::cli::seed(&owned(options))),
         ["help" | "--help" | "-h"] => {
             println!("{}", cus_api::cli::USAGE);
             ExitCode::SUCCESS

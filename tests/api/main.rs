@@ -13,5 +13,6 @@ mod openapi;
 mod providers;
 mod reports;
 mod residents;
+mod seed;
 mod service_plans;
 mod services;

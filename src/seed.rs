@@ -1,0 +1,487 @@
+//! `cus-api seed`: fills an empty database with realistic, deterministic data at a city's scale,
+//! for the load benchmark (bench/) and for trying the API on something that looks real.
+//!
+//! Rows are built with the models' own row types and written in large transactions with batch
+//! inserts, which diesel's multi-backend connection lacks: the one backend branch here.
+
+use std::time::Instant;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use diesel::prelude::*;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::clock;
+use crate::commissions::model::CommissionRow;
+use crate::db::schema::{
+    commissions, plan_items, provider_offers, providers, report_versions, reports, residents, service_plans, services,
+};
+use crate::db::DbConnection;
+use crate::domain::{text, Nip, Pesel};
+use crate::error::{ApiError, ApiResult};
+use crate::providers::model::ProviderRow;
+use crate::providers::offers::OfferRow;
+use crate::reports::model::{ReportRow, VersionRow};
+use crate::residents::model::ResidentRow;
+use crate::service_plans::model::{ItemRow, PlanRow};
+use crate::services::model::ServiceRow;
+
+/// Sizes at scale 1: a city the size of the larger pilots.
+#[derive(Debug, Clone, Copy)]
+pub struct Sizes {
+    pub services: usize,
+    pub providers: usize,
+    pub commissions: usize,
+    pub reports_per_commission: usize,
+    pub residents: usize,
+}
+
+impl Sizes {
+    pub fn at_scale(scale: f64) -> Sizes {
+        let n = |full: f64| ((full * scale).round() as usize).max(1);
+        Sizes {
+            // Every provider offers five distinct services.
+            services: n(1_000.0).max(20),
+            providers: n(500.0),
+            commissions: n(5_000.0),
+            reports_per_commission: 10,
+            residents: n(100_000.0),
+        }
+    }
+}
+
+/// A small deterministic generator (splitmix64): the same data on every run.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+
+    /// A UUIDv7-shaped id whose order follows the sequence number, so keyset pages are stable.
+    fn id(&mut self, sequence: u64) -> String {
+        let random = self.next();
+        Uuid::from_u64_pair(
+            0x0193_0000_0000_7000 | (sequence << 16) & 0x0000_FFFF_FFFF_0000,
+            0x8000_0000_0000_0000 | (random >> 2),
+        )
+        .to_string()
+    }
+}
+
+const FIRST_NAMES: [&str; 16] = [
+    "Anna",
+    "Maria",
+    "Katarzyna",
+    "Małgorzata",
+    "Agnieszka",
+    "Barbara",
+    "Ewa",
+    "Żaneta",
+    "Jan",
+    "Piotr",
+    "Krzysztof",
+    "Andrzej",
+    "Stanisław",
+    "Tomasz",
+    "Paweł",
+    "Łukasz",
+];
+const LAST_NAMES: [&str; 16] = [
+    "Nowak",
+    "Kowalska",
+    "Wiśniewska",
+    "Wójcik",
+    "Kowalczyk",
+    "Kamińska",
+    "Lewandowska",
+    "Zielińska",
+    "Szymański",
+    "Woźniak",
+    "Dąbrowski",
+    "Kozłowski",
+    "Jankowski",
+    "Mazur",
+    "Kwiatkowski",
+    "Żak",
+];
+const SERVICE_KINDS: [&str; 12] = [
+    "Usługi opiekuńcze",
+    "Opieka wytchnieniowa",
+    "Asystencja osobista",
+    "Wsparcie psychologiczne",
+    "Asystent rodziny",
+    "Posiłki",
+    "Transport",
+    "Dzienny dom seniora",
+    "Klub sąsiedzki",
+    "Grupa samopomocowa",
+    "Bank czasu",
+    "Zajęcia ruchowe",
+];
+const PLACES: [&str; 8] =
+    ["Starachowice", "Elbląg", "Wojcieszków", "Łódź", "Kraków", "Gdańsk", "Poznań", "Zielona Góra"];
+const TERYTS: [&str; 8] = ["2611011", "2861011", "0611102", "1061011", "1261011", "2261011", "3064011", "0862011"];
+const AREAS: [&str; 14] = [
+    "family_policy",
+    "family_support",
+    "foster_care",
+    "social_assistance",
+    "health",
+    "disability_support",
+    "public_education",
+    "counteracting_unemployment",
+    "culture",
+    "physical_culture_and_tourism",
+    "civic_activity",
+    "housing",
+    "environmental_protection",
+    "social_and_vocational_reintegration",
+];
+const UNITS: [&str; 7] = ["hour", "visit", "meal", "day", "session", "month", "place"];
+const LEGAL_FORMS: [&str; 6] = ["association", "foundation", "social_cooperative", "church_legal_person", "cis", "wtz"];
+
+/// Writes rows in batches: one statement per chunk on either backend.
+macro_rules! insert_batches {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        for chunk in $rows.chunks(400) {
+            match $conn {
+                DbConnection::Pg(conn) => diesel::insert_into($table).values(chunk).execute(conn)?,
+                DbConnection::Sqlite(conn) => diesel::insert_into($table).values(chunk).execute(conn)?,
+            };
+        }
+    }};
+}
+
+/// A NIP for the n-th provider: nine digits from `n`, and the first check digit that is valid.
+fn nip_for(n: usize) -> String {
+    (0..)
+        .map(|attempt| format!("{:09}", 100_000_000 + (n * 7 + attempt * 9_973) % 899_999_999))
+        .find_map(|base| (0..10).map(|d| format!("{base}{d}")).find(|candidate| Nip::parse(candidate).is_ok()))
+        .unwrap_or_default()
+}
+
+/// Residents' birth dates repeat every this many residents (80 years x 12 months x 28 days, the
+/// least common multiple); the serial number counts the repeats, so PESELs never collide.
+const BIRTH_DATE_CYCLE: usize = 1680;
+
+/// A valid PESEL for a birth date, serial number and sex.
+fn pesel_for(birth: NaiveDate, serial: usize, female: bool) -> Option<String> {
+    let month_offset = if birth.year() >= 2000 { 20 } else { 0 };
+    let sex_digit = (serial % 5) * 2 + usize::from(!female);
+    let base = format!(
+        "{:02}{:02}{:02}{:03}{}",
+        birth.year() % 100,
+        birth.month() + month_offset,
+        birth.day(),
+        serial % 1000,
+        sex_digit
+    );
+    (0..10).map(|d| format!("{base}{d}")).find(|candidate| Pesel::parse(candidate).is_ok())
+}
+
+/// Seeds an empty database; returns what it wrote.
+pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value> {
+    let existing: i64 = services::table.count().get_result(conn)?;
+    if existing > 0 {
+        return Err(ApiError::conflict("not-empty", "seed fills an empty database; this one has services already"));
+    }
+    let sizes = Sizes::at_scale(scale);
+    let started = Instant::now();
+    let mut random = Random(0x00C0_FFEE);
+    let now = clock::now();
+    let year_start = NaiveDate::from_ymd_opt(2026, 1, 1).ok_or_else(|| ApiError::internal("date"))?;
+
+    let service_rows: Vec<ServiceRow> = (0..sizes.services)
+        .map(|i| {
+            let name = format!(
+                "{} {}",
+                SERVICE_KINDS[i % SERVICE_KINDS.len()],
+                PLACES[(i / SERVICE_KINDS.len()) % PLACES.len()]
+            );
+            let code = format!("S{i:05}");
+            ServiceRow {
+                id: random.id(i as u64),
+                search_text: text::fold(&format!("{code} {name}")),
+                name_sort_key: text::polish_sort_key(&name),
+                code,
+                name,
+                description: "Usługa z lokalnego banku usług społecznych.".to_owned(),
+                area: AREAS[i % AREAS.len()].to_owned(),
+                target_groups: r#"["person"]"#.to_owned(),
+                delivery_mode: "at_home".to_owned(),
+                unit: UNITS[i % UNITS.len()].to_owned(),
+                unit_cost: Some(4_500),
+                fee_kind: "free".to_owned(),
+                fee_amount: None,
+                fee_description: None,
+                eligibility: String::new(),
+                delivered_by: "commissioned".to_owned(),
+                status: if i % 20 == 19 { "draft" } else { "active" }.to_owned(),
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            }
+        })
+        .collect();
+
+    let provider_rows: Vec<ProviderRow> = (0..sizes.providers)
+        .map(|i| {
+            let form = LEGAL_FORMS[i % LEGAL_FORMS.len()];
+            let name = format!(
+                "{} {} {}",
+                if form == "association" { "Stowarzyszenie" } else { "Fundacja" },
+                random.pick(&LAST_NAMES),
+                i
+            );
+            ProviderRow {
+                id: random.id(i as u64),
+                search_text: text::fold(&name),
+                name_sort_key: text::polish_sort_key(&name),
+                name,
+                short_name: None,
+                legal_form: form.to_owned(),
+                sector: if matches!(form, "social_cooperative" | "cis" | "wtz") { "social_economy" } else { "ngo" }
+                    .to_owned(),
+                nip: Some(nip_for(i)),
+                regon: None,
+                krs: None,
+                street: Some("ul. Główna".to_owned()),
+                building: format!("{}", i % 120 + 1),
+                postal_code: "27-200".to_owned(),
+                city: PLACES[i % PLACES.len()].to_owned(),
+                teryt: Some(TERYTS[i % TERYTS.len()].to_owned()),
+                email: Some(format!("biuro{i}@example.org")),
+                phone: Some("+48 41 274 00 00".to_owned()),
+                website: None,
+                contact_persons: "[]".to_owned(),
+                areas: format!(r#"["{}"]"#, AREAS[i % AREAS.len()]),
+                description: String::new(),
+                status: "active".to_owned(),
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            }
+        })
+        .collect();
+
+    // Each provider offers five active services; commissions and plan items use those pairs.
+    let active_services: Vec<&ServiceRow> = service_rows.iter().filter(|s| s.status == "active").collect();
+    let mut offer_rows = Vec::with_capacity(sizes.providers * 5);
+    for (p, provider) in provider_rows.iter().enumerate() {
+        for k in 0..5 {
+            let service = active_services[(p * 5 + k) % active_services.len()];
+            offer_rows.push(OfferRow {
+                id: random.id((p * 5 + k) as u64),
+                provider_id: provider.id.clone(),
+                service_id: service.id.clone(),
+                capacity_per_month: Some(400),
+                area_served: format!(r#"["{}"]"#, provider.teryt.clone().unwrap_or_default()),
+                notes: String::new(),
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            });
+        }
+    }
+
+    let year_end = year_start + Duration::days(364);
+    let commission_rows: Vec<CommissionRow> = (0..sizes.commissions)
+        .map(|i| {
+            let offer = &offer_rows[i % offer_rows.len()];
+            let unit =
+                service_rows.iter().find(|s| s.id == offer.service_id).map(|s| s.unit.clone()).unwrap_or_default();
+            let reference = format!("CUS/2026/{i:05}");
+            CommissionRow {
+                id: random.id(i as u64),
+                search_text: text::fold(&format!("{reference} Zlecenie {i}")),
+                reference,
+                title: format!("Zlecenie {i}"),
+                service_id: offer.service_id.clone(),
+                provider_id: offer.provider_id.clone(),
+                mode: "open_competition".to_owned(),
+                form: Some("powierzenie".to_owned()),
+                agreement_number: Some(format!("UM/{i}")),
+                agreement_signed_on: Some(year_start),
+                period_start: year_start,
+                period_end: year_end,
+                amount: 120_000_00,
+                tranches: json!([{"date": "2026-01-10", "amount": "120000.00"}]).to_string(),
+                own_financial: 0,
+                own_non_financial: 0,
+                planned_units: 4_800,
+                unit,
+                planned_recipients: 40,
+                expected_results: json!([{"indicator": "Godziny usług", "unit": "godzina", "planned_value": 4800}])
+                    .to_string(),
+                reporting_schedule: "monthly".to_owned(),
+                reporting_due_days: 30,
+                status: "active".to_owned(),
+                termination_reason: None,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            }
+        })
+        .collect();
+
+    let mut report_rows = Vec::with_capacity(sizes.commissions * sizes.reports_per_commission);
+    let mut version_rows = Vec::with_capacity(report_rows.capacity() * 6 / 5);
+    for (c, commission) in commission_rows.iter().enumerate() {
+        for month in 0..sizes.reports_per_commission {
+            let start = NaiveDate::from_ymd_opt(2026, month as u32 + 1, 1).ok_or_else(|| ApiError::internal("date"))?;
+            let end =
+                NaiveDate::from_ymd_opt(2026, month as u32 + 2, 1).map_or(year_end, |next| next - Duration::days(1));
+            let sequence = (c * sizes.reports_per_commission + month) as u64;
+            let corrected = sequence % 5 == 0;
+            let report = ReportRow {
+                id: random.id(sequence),
+                commission_id: commission.id.clone(),
+                provider_id: commission.provider_id.clone(),
+                kind: "partial".to_owned(),
+                period_start: start,
+                period_end: end,
+                status: if month < 8 { "accepted" } else { "submitted" }.to_owned(),
+                current_version: if corrected { 2 } else { 1 },
+                due_on: end + Duration::days(30),
+                first_submitted_at: now,
+                accepted_at: (month < 8).then_some(now),
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            };
+            let content = json!({"kind": "partial", "period": {"start": start.to_string(), "end": end.to_string()}, "units_delivered": 400,
+                "recipients": {"total": 40}, "activities": {"description": "Usługi zgodnie z umową"}, "funding": {"grant": "10000.00"}});
+            for number in 1..=report.current_version {
+                version_rows.push(VersionRow {
+                    id: random.id(sequence * 2 + number as u64),
+                    report_id: report.id.clone(),
+                    number,
+                    content: content.to_string(),
+                    units_delivered: 400,
+                    recipients_total: 40,
+                    grant_used: 10_000_00,
+                    own_financial: 0,
+                    own_non_financial: 0,
+                    submitted_by: "seed".to_owned(),
+                    submitted_at: now,
+                    review_outcome: (number < report.current_version).then(|| "returned".to_owned()),
+                    review_comments: None,
+                    reviewed_by: None,
+                    reviewed_at: None,
+                });
+            }
+            report_rows.push(report);
+        }
+    }
+
+    let mut resident_rows = Vec::with_capacity(sizes.residents);
+    let mut plan_rows = Vec::with_capacity(sizes.residents);
+    let mut item_rows = Vec::with_capacity(sizes.residents);
+    for r in 0..sizes.residents {
+        let female = r % 2 == 0;
+        let birth = NaiveDate::from_ymd_opt(1930 + (r % 80) as i32, (r % 12) as u32 + 1, (r % 28) as u32 + 1)
+            .ok_or_else(|| ApiError::internal("date"))?;
+        let (first, last) = (random.pick(&FIRST_NAMES).to_owned(), random.pick(&LAST_NAMES).to_owned());
+        let resident_id = random.id(r as u64);
+        resident_rows.push(ResidentRow {
+            id: resident_id.clone(),
+            search_text: text::fold(&format!("{first} {last}")),
+            first_name: first,
+            last_name: last,
+            pesel: pesel_for(birth, r / BIRTH_DATE_CYCLE, female),
+            birth_date: Some(birth),
+            birth_year: Some(birth.year()),
+            sex: Some(if female { "female" } else { "male" }.to_owned()),
+            street: Some("ul. Polna".to_owned()),
+            building: Some(format!("{}", r % 90 + 1)),
+            postal_code: Some("27-200".to_owned()),
+            city: Some(PLACES[r % PLACES.len()].to_owned()),
+            teryt: Some(TERYTS[r % TERYTS.len()].to_owned()),
+            phone: Some(format!("600 {:03} {:03}", r % 1000, (r / 1000) % 1000)),
+            email: None,
+            legal_representative: None,
+            notes_on_needs: "Wymaga wsparcia w codziennych czynnościach.".to_owned(),
+            anonymised_at: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        });
+        let plan_id = random.id(r as u64);
+        let offer = &offer_rows[r % offer_rows.len()];
+        let unit = service_rows.iter().find(|s| s.id == offer.service_id).map(|s| s.unit.clone()).unwrap_or_default();
+        plan_rows.push(PlanRow {
+            id: plan_id.clone(),
+            resident_id,
+            coordinator: format!("kipus-{}", r % 20),
+            requested_on: year_start,
+            needs_assessment: "Ocena potrzeb przeprowadzona w miejscu zamieszkania.".to_owned(),
+            goals: json!([{"id": "g1", "description": "Samodzielność w codziennych czynnościach", "indicator": null, "target_date": "2026-12-31", "status": "open"}]).to_string(),
+            consent: Some(json!({"given_on": "2026-01-05", "scope": "udział w IPUS", "recipients": ["realizatorzy"]}).to_string()),
+            period_start: year_start,
+            period_end: year_end,
+            status: "active".to_owned(),
+            approval_requested_at: Some(now),
+            approved_by: Some("director".to_owned()),
+            approved_at: Some(now),
+            monitoring: "[]".to_owned(),
+            closure: None,
+            revision: 1,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        });
+        item_rows.push(ItemRow {
+            id: random.id(r as u64),
+            plan_id,
+            position: 0,
+            service_id: offer.service_id.clone(),
+            provider_id: offer.provider_id.clone(),
+            commission_id: None,
+            quantity: 120,
+            unit,
+            frequency: "3 razy w tygodniu".to_owned(),
+            start_on: year_start,
+            end_on: year_end,
+            fee: None,
+            status: "active".to_owned(),
+        });
+    }
+
+    conn.write_transaction(|conn| -> ApiResult<()> {
+        insert_batches!(conn, services::table, service_rows);
+        insert_batches!(conn, providers::table, provider_rows);
+        insert_batches!(conn, provider_offers::table, offer_rows);
+        insert_batches!(conn, commissions::table, commission_rows);
+        insert_batches!(conn, reports::table, report_rows);
+        insert_batches!(conn, report_versions::table, version_rows);
+        insert_batches!(conn, residents::table, resident_rows);
+        insert_batches!(conn, service_plans::table, plan_rows);
+        insert_batches!(conn, plan_items::table, item_rows);
+        Ok(())
+    })?;
+    Ok(json!({
+        "services": service_rows.len(),
+        "providers": provider_rows.len(),
+        "offers": offer_rows.len(),
+        "commissions": commission_rows.len(),
+        "reports": report_rows.len(),
+        "report_versions": version_rows.len(),
+        "residents": resident_rows.len(),
+        "service_plans": plan_rows.len(),
+        "plan_items": item_rows.len(),
+        "seconds": started.elapsed().as_secs_f64(),
+    }))
+}

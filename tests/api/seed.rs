@@ -1,0 +1,37 @@
+//! The benchmark's seed data: valid for the API's own rules, on both databases.
+
+use reqwest::Method;
+
+use crate::helpers::{spawn_app, token_for};
+
+#[actix_web::test]
+async fn seeded_data_is_served_and_follows_the_rules() {
+    let app = spawn_app();
+    let config = cus_api::config::Config::from_lookup(|name| (name == "DATABASE_URL").then(|| app.db.url())).unwrap();
+    let pool = cus_api::db::connect(&config.backend, &config.pool).unwrap();
+    let written = cus_api::seed::seed(&mut pool.get().unwrap(), 0.01).expect("seed an empty database");
+    assert_eq!((written["residents"].as_u64(), written["reports"].as_u64()), (Some(1000), Some(500)));
+    let again = cus_api::seed::seed(&mut pool.get().unwrap(), 0.01);
+    assert!(again.is_err(), "seeding refuses a database that has data");
+
+    let services = app.get("/api/v1/services?limit=200").await;
+    assert_eq!(services.body["items"].as_array().unwrap().len(), 20);
+    let director = token_for(&["director"]);
+    let residents = app.send(app.request_as(Some(&director), Method::GET, "/api/v1/residents?limit=200")).await;
+    assert_eq!(residents.status, 200, "{}", residents.body);
+    for resident in residents.body["items"].as_array().unwrap() {
+        let pesel = resident["pesel"].as_str().unwrap();
+        assert!(cus_api::domain::Pesel::parse(pesel).is_ok(), "{pesel}");
+        assert_eq!(
+            cus_api::domain::Pesel::parse(pesel).unwrap().birth_date().to_string(),
+            resident["birth_date"].as_str().unwrap()
+        );
+    }
+    let providers = app.get("/api/v1/providers?limit=200").await;
+    for provider in providers.body["items"].as_array().unwrap() {
+        assert!(cus_api::domain::Nip::parse(provider["nip"].as_str().unwrap()).is_ok());
+    }
+    let reports =
+        app.send(app.request_as(Some(&director), Method::GET, "/api/v1/reports?status=submitted&limit=5")).await;
+    assert_eq!(reports.body["items"].as_array().unwrap().len(), 5);
+}
