@@ -107,6 +107,10 @@ pub enum ApiError {
     IdempotencyKeyReused,
     #[error("the database is unavailable: {0}")]
     DatabaseUnavailable(String),
+    /// An unexpected database error (a bug or a broken schema), kept apart from other internal
+    /// errors so that metrics can count it.
+    #[error("database error: {0}")]
+    Database(String),
     #[error("internal error: {0}")]
     Internal(String),
     /// A status produced outside our handlers (e.g. 405 from routing), rendered as a problem.
@@ -155,7 +159,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType { .. } => "unsupported-media-type",
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
             ApiError::DatabaseUnavailable(_) => "database-unavailable",
-            ApiError::Internal(_) => "internal-error",
+            ApiError::Internal(_) | ApiError::Database(_) => "internal-error",
             ApiError::Status(status) => match *status {
                 StatusCode::NOT_FOUND => "not-found",
                 StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
@@ -194,7 +198,9 @@ impl ApiError {
                 "this Idempotency-Key was already used with a different request; use a new key for a new request".to_owned()
             }
             ApiError::DatabaseUnavailable(_) => "the database is unavailable; retry after the Retry-After delay".to_owned(),
-            ApiError::Internal(_) => "an unexpected error occurred; quote the request id when reporting it".to_owned(),
+            ApiError::Internal(_) | ApiError::Database(_) => {
+                "an unexpected error occurred; quote the request id when reporting it".to_owned()
+            }
             ApiError::Status(status) => match *status {
                 StatusCode::NOT_FOUND => "no resource at this path".to_owned(),
                 StatusCode::METHOD_NOT_ALLOWED => "this method is not allowed on this path".to_owned(),
@@ -209,6 +215,7 @@ impl ApiError {
         match self {
             ApiError::DatabaseUnavailable(cause) => log::warn!("database unavailable: {cause}"),
             ApiError::Internal(cause) => log::error!("internal error: {cause}"),
+            ApiError::Database(cause) => log::error!("database error: {cause}"),
             _ => {}
         }
         let (errors, extra) = match self {
@@ -266,7 +273,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Internal(_) | ApiError::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Status(status) => *status,
         }
     }
@@ -292,7 +299,7 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(_, info) if info.message().contains("database is locked") => {
                 ApiError::DatabaseUnavailable(info.message().to_owned())
             }
-            other => ApiError::Internal(format!("database error: {other}")),
+            other => ApiError::Database(other.to_string()),
         }
     }
 }

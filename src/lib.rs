@@ -13,6 +13,7 @@ pub mod error;
 pub mod health;
 pub mod http;
 pub mod idempotency;
+pub mod metrics;
 pub mod openapi;
 pub mod providers;
 pub mod services;

@@ -18,6 +18,7 @@ use crate::db::{self, DbPool};
 use crate::error::{ApiError, FieldError};
 use crate::http::extract::BodyLimit;
 use crate::http::middleware::request_context;
+use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
 
 /// What every handler can reach.
@@ -27,6 +28,7 @@ pub struct AppState {
     pub backend_name: &'static str,
     pub keys: Arc<KeyRing>,
     pub auth: AuthConfig,
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -37,7 +39,13 @@ impl AppState {
         conn.run_migrations()?;
         let keys = KeyRing::load(&config.auth, &mut conn)?;
         drop(conn);
-        Ok(AppState { pool, backend_name: config.backend.name(), keys: Arc::new(keys), auth: config.auth.clone() })
+        Ok(AppState {
+            pool,
+            backend_name: config.backend.name(),
+            keys: Arc::new(keys),
+            auth: config.auth.clone(),
+            metrics: Arc::new(Metrics::default()),
+        })
     }
 }
 
@@ -97,7 +105,7 @@ impl Application {
 
 /// Every route of the API, registered so that utoipa collects their documentation.
 fn routes(cfg: &mut ServiceConfig) {
-    cfg.configure(crate::health::configure).service(
+    cfg.configure(crate::health::configure).configure(crate::metrics::configure).service(
         utoipa_actix_web::scope("/api/v1")
             .service(crate::auth::token::issue_token)
             .configure(crate::services::configure)

@@ -57,6 +57,7 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
     let cases = vec![
         case("health_live", Method::GET, "/health/live", None, Allowed::IgnoresTokens),
         case("health_ready", Method::GET, "/health/ready", None, Allowed::IgnoresTokens),
+        case("metrics", Method::GET, "/metrics", None, Allowed::IgnoresTokens),
         case("issue_token", Method::POST, "/api/v1/auth/token", None, Allowed::IgnoresTokens),
         case("list_services", Method::GET, "/api/v1/services", None, Allowed::Public),
         case("get_service", Method::GET, &service_path, None, Allowed::Public),

@@ -1,6 +1,7 @@
 //! Probes, the served documentation and migrations on an empty database.
 
 use crate::helpers::spawn_app;
+use crate::metrics::database_errors;
 
 #[actix_web::test]
 async fn liveness_and_readiness_answer() {
@@ -24,6 +25,7 @@ async fn readiness_is_a_503_problem_when_the_database_is_gone() {
     let reply = app.get("/health/ready").await;
     reply.problem(503, "database-unavailable");
     assert!(reply.header("retry-after").is_some());
+    assert_eq!(database_errors(&app, "unavailable").await, Some(1.0), "counted in the metrics");
 }
 
 #[actix_web::test]
