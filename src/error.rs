@@ -295,8 +295,7 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 ApiError::DatabaseUnavailable("serialization failure".to_owned())
             }
-            // SQLite reports a writer that waited out busy_timeout as a generic error.
-            Error::DatabaseError(_, info) if info.message().contains("database is locked") => {
+            Error::DatabaseError(_, info) if means_unavailable(info.message()) => {
                 ApiError::DatabaseUnavailable(info.message().to_owned())
             }
             other => ApiError::Database(other.to_string()),
@@ -304,8 +303,60 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
+/// Messages of errors that diesel reports without a kind but that mean "try again later": SQLite's
+/// writer that waited out busy_timeout, and libpq's lost connections and PostgreSQL shutting down
+/// or starting up (SQLSTATE 57P01-57P03, which diesel does not expose).
+const UNAVAILABLE_MESSAGES: &[&str] = &[
+    "database is locked",
+    "server closed the connection unexpectedly",
+    "terminating connection due to",
+    "no connection to the server",
+    "connection refused",
+    "could not send data to server",
+    "could not receive data from server",
+    "the database system is shutting down",
+    "the database system is starting up",
+    "the database system is in recovery mode",
+    "ssl syscall error",
+];
+
+fn means_unavailable(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    UNAVAILABLE_MESSAGES.iter().any(|fragment| message.contains(fragment))
+}
+
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errors: validator::ValidationErrors) -> Self {
         ApiError::Validation(crate::validation::field_errors(&errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    use super::*;
+
+    fn database_error(kind: DatabaseErrorKind, message: &str) -> ApiError {
+        Error::DatabaseError(kind, Box::new(message.to_owned())).into()
+    }
+
+    #[test]
+    fn lost_connections_and_shutdowns_are_503_and_other_database_errors_500() {
+        for message in [
+            "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally",
+            "terminating connection due to administrator command",
+            "FATAL:  the database system is shutting down",
+            "connection to server at \"127.0.0.1\", port 5432 failed: Connection refused",
+            "database is locked",
+        ] {
+            let error = database_error(DatabaseErrorKind::Unknown, message);
+            assert_eq!(error.status_code(), StatusCode::SERVICE_UNAVAILABLE, "{message}");
+        }
+        let closed = database_error(DatabaseErrorKind::ClosedConnection, "anything");
+        assert_eq!(closed.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        let syntax = database_error(DatabaseErrorKind::Unknown, "syntax error at or near \"SELEC\"");
+        assert!(matches!(syntax, ApiError::Database(_)), "{syntax:?}");
+        assert_eq!(syntax.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }
