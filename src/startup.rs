@@ -85,6 +85,7 @@ impl Application {
                     Err::<HttpResponse, _>(ApiError::Status(actix_web::http::StatusCode::NOT_FOUND))
                 }))
         })
+        .shutdown_timeout(config.shutdown_timeout.as_secs())
         .listen(listener)
         .map_err(|err| err.to_string())?;
         if let Some(workers) = config.workers {
