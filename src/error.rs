@@ -292,6 +292,11 @@ impl From<diesel::result::Error> for ApiError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 info,
             ) => ApiError::DatabaseUnavailable(info.message().to_owned()),
+            // A uniqueness check lost a race with another request (PostgreSQL runs them side by side).
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::conflict(
+                "conflict",
+                "another request saved a conflicting record at the same moment; read the current state and retry",
+            ),
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 ApiError::DatabaseUnavailable("serialization failure".to_owned())
             }
@@ -353,6 +358,8 @@ mod tests {
             let error = database_error(DatabaseErrorKind::Unknown, message);
             assert_eq!(error.status_code(), StatusCode::SERVICE_UNAVAILABLE, "{message}");
         }
+        let race = database_error(DatabaseErrorKind::UniqueViolation, "duplicate key value violates unique constraint");
+        assert_eq!(race.status_code(), StatusCode::CONFLICT);
         let closed = database_error(DatabaseErrorKind::ClosedConnection, "anything");
         assert_eq!(closed.status_code(), StatusCode::SERVICE_UNAVAILABLE);
         let syntax = database_error(DatabaseErrorKind::Unknown, "syntax error at or near \"SELEC\"");

@@ -8,6 +8,7 @@ mod builders;
 mod errors;
 mod health;
 mod helpers;
+mod hostile;
 mod metrics;
 mod openapi;
 mod providers;
