@@ -16,6 +16,9 @@ pub struct Config {
     pub body_limit: usize,
     /// HTTP worker threads; actix's default (one per core) when unset.
     pub workers: Option<usize>,
+    /// How long requests in flight may take to finish after SIGTERM before they are cut
+    /// off; an orchestrator's grace period should be a little longer.
+    pub shutdown_timeout: Duration,
     pub auth: AuthConfig,
     /// `CUS_OUS_MAY_APPROVE_PLANS`: the director may authorise organisers of social services (OUS)
     /// to approve individual plans.
@@ -70,6 +73,10 @@ impl Config {
         if body_limit < 1024 {
             return Err(format!("REQUEST_BODY_LIMIT must be at least 1024 bytes, got {body_limit}"));
         }
+        let shutdown_timeout: u64 = parse(&lookup, "SHUTDOWN_TIMEOUT_SECONDS", 30)?;
+        if shutdown_timeout > 3600 {
+            return Err(format!("SHUTDOWN_TIMEOUT_SECONDS must be at most 3600, got {shutdown_timeout}"));
+        }
         let workers = match lookup("WORKERS") {
             None => None,
             Some(_) => Some(parse(&lookup, "WORKERS", 1usize)?).filter(|w| *w > 0),
@@ -106,6 +113,7 @@ impl Config {
             },
             body_limit,
             workers,
+            shutdown_timeout: Duration::from_secs(shutdown_timeout),
         })
     }
 }
@@ -150,5 +158,14 @@ mod tests {
         assert!(config(&[("BIND_ADDR", "nowhere")]).unwrap_err().starts_with("BIND_ADDR="));
         assert!(config(&[("DATABASE_POOL_SIZE", "0")]).unwrap_err().contains("DATABASE_POOL_SIZE"));
         assert!(config(&[("REQUEST_BODY_LIMIT", "12")]).unwrap_err().contains("REQUEST_BODY_LIMIT"));
+    }
+
+    #[test]
+    fn shutdown_waits_30_seconds_for_requests_in_flight_unless_configured() {
+        assert_eq!(config(&[]).unwrap().shutdown_timeout, Duration::from_secs(30));
+        let quick = config(&[("SHUTDOWN_TIMEOUT_SECONDS", "5")]).unwrap();
+        assert_eq!(quick.shutdown_timeout, Duration::from_secs(5));
+        assert!(config(&[("SHUTDOWN_TIMEOUT_SECONDS", "soon")]).unwrap_err().starts_with("SHUTDOWN_TIMEOUT_SECONDS="));
+        assert!(config(&[("SHUTDOWN_TIMEOUT_SECONDS", "86400")]).unwrap_err().contains("at most 3600"));
     }
 }

@@ -107,6 +107,10 @@ pub enum ApiError {
     IdempotencyKeyReused,
     #[error("the database is unavailable: {0}")]
     DatabaseUnavailable(String),
+    /// An unexpected database error (a bug or a broken schema), kept apart from other internal
+    /// errors so that metrics can count it.
+    #[error("database error: {0}")]
+    Database(String),
     #[error("internal error: {0}")]
     Internal(String),
     /// A status produced outside our handlers (e.g. 405 from routing), rendered as a problem.
@@ -155,7 +159,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType { .. } => "unsupported-media-type",
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
             ApiError::DatabaseUnavailable(_) => "database-unavailable",
-            ApiError::Internal(_) => "internal-error",
+            ApiError::Internal(_) | ApiError::Database(_) => "internal-error",
             ApiError::Status(status) => match *status {
                 StatusCode::NOT_FOUND => "not-found",
                 StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
@@ -194,7 +198,9 @@ impl ApiError {
                 "this Idempotency-Key was already used with a different request; use a new key for a new request".to_owned()
             }
             ApiError::DatabaseUnavailable(_) => "the database is unavailable; retry after the Retry-After delay".to_owned(),
-            ApiError::Internal(_) => "an unexpected error occurred; quote the request id when reporting it".to_owned(),
+            ApiError::Internal(_) | ApiError::Database(_) => {
+                "an unexpected error occurred; quote the request id when reporting it".to_owned()
+            }
             ApiError::Status(status) => match *status {
                 StatusCode::NOT_FOUND => "no resource at this path".to_owned(),
                 StatusCode::METHOD_NOT_ALLOWED => "this method is not allowed on this path".to_owned(),
@@ -209,6 +215,7 @@ impl ApiError {
         match self {
             ApiError::DatabaseUnavailable(cause) => log::warn!("database unavailable: {cause}"),
             ApiError::Internal(cause) => log::error!("internal error: {cause}"),
+            ApiError::Database(cause) => log::error!("database error: {cause}"),
             _ => {}
         }
         let (errors, extra) = match self {
@@ -266,7 +273,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Internal(_) | ApiError::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Status(status) => *status,
         }
     }
@@ -285,20 +292,78 @@ impl From<diesel::result::Error> for ApiError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 info,
             ) => ApiError::DatabaseUnavailable(info.message().to_owned()),
+            // A uniqueness check lost a race with another request (PostgreSQL runs them side by side).
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::conflict(
+                "conflict",
+                "another request saved a conflicting record at the same moment; read the current state and retry",
+            ),
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 ApiError::DatabaseUnavailable("serialization failure".to_owned())
             }
-            // SQLite reports a writer that waited out busy_timeout as a generic error.
-            Error::DatabaseError(_, info) if info.message().contains("database is locked") => {
+            Error::DatabaseError(_, info) if means_unavailable(info.message()) => {
                 ApiError::DatabaseUnavailable(info.message().to_owned())
             }
-            other => ApiError::Internal(format!("database error: {other}")),
+            other => ApiError::Database(other.to_string()),
         }
     }
+}
+
+/// Messages of errors that diesel reports without a kind but that mean "try again later": SQLite's
+/// writer that waited out busy_timeout, and libpq's lost connections and PostgreSQL shutting down
+/// or starting up (SQLSTATE 57P01-57P03, which diesel does not expose).
+const UNAVAILABLE_MESSAGES: &[&str] = &[
+    "database is locked",
+    "server closed the connection unexpectedly",
+    "terminating connection due to",
+    "no connection to the server",
+    "connection refused",
+    "could not send data to server",
+    "could not receive data from server",
+    "the database system is shutting down",
+    "the database system is starting up",
+    "the database system is in recovery mode",
+    "ssl syscall error",
+];
+
+fn means_unavailable(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    UNAVAILABLE_MESSAGES.iter().any(|fragment| message.contains(fragment))
 }
 
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errors: validator::ValidationErrors) -> Self {
         ApiError::Validation(crate::validation::field_errors(&errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    use super::*;
+
+    fn database_error(kind: DatabaseErrorKind, message: &str) -> ApiError {
+        Error::DatabaseError(kind, Box::new(message.to_owned())).into()
+    }
+
+    #[test]
+    fn lost_connections_and_shutdowns_are_503_and_other_database_errors_500() {
+        for message in [
+            "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally",
+            "terminating connection due to administrator command",
+            "FATAL:  the database system is shutting down",
+            "connection to server at \"127.0.0.1\", port 5432 failed: Connection refused",
+            "database is locked",
+        ] {
+            let error = database_error(DatabaseErrorKind::Unknown, message);
+            assert_eq!(error.status_code(), StatusCode::SERVICE_UNAVAILABLE, "{message}");
+        }
+        let race = database_error(DatabaseErrorKind::UniqueViolation, "duplicate key value violates unique constraint");
+        assert_eq!(race.status_code(), StatusCode::CONFLICT);
+        let closed = database_error(DatabaseErrorKind::ClosedConnection, "anything");
+        assert_eq!(closed.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        let syntax = database_error(DatabaseErrorKind::Unknown, "syntax error at or near \"SELEC\"");
+        assert!(matches!(syntax, ApiError::Database(_)), "{syntax:?}");
+        assert_eq!(syntax.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

@@ -33,7 +33,7 @@ from `POST /api/v1/auth/token` by a registered API client. Each operation states
         (name = "auth", description = "Tokens for API clients (OAuth 2.0 client credentials). People use tokens of the municipality's identity provider."),
         (name = "api-clients", description = "Registration of systems (NGO partner systems, municipal integrations) that call the API."),
         (name = "audit", description = "The append-only audit log of writes, denied attempts and reads of personal data."),
-        (name = "operations", description = "Health probes for orchestrators and load balancers.")
+        (name = "operations", description = "Health probes and metrics for orchestrators, load balancers and monitoring.")
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError))
 )]

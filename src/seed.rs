@@ -317,7 +317,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
                 agreement_signed_on: Some(year_start),
                 period_start: year_start,
                 period_end: year_end,
-                amount: 120_000_00,
+                amount: 12_000_000,
                 tranches: json!([{"date": "2026-01-10", "amount": "120000.00"}]).to_string(),
                 own_financial: 0,
                 own_non_financial: 0,
@@ -345,7 +345,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
             let end =
                 NaiveDate::from_ymd_opt(2026, month as u32 + 2, 1).map_or(year_end, |next| next - Duration::days(1));
             let sequence = (c * sizes.reports_per_commission + month) as u64;
-            let corrected = sequence % 5 == 0;
+            let corrected = sequence.is_multiple_of(5);
             let report = ReportRow {
                 id: random.id(sequence),
                 commission_id: commission.id.clone(),
@@ -372,7 +372,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
                     content: content.to_string(),
                     units_delivered: 400,
                     recipients_total: 40,
-                    grant_used: 10_000_00,
+                    grant_used: 1_000_000,
                     own_financial: 0,
                     own_non_financial: 0,
                     submitted_by: "seed".to_owned(),

@@ -18,6 +18,7 @@ use crate::db::{self, DbPool};
 use crate::error::{ApiError, FieldError};
 use crate::http::extract::BodyLimit;
 use crate::http::middleware::request_context;
+use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
 
 /// What every handler can reach.
@@ -29,6 +30,7 @@ pub struct AppState {
     pub auth: AuthConfig,
     /// Whether an OUS may approve individual plans (the director always may).
     pub ous_may_approve_plans: bool,
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             keys: Arc::new(keys),
             auth: config.auth.clone(),
             ous_may_approve_plans: config.ous_may_approve_plans,
+            metrics: Arc::new(Metrics::default()),
         })
     }
 }
@@ -85,6 +88,7 @@ impl Application {
                     Err::<HttpResponse, _>(ApiError::Status(actix_web::http::StatusCode::NOT_FOUND))
                 }))
         })
+        .shutdown_timeout(config.shutdown_timeout.as_secs())
         .listen(listener)
         .map_err(|err| err.to_string())?;
         if let Some(workers) = config.workers {
@@ -105,7 +109,7 @@ impl Application {
 
 /// Every route of the API, registered so that utoipa collects their documentation.
 fn routes(cfg: &mut ServiceConfig) {
-    cfg.configure(crate::health::configure).service(
+    cfg.configure(crate::health::configure).configure(crate::metrics::configure).service(
         utoipa_actix_web::scope("/api/v1")
             .service(crate::auth::token::issue_token)
             .configure(crate::services::configure)

@@ -46,6 +46,7 @@ const REGISTRY_MANAGERS_AND_PROVIDER: &[Role] = &[Ous, Director, Admin, Provider
 
 pub const HEALTH_LIVE: Access = Access::public("health_live", "health");
 pub const HEALTH_READY: Access = Access::public("health_ready", "health");
+pub const METRICS: Access = Access::public("metrics", "metrics");
 pub const ISSUE_TOKEN: Access = Access::public("issue_token", "token");
 pub const LIST_SERVICES: Access = Access::public("list_services", "service");
 pub const GET_SERVICE: Access = Access::public("get_service", "service");
@@ -126,6 +127,7 @@ pub const LIST_AUDIT_EVENTS: Access = Access::for_roles("list_audit_events", "au
 pub const OPERATIONS: &[&Access] = &[
     &HEALTH_LIVE,
     &HEALTH_READY,
+    &METRICS,
     &ISSUE_TOKEN,
     &LIST_SERVICES,
     &GET_SERVICE,
@@ -244,8 +246,16 @@ impl Access {
         Some(ApiError::Forbidden(format!("this operation is for the roles: {}", role_list(self.roles))))
     }
 
+    /// Probes and metrics (called by infrastructure) and the token endpoint (which takes client
+    /// credentials instead) never read bearer tokens.
+    fn reads_tokens(&self) -> bool {
+        !matches!(self.resource, "health" | "metrics" | "token")
+    }
+
     fn describe(&self) -> String {
-        if self.public {
+        if !self.reads_tokens() {
+            "**Access:** public; no token is read.".to_owned()
+        } else if self.public {
             "**Access:** public; a token may widen what is shown.".to_owned()
         } else {
             format!("**Access:** roles {}.", role_list(self.roles))
@@ -298,8 +308,7 @@ pub fn find(operation_id: &str) -> Option<&'static Access> {
 }
 
 fn apply(rule: &Access, operation: &mut Operation) {
-    // Probes and the token endpoint ignore bearer tokens; everything else reads them.
-    let reads_tokens = !matches!(rule.resource, "health" | "token");
+    let reads_tokens = rule.reads_tokens();
     let mut security = Vec::new();
     if rule.public {
         security.push(SecurityRequirement::default());

@@ -3,12 +3,18 @@
 //! diesel's derived `MultiConnection::establish` tries every backend in turn and reports only
 //! "invalid connection url", and SQLite accepts any string as a file name; choosing by scheme keeps
 //! libpq's and SQLite's real error messages.
+//!
+//! A connection whose server went away must never be handed out twice: diesel marks it broken
+//! after the first statement that finds the server gone, and one that sat idle for a while (when a
+//! server restart may have closed it unnoticed) is pinged before it is used again. A request thus
+//! sees at most one error per lost connection, and none once the server is back.
 
-use std::time::Duration;
+use std::ops::{Deref, DerefMut};
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{self, ManageConnection};
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 
 use super::DbConnection;
 
@@ -60,6 +66,30 @@ pub struct PoolSettings {
     pub sqlite_busy_timeout: Duration,
 }
 
+/// Idle for longer than this, a connection is pinged before use: a busy pool pays nothing, and a
+/// request after a quiet spell one round trip.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
+
+/// A connection in the pool, with the time it was last given back.
+pub struct PooledDb {
+    conn: DbConnection,
+    returned: Instant,
+}
+
+impl Deref for PooledDb {
+    type Target = DbConnection;
+
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl DerefMut for PooledDb {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
 #[derive(Debug)]
 pub struct ConnectionManager {
     backend: Backend,
@@ -67,10 +97,32 @@ pub struct ConnectionManager {
 }
 
 impl ManageConnection for ConnectionManager {
-    type Connection = DbConnection;
+    type Connection = PooledDb;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+    fn connect(&self) -> Result<PooledDb, r2d2::Error> {
+        self.establish().map(|conn| PooledDb { conn, returned: Instant::now() })
+    }
+
+    /// Runs at every checkout: pings a connection that has been idle, since the server may have
+    /// closed it meanwhile; r2d2 then discards it and takes another within the same time-out.
+    fn is_valid(&self, pooled: &mut PooledDb) -> Result<(), r2d2::Error> {
+        if pooled.returned.elapsed() < IDLE_BEFORE_PING {
+            return Ok(());
+        }
+        ping(&mut pooled.conn).map_err(r2d2::Error::QueryError)
+    }
+
+    /// Runs at every check-in: diesel's own verdict per backend (the server was found gone,
+    /// a rollback failed, or a transaction was left open) decides whether the connection is closed.
+    fn has_broken(&self, pooled: &mut PooledDb) -> bool {
+        pooled.returned = Instant::now();
+        std::thread::panicking() || pooled.conn.is_broken()
+    }
+}
+
+impl ConnectionManager {
+    fn establish(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.backend {
             Backend::Postgres(url) => {
                 PgConnection::establish(url).map(DbConnection::Pg).map_err(r2d2::Error::ConnectionError)
@@ -89,23 +141,11 @@ impl ManageConnection for ConnectionManager {
             }
         }
     }
-
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        ping(conn).map_err(r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        use diesel::connection::{TransactionManager, TransactionManagerStatus};
-        matches!(
-            <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn),
-            TransactionManagerStatus::InError
-        )
-    }
 }
 
 /// The cheapest round trip to the database.
 pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
-    diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
+    R2D2Connection::ping(conn)
 }
 
 /// Builds the pool and checks that a first connection can be made, returning the driver's own
@@ -117,8 +157,9 @@ pub fn connect(backend: &Backend, settings: &PoolSettings) -> Result<DbPool, Str
     r2d2::Pool::builder()
         .max_size(settings.max_size)
         .min_idle(Some(1))
+        // Bounds the whole checkout, including pings and replacing dead connections.
         .connection_timeout(settings.acquire_timeout)
-        .test_on_check_out(false)
+        .test_on_check_out(true)
         .build(manager)
         .map_err(|err| format!("cannot open the {} connection pool: {err}", backend.name()))
 }

@@ -33,8 +33,27 @@ fn is_json(content_type: &str) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
+/// Why text with NUL is refused: PostgreSQL cannot store it, and no text of this API needs it, so
+/// it is refused where it enters, the same on both backends.
+pub const NUL_REFUSED: &str = "text must not contain the NUL character (U+0000)";
+
+/// Whether JSON text holds an escaped NUL (`\u0000`); JSON cannot carry a raw one in a string.
+fn has_escaped_nul(json: &[u8]) -> bool {
+    let mut bytes = json.iter();
+    while let Some(byte) = bytes.next() {
+        // Outside strings a backslash is invalid JSON anyway, so every one starts an escape.
+        if *byte == b'\\' && bytes.next() == Some(&b'u') && bytes.by_ref().take(4).eq(b"0000".iter()) {
+            return true;
+        }
+    }
+    false
+}
+
 /// Deserialises JSON, naming the field that failed (`fee_rule.amount: invalid type: ...`).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if has_escaped_nul(bytes) {
+        return Err(ApiError::bad_request(format!("the body is refused: {NUL_REFUSED}"), Vec::new()));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(schema_error)?;
     deserializer
@@ -145,6 +164,12 @@ pub struct QueryParams<T>(pub T);
 
 impl<T: DeserializeOwned> QueryParams<T> {
     pub fn parse(query: &str) -> Result<Self, ApiError> {
+        if let Some((name, _)) = form_urlencoded::parse(query.as_bytes()).find(|(_, value)| value.contains('\0')) {
+            return Err(ApiError::bad_request(
+                format!("invalid query parameter {name}"),
+                vec![FieldError::new(name, "invalid_character", NUL_REFUSED)],
+            ));
+        }
         let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(deserializer).map(QueryParams).map_err(|err| {
             let mut field = err.path().to_string();
@@ -234,4 +259,16 @@ pub fn check_search(q: &str) -> Result<(), ApiError> {
         "invalid query parameter q",
         vec![FieldError::new("q", "length", "q must be 1 to 200 characters long")],
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_escaped_nul;
+
+    #[test]
+    fn only_an_escaped_nul_counts_as_one() {
+        assert!(has_escaped_nul(br#"{"name": "a\u0000b"}"#));
+        assert!(!has_escaped_nul(br#"{"name": "a\\u0000b"}"#), "a backslash, then the text u0000");
+        assert!(!has_escaped_nul(br#"{"name": "\u00e9\u0001"}"#));
+    }
 }

@@ -1,5 +1,5 @@
-//! The request context: a request id on every response, one access-log line per request, and
-//! every error rendered as problem details that name the request.
+//! The request context: a request id on every response, one access-log line and the metrics of
+//! every request, and every error rendered as problem details that name the request.
 
 use std::time::Instant;
 
@@ -7,9 +7,11 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage};
+use actix_web::{web, Error, HttpMessage};
 
 use crate::error::{ApiError, PROBLEM_CONTENT_TYPE};
+use crate::metrics::DatabaseErrorKind;
+use crate::startup::AppState;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -36,8 +38,12 @@ pub async fn request_context(
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let method = req.method().clone();
 
-    let mut response = match next.call(req).await {
-        Ok(response) => as_problem(response.map_into_boxed_body(), &request_id),
+    let (mut response, database_error) = match next.call(req).await {
+        Ok(response) => {
+            let database_error =
+                response.response().error().and_then(|err| err.as_error::<ApiError>()).and_then(DatabaseErrorKind::of);
+            (as_problem(response.map_into_boxed_body(), &request_id), database_error)
+        }
         // An error that escaped the service chain: render it against a request we no longer own.
         Err(err) => return Err(err),
     };
@@ -47,12 +53,16 @@ pub async fn request_context(
     // The route pattern, not the path: ids stay out of aggregated logs and query strings (which
     // may carry personal data in searches) are never logged.
     let route = response.request().match_pattern().unwrap_or_else(|| "(unmatched)".to_owned());
+    let status = response.status().as_u16();
+    let latency = started.elapsed();
     log::info!(
         target: "access",
         "{method} {route} {status} {latency:.1}ms request_id={request_id}",
-        status = response.status().as_u16(),
-        latency = started.elapsed().as_secs_f64() * 1000.0,
+        latency = latency.as_secs_f64() * 1000.0,
     );
+    if let Some(state) = response.request().app_data::<web::Data<AppState>>() {
+        state.metrics.record(&method, route, status, latency, database_error);
+    }
     Ok(response)
 }
 

@@ -30,6 +30,12 @@ const BOM: &str = "\u{feff}";
 /// Reads CSV text into one input per data row; structural problems (unknown or missing columns,
 /// ragged rows) are a 400 naming the row.
 pub fn parse(text: &str) -> Result<Vec<ProviderInput>, ApiError> {
+    if text.contains('\0') {
+        return Err(ApiError::bad_request(
+            format!("the CSV is refused: {}", crate::http::extract::NUL_REFUSED),
+            Vec::new(),
+        ));
+    }
     let text = text.strip_prefix(BOM).unwrap_or(text);
     let header_line = text.lines().next().unwrap_or_default();
     let delimiter = if header_line.matches(';').count() >= header_line.matches(',').count() { b';' } else { b',' };

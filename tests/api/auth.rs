@@ -48,15 +48,8 @@ struct Case {
 async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
     let service = ServiceBuilder::new("MATRIX").create(app).await;
     let service_path = format!("/api/v1/services/{}", service["id"].as_str().unwrap());
-    let admin = token_for(&["admin"]);
-    let client = app
-        .send(
-            app.request_as(Some(&admin), Method::POST, "/api/v1/api-clients")
-                .json(&json!({"name": "matrix", "roles": ["integrator"]})),
-        )
-        .await;
-    assert_eq!(client.status, 201, "{}", client.body);
-    let client_path = format!("/api/v1/api-clients/{}", client.body["client"]["id"].as_str().unwrap());
+    let client = crate::builders::create_api_client(app, "matrix", &["integrator"]).await;
+    let client_path = format!("/api/v1/api-clients/{}", client["id"].as_str().unwrap());
     let provider = crate::builders::ProviderBuilder::new("Matrix", crate::builders::NIPS[0]).create(app).await;
     let provider_path = format!("/api/v1/providers/{}", provider["id"].as_str().unwrap());
     let offer_path = format!("{provider_path}/offers/0193a5f2-0000-7000-8000-0000000000f1");
@@ -71,6 +64,7 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
     let cases = vec![
         case("health_live", Method::GET, "/health/live", None, Allowed::IgnoresTokens),
         case("health_ready", Method::GET, "/health/ready", None, Allowed::IgnoresTokens),
+        case("metrics", Method::GET, "/metrics", None, Allowed::IgnoresTokens),
         case("issue_token", Method::POST, "/api/v1/auth/token", None, Allowed::IgnoresTokens),
         case("list_services", Method::GET, "/api/v1/services", None, Allowed::Public),
         case("get_service", Method::GET, &service_path, None, Allowed::Public),

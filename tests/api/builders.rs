@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{Reply, TestApp};
+use crate::helpers::{token_for, Reply, TestApp};
 
 /// A valid catalogue entry; override fields with `with`.
 pub struct ServiceBuilder {
@@ -197,4 +197,13 @@ pub fn report_body(kind: &str, start: &str, end: &str, grant: &str) -> Value {
         "funding": {"grant": grant},
         "volunteer_hours": 12
     })
+}
+
+/// Registers an API client as an admin and returns its representation (asserting 201).
+pub async fn create_api_client(app: &TestApp, name: &str, roles: &[&str]) -> Value {
+    let admin = token_for(&["admin"]);
+    let request = app.request_as(Some(&admin), reqwest::Method::POST, "/api/v1/api-clients");
+    let reply = app.send(request.json(&json!({"name": name, "roles": roles}))).await;
+    assert_eq!(reply.status, 201, "create API client failed: {}", reply.body);
+    reply.body["client"].clone()
 }

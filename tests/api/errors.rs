@@ -5,6 +5,7 @@ use serde_json::json;
 
 use crate::builders::ServiceBuilder;
 use crate::helpers::{spawn_app, spawn_with, TestDb};
+use crate::metrics::database_errors;
 
 #[actix_web::test]
 async fn malformed_json_is_a_400_problem() {
@@ -85,6 +86,7 @@ async fn a_write_that_cannot_get_the_database_is_a_503_with_retry_after() {
     let reply = app.post_json("/api/v1/services", ServiceBuilder::new("LOCKED").body()).await;
     reply.problem(503, "database-unavailable");
     assert_eq!(reply.header("retry-after"), Some("2"));
+    assert_eq!(database_errors(&app, "unavailable").await, Some(1.0), "counted in the metrics");
     blocker.batch_execute("ROLLBACK").unwrap();
     assert_eq!(
         app.post_json("/api/v1/services", ServiceBuilder::new("LOCKED").body()).await.status,

@@ -1,6 +1,7 @@
 //! Probes, the served documentation and migrations on an empty database.
 
 use crate::helpers::spawn_app;
+use crate::metrics::database_errors;
 
 #[actix_web::test]
 async fn liveness_and_readiness_answer() {
@@ -24,6 +25,25 @@ async fn readiness_is_a_503_problem_when_the_database_is_gone() {
     let reply = app.get("/health/ready").await;
     reply.problem(503, "database-unavailable");
     assert!(reply.header("retry-after").is_some());
+    assert_eq!(database_errors(&app, "unavailable").await, Some(1.0), "counted in the metrics");
+}
+
+#[actix_web::test]
+async fn connections_a_server_restart_closed_cost_no_request_an_error() {
+    let app = spawn_app();
+    if !app.db.is_postgres() {
+        return;
+    }
+    let reads = || futures_util::future::join_all((0..4).map(|_| app.get("/api/v1/services")));
+    assert!(reads().await.iter().all(|reply| reply.status == 200), "the pool holds open connections");
+    app.terminate_postgres_sessions();
+    // Idle connections are pinged before use, so the dead ones are replaced, not handed out.
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(1100)).await;
+    for reply in reads().await {
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+    assert_eq!(app.get("/health/ready").await.status, 200);
+    assert_eq!(database_errors(&app, "unavailable").await, Some(0.0));
 }
 
 #[actix_web::test]

@@ -219,9 +219,20 @@ impl TestApp {
 
     /// Drops the test's PostgreSQL database under the running application (simulating an outage).
     pub fn drop_postgres_database(&self) {
+        self.as_postgres_admin(|name| format!("DROP DATABASE {name} WITH (FORCE)"));
+    }
+
+    /// Ends every session on the test's PostgreSQL database, as a server restart would.
+    pub fn terminate_postgres_sessions(&self) {
+        self.as_postgres_admin(|name| {
+            format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+        });
+    }
+
+    fn as_postgres_admin(&self, sql: impl FnOnce(&str) -> String) {
         if let TestDb::Postgres { admin_url, name, .. } = &self.db {
             let mut admin = PgConnection::establish(admin_url).expect("connect to the test PostgreSQL server");
-            admin.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)")).expect("drop the test database");
+            admin.batch_execute(&sql(name)).expect("run an administrator's statement");
         }
     }
 }

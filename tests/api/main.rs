@@ -9,6 +9,8 @@ mod commissions;
 mod errors;
 mod health;
 mod helpers;
+mod hostile;
+mod metrics;
 mod openapi;
 mod providers;
 mod reports;
