@@ -31,8 +31,14 @@ def free_port():
 
 
 def cli(env, *args):
-    out = subprocess.run([BINARY, *args], env=env, check=True, capture_output=True, text=True)
-    return out.stdout.strip()
+    # A short-lived process can be torn down while its pool's background thread is still
+    # connecting to PostgreSQL (libpq then aborts at exit): the command is retried.
+    for attempt in range(3):
+        out = subprocess.run([BINARY, *args], env=env, capture_output=True, text=True)
+        if out.returncode == 0:
+            return out.stdout.strip()
+        time.sleep(0.1 * (attempt + 1))
+    raise SystemExit(f"cus-api {' '.join(args)} failed: {out.stderr[-2000:]}")
 
 
 class Server:
@@ -82,7 +88,7 @@ def to_ms(text):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url, token=None, script=None, script_args=()):
+def wrk(url, token=None, script=None, script_args=(), env=None):
     command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "--timeout", "10s"]
     if token:
         command += ["-H", f"Authorization: Bearer {token}"]
@@ -91,7 +97,10 @@ def wrk(url, token=None, script=None, script_args=()):
     command.append(url)
     if script_args:
         command += ["--", *script_args]
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    run = subprocess.run(command, capture_output=True, text=True, env=env)
+    if run.returncode != 0:
+        raise SystemExit(f"wrk failed: {run.stderr[-2000:]}")
+    out = run.stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = to_ms(re.search(r"\s50%\s+(\S+)", out).group(1))
     p99 = to_ms(re.search(r"\s99%\s+(\S+)", out).group(1))
@@ -104,7 +113,7 @@ def wrk(url, token=None, script=None, script_args=()):
 def run_scenario(env, name, url_path, token=None, script=None, script_args=()):
     server = Server(env)
     try:
-        result = wrk(server.url(url_path), token, script, script_args)
+        result = wrk(server.url(url_path), token, script, script_args, env)
     finally:
         rss = server.stop()
     result.update(name=name, rss=rss, startup=server.startup_seconds)

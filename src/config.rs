@@ -60,7 +60,13 @@ impl Config {
         let database_url = lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         let backend = Backend::from_url(&database_url)?;
         let bind_addr = parse(&lookup, "BIND_ADDR", "127.0.0.1:8080".parse().expect("valid default address"))?;
-        let max_size: u32 = parse(&lookup, "DATABASE_POOL_SIZE", 10)?;
+        // SQLite has one writer and per-connection page caches: a few connections serve a small
+        // box best and keep memory low; PostgreSQL serves more concurrent requests.
+        let default_pool = match backend {
+            Backend::Sqlite(_) => 4,
+            Backend::Postgres(_) => 10,
+        };
+        let max_size: u32 = parse(&lookup, "DATABASE_POOL_SIZE", default_pool)?;
         if !(1..=1000).contains(&max_size) {
             return Err(format!("DATABASE_POOL_SIZE must be between 1 and 1000, got {max_size}"));
         }

@@ -472,6 +472,8 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         insert_batches!(conn, plan_items::table, item_rows);
         Ok(())
     })?;
+    // Fresh statistics, so that the planner picks index plans on the bulk-loaded tables.
+    diesel::sql_query("ANALYZE").execute(conn)?;
     Ok(json!({
         "services": service_rows.len(),
         "providers": provider_rows.len(),

@@ -20,6 +20,9 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
+/// Queues this process's SQLite write transactions (see `write_transaction`).
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
@@ -49,6 +52,14 @@ impl DbConnection {
     where
         E: From<diesel::result::Error>,
     {
+        // SQLite admits one writer at a time, and its busy handler makes waiting writers sleep in
+        // growing steps instead of waking them when the lock frees: under load that costs seconds.
+        // Writers of this process queue on a mutex instead; busy_timeout still covers other
+        // processes (the CLI, backups).
+        let _writer = match self {
+            DbConnection::Sqlite(_) => Some(SQLITE_WRITER.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
+            DbConnection::Pg(_) => None,
+        };
         match self {
             DbConnection::Sqlite(conn) => {
                 AnsiTransactionManager::begin_transaction_sql(conn, "BEGIN IMMEDIATE")?;

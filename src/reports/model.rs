@@ -140,9 +140,12 @@ impl VersionRow {
 }
 
 /// Takes the commission's row lock, so that concurrent submissions to one commission are checked
-/// one after the other (overlaps, the grant total) on PostgreSQL as on SQLite.
+/// one after the other (overlaps, the grant total) on PostgreSQL as on SQLite. It touches a column
+/// no foreign key refers to: rewriting the id would make SQLite check every referring row.
 fn lock_commission(conn: &mut DbConnection, commission_id: &str) -> ApiResult<()> {
-    diesel::update(commissions::table.find(commission_id)).set(commissions::id.eq(commissions::id)).execute(conn)?;
+    diesel::update(commissions::table.find(commission_id))
+        .set(commissions::version.eq(commissions::version))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -214,11 +217,15 @@ fn check_against_commission(
     let used_by_others: i64 = if draft.kind == ReportKind::Final {
         0
     } else {
-        current_versions(conn, &commission.id)?
-            .iter()
-            .filter(|(report, _)| report.id != report_id && report.kind != ReportKind::Final.as_ref())
-            .map(|(_, version)| version.grant_used)
-            .sum()
+        let grants: Vec<i64> = reports::table
+            .inner_join(report_versions::table)
+            .filter(reports::commission_id.eq(&commission.id))
+            .filter(report_versions::number.eq(reports::current_version))
+            .filter(reports::id.ne(report_id))
+            .filter(reports::kind.ne(ReportKind::Final.as_ref()))
+            .select(report_versions::grant_used)
+            .load(conn)?;
+        grants.iter().sum()
     };
     if used_by_others + draft.grant.grosze() > commission.amount {
         errors.push(FieldError::new(

@@ -1,6 +1,8 @@
 -- The catalogue of the local bank of social services (art. 2 of the CUS act).
+-- Ids and the columns referring to them share the database's collation, so that joins and foreign
+-- key lookups use their indexes; only sort keys that must order byte-wise are COLLATE "C".
 CREATE TABLE services (
-    id TEXT COLLATE "C" PRIMARY KEY NOT NULL, -- byte order, as on SQLite, for keyset pagination
+    id TEXT PRIMARY KEY NOT NULL,
     code TEXT COLLATE "C" NOT NULL,
     name TEXT NOT NULL,
     description TEXT NOT NULL,

@@ -8,7 +8,7 @@ CREATE TABLE signing_keys (
 
 -- Systems (NGO partner systems, municipal integrations) that obtain tokens with a client secret.
 CREATE TABLE api_clients (
-    id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    id TEXT PRIMARY KEY NOT NULL,
     name TEXT NOT NULL,
     roles TEXT NOT NULL,                  -- JSON array of role names
     provider_id TEXT,                     -- the provider a `provider` client acts for
@@ -23,7 +23,7 @@ CREATE TABLE api_clients (
 
 -- Failed token requests, counted per client and per address to rate-limit guessing across replicas.
 CREATE TABLE auth_failures (
-    id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    id TEXT PRIMARY KEY NOT NULL,
     scope TEXT NOT NULL,                  -- client:<id> or address:<ip>
     failed_at TIMESTAMP NOT NULL
 );

@@ -1,6 +1,6 @@
 -- Append-only audit log: every write, every denied attempt and every read of personal data.
 CREATE TABLE audit_events (
-    id TEXT COLLATE "C" PRIMARY KEY NOT NULL, -- UUIDv7: sorts in time order
+    id TEXT PRIMARY KEY NOT NULL,         -- UUIDv7: sorts in time order
     occurred_at TIMESTAMP NOT NULL,
     subject TEXT NOT NULL,
     client_id TEXT,

@@ -1,7 +1,7 @@
 -- The registry of providers: NGOs, social-economy entities, public units and companies that the
 -- centre commissions services to.
 CREATE TABLE providers (
-    id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    id TEXT PRIMARY KEY NOT NULL,
     name TEXT NOT NULL,
     short_name TEXT,
     legal_form TEXT NOT NULL,
@@ -36,7 +36,7 @@ CREATE INDEX providers_status ON providers (status, sector);
 
 -- What a provider can deliver from the catalogue (one offer per provider and service).
 CREATE TABLE provider_offers (
-    id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    id TEXT PRIMARY KEY NOT NULL,
     provider_id TEXT NOT NULL REFERENCES providers (id),
     service_id TEXT NOT NULL REFERENCES services (id),
     capacity_per_month BIGINT,            -- units of the service's unit

@@ -1,6 +1,6 @@
 -- Commissions (zlecenia): a catalogue service commissioned to a provider for a period and budget.
 CREATE TABLE commissions (
-    id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    id TEXT PRIMARY KEY NOT NULL,
     reference TEXT COLLATE "C" NOT NULL,
     title TEXT NOT NULL,
     service_id TEXT NOT NULL REFERENCES services (id),
@@ -34,7 +34,7 @@ CREATE INDEX commissions_updated_at ON commissions (updated_at, id);
 
 -- Annexes (aneksy): the only way financial terms of a signed commission change; kept forever.
 CREATE TABLE commission_annexes (
-    id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    id TEXT PRIMARY KEY NOT NULL,
     commission_id TEXT NOT NULL REFERENCES commissions (id),
     reason TEXT NOT NULL,
     changes TEXT NOT NULL,                -- JSON {field: {before, after}}
@@ -45,7 +45,7 @@ CREATE INDEX commission_annexes_commission ON commission_annexes (commission_id,
 
 -- Provider reports (sprawozdania) and every version submitted; nothing is overwritten or deleted.
 CREATE TABLE reports (
-    id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    id TEXT PRIMARY KEY NOT NULL,
     commission_id TEXT NOT NULL REFERENCES commissions (id),
     provider_id TEXT NOT NULL REFERENCES providers (id),
     kind TEXT NOT NULL,
@@ -65,7 +65,7 @@ CREATE INDEX reports_status ON reports (status, due_on);
 CREATE INDEX reports_provider ON reports (provider_id, id);
 
 CREATE TABLE report_versions (
-    id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    id TEXT PRIMARY KEY NOT NULL,
     report_id TEXT NOT NULL REFERENCES reports (id),
     number INTEGER NOT NULL,
     content TEXT NOT NULL,                -- JSON: the submission as received, validated

@@ -1,6 +1,6 @@
 -- Residents: the most sensitive data held (GDPR art. 9: health, disability, family situation).
 CREATE TABLE residents (
-    id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    id TEXT PRIMARY KEY NOT NULL,
     first_name TEXT NOT NULL,
     last_name TEXT NOT NULL,
     pesel TEXT,
@@ -27,7 +27,7 @@ CREATE INDEX residents_updated_at ON residents (updated_at, id);
 
 -- Individual plans of social services (IPUS).
 CREATE TABLE service_plans (
-    id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    id TEXT PRIMARY KEY NOT NULL,
     resident_id TEXT NOT NULL REFERENCES residents (id),
     coordinator TEXT NOT NULL,            -- the KIPUS's subject
     requested_on DATE NOT NULL,
@@ -51,7 +51,7 @@ CREATE INDEX service_plans_resident ON service_plans (resident_id, status);
 CREATE INDEX service_plans_status ON service_plans (status, id);
 
 CREATE TABLE plan_items (
-    id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    id TEXT PRIMARY KEY NOT NULL,
     plan_id TEXT NOT NULL REFERENCES service_plans (id),
     position INTEGER NOT NULL,
     service_id TEXT NOT NULL REFERENCES services (id),
@@ -70,7 +70,7 @@ CREATE INDEX plan_items_provider ON plan_items (provider_id, status);
 
 -- Earlier states of approved plans: a change to an approved plan keeps the previous one readable.
 CREATE TABLE plan_revisions (
-    id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    id TEXT PRIMARY KEY NOT NULL,
     plan_id TEXT NOT NULL REFERENCES service_plans (id),
     number INTEGER NOT NULL,
     snapshot TEXT NOT NULL,               -- JSON of the plan as it was
@@ -81,7 +81,7 @@ CREATE UNIQUE INDEX plan_revisions_number ON plan_revisions (plan_id, number);
 
 -- Deliveries a provider records on its plan items.
 CREATE TABLE item_deliveries (
-    id TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    id TEXT PRIMARY KEY NOT NULL,
     item_id TEXT NOT NULL REFERENCES plan_items (id),
     delivered_on DATE NOT NULL,
     units BIGINT NOT NULL,
