@@ -90,6 +90,9 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{resource} not found")]
     NotFound { resource: &'static str },
+    /// The path exists, but not with this method; `allow` lists the methods it has.
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
     /// The request conflicts with the current state (duplicate, forbidden state change).
     #[error("conflict: {detail}")]
     Conflict { code: &'static str, detail: String, extra: Map<String, Value> },
@@ -147,6 +150,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound { .. } => "not-found",
+            ApiError::MethodNotAllowed { .. } => "method-not-allowed",
             ApiError::TooManyRequests { .. } => "too-many-requests",
             ApiError::Conflict { code, .. } => code,
             ApiError::PreconditionRequired => "precondition-required",
@@ -183,6 +187,7 @@ impl ApiError {
                 n => format!("{n} fields are invalid"),
             },
             ApiError::NotFound { resource } => format!("no {resource} with this id exists, or it is not visible to you"),
+            ApiError::MethodNotAllowed { allow } => format!("this path takes only {allow}"),
             ApiError::PreconditionRequired => {
                 "this request must carry If-Match with the ETag of the current representation".to_owned()
             }
@@ -245,6 +250,11 @@ impl ApiError {
             ApiError::Unauthorized(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"cus-api\""));
             }
+            ApiError::MethodNotAllowed { allow } => {
+                if let Ok(value) = HeaderValue::from_str(allow) {
+                    response.insert_header((header::ALLOW, value));
+                }
+            }
             _ => {}
         }
         response.body(serde_json::to_string(&problem).unwrap_or_default())
@@ -259,6 +269,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,

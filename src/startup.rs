@@ -2,9 +2,9 @@
 
 use std::net::TcpListener;
 
-use actix_web::dev::Server;
+use actix_web::dev::{ResourceDef, Server};
 use actix_web::middleware::from_fn;
-use actix_web::{web, App, HttpResponse, HttpServer};
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::AppExt;
@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::auth::keys::KeyRing;
 use crate::config::{AuthConfig, Config};
 use crate::db::{self, DbPool};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::extract::BodyLimit;
 use crate::http::middleware::request_context;
 use crate::openapi::ApiDoc;
@@ -60,6 +60,7 @@ impl Application {
     pub fn build(config: &Config) -> Result<Self, String> {
         let state = AppState::open(config)?;
         let document = openapi();
+        let known_paths = web::Data::new(KnownPaths::of(&document));
         let listener = TcpListener::bind(config.bind_addr)
             .map_err(|err| format!("cannot listen on {}: {err}", config.bind_addr))?;
         let port = listener.local_addr().map_err(|err| err.to_string())?.port();
@@ -67,6 +68,7 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(web::Data::new(state.clone()))
+                .app_data(known_paths.clone())
                 .app_data(body_limit)
                 .app_data(body_limit.payload_config())
                 .app_data(path_config())
@@ -81,9 +83,7 @@ impl Application {
                         HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
                     }),
                 )
-                .default_service(web::to(|| async {
-                    Err::<HttpResponse, _>(ApiError::Status(actix_web::http::StatusCode::NOT_FOUND))
-                }))
+                .default_service(web::to(unrouted))
         })
         .listen(listener)
         .map_err(|err| err.to_string())?;
@@ -119,10 +119,60 @@ fn routes(cfg: &mut ServiceConfig) {
     );
 }
 
-/// A malformed path segment (e.g. an id that is not a UUID) is a 400 naming it.
+/// The documented paths with the methods each takes, so that another method on a known path is a
+/// 405 naming them (`Allow`), not a 404 or a 400 about an id.
+struct KnownPaths(Vec<(ResourceDef, Vec<&'static str>)>);
+
+impl KnownPaths {
+    fn of(document: &utoipa::openapi::OpenApi) -> Self {
+        let mut paths: Vec<(ResourceDef, Vec<&'static str>)> = document
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", &item.get),
+                    ("POST", &item.post),
+                    ("PUT", &item.put),
+                    ("PATCH", &item.patch),
+                    ("DELETE", &item.delete),
+                ]
+                .into_iter()
+                .filter_map(|(method, operation)| operation.as_ref().map(|_| method))
+                .collect();
+                (ResourceDef::new(path.as_str()), methods)
+            })
+            .collect();
+        // A fixed path (`/providers/export`) takes precedence over a template that also matches it.
+        paths.sort_by_key(|(resource, _)| resource.pattern().is_some_and(|pattern| pattern.contains('{')));
+        KnownPaths(paths)
+    }
+
+    /// 405 when the request's path is known but not with its method.
+    fn method_not_allowed(&self, req: &HttpRequest) -> Option<ApiError> {
+        let (_, methods) = self.0.iter().find(|(resource, _)| resource.is_match(req.path()))?;
+        let method = req.method().as_str();
+        (!methods.contains(&method)).then(|| ApiError::MethodNotAllowed { allow: methods.join(", ") })
+    }
+}
+
+/// Requests that no route takes: 405 on a known path, 404 elsewhere.
+async fn unrouted(req: HttpRequest, known: web::Data<KnownPaths>) -> ApiResult<HttpResponse> {
+    Err(known.method_not_allowed(&req).unwrap_or(ApiError::Status(actix_web::http::StatusCode::NOT_FOUND)))
+}
+
+/// A malformed path segment (e.g. an id that is not a UUID) is a 400 naming it, unless the path is
+/// a fixed one that another method's template caught (`PATCH /providers/export`): that is a 405.
 fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|err, _req| {
-        ApiError::bad_request("invalid path parameter", vec![FieldError::new("id", "invalid_id", err.to_string())])
+    web::PathConfig::default().error_handler(|err, req| {
+        let known = req.app_data::<web::Data<KnownPaths>>().and_then(|known| known.method_not_allowed(req));
+        known
+            .unwrap_or_else(|| {
+                ApiError::bad_request(
+                    "invalid path parameter",
+                    vec![FieldError::new("id", "invalid_id", err.to_string())],
+                )
+            })
             .into()
     })
 }

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod builders;
 mod commissions;
+mod contract;
 mod errors;
 mod health;
 mod helpers;

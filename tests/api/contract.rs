@@ -1,0 +1,23 @@
+//! The service does what its OpenAPI document says, in the cases contract fuzzing (scripts/fuzz)
+//! found it did not.
+
+use reqwest::Method;
+
+use crate::helpers::spawn_app;
+
+#[actix_web::test]
+async fn another_method_on_a_known_path_is_a_405_naming_the_allowed_ones() {
+    let app = spawn_app();
+    for (method, path, allow) in [
+        (Method::PUT, "/api/v1/services", "GET, POST"),
+        (Method::DELETE, "/health/live", "GET"),
+        (Method::PATCH, "/api/v1/providers/export", "GET"),
+        (Method::POST, "/api/v1/services/0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41", "GET, PATCH, DELETE"),
+    ] {
+        let reply = app.send(app.request(method.clone(), path)).await;
+        reply.problem(405, "method-not-allowed");
+        assert_eq!(reply.header("allow"), Some(allow), "{method} {path}");
+    }
+    app.send(app.request(Method::PATCH, "/api/v1/services/not-a-uuid")).await.problem(400, "bad-request");
+    app.send(app.request(Method::PUT, "/api/v1/nothing-here")).await.problem(404, "not-found");
+}
