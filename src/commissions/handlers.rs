@@ -182,7 +182,7 @@ pub async fn update_commission(
     caller: Caller,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    patch: JsonBody<Value>,
+    patch: JsonBody<merge_patch::Patch>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_COMMISSION.authorize(&req, &state, caller).await?;
     let (id, patch) = (id.into_inner(), patch.into_inner());
@@ -449,7 +449,6 @@ pub async fn create_commission_annex(
             terms.insert(field.to_owned(), value);
         }
     }
-    let terms = Value::Object(terms);
     let author = actor.caller.subject.clone();
     let annex_id = Uuid::now_v7();
     idempotency::run_once(

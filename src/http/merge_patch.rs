@@ -7,6 +7,10 @@ use serde_json::Value;
 use crate::error::{ApiError, ApiResult};
 use crate::validation::FieldErrors;
 
+/// A merge patch as this API takes it: a JSON object, read as such at the edge (before any
+/// precondition), since RFC 7396's other values would replace the whole resource.
+pub type Patch = serde_json::Map<String, Value>;
+
 /// Applies a client's merge patch to the current representation and reads the result back as the
 /// resource's input type, which the caller then validates as a whole.
 ///
@@ -14,15 +18,12 @@ use crate::validation::FieldErrors;
 /// how they do change (e.g. through actions).
 pub fn patched<I: DeserializeOwned>(
     current: &impl Serialize,
-    patch: &Value,
+    patch: &Patch,
     read_only: &[&str],
     hint: &str,
 ) -> ApiResult<I> {
-    let Value::Object(members) = patch else {
-        return Err(ApiError::bad_request("a merge patch must be a JSON object", Vec::new()));
-    };
     let mut errors = FieldErrors::new();
-    for field in read_only.iter().filter(|field| members.contains_key(**field)) {
+    for field in read_only.iter().filter(|field| patch.contains_key(**field)) {
         errors.add(*field, "read_only", format!("{field} cannot be changed by a patch{hint}"));
     }
     if !errors.is_empty() {
@@ -34,7 +35,7 @@ pub fn patched<I: DeserializeOwned>(
             fields.remove(*field);
         }
     }
-    apply(&mut document, patch);
+    apply(&mut document, &Value::Object(patch.clone()));
     crate::http::extract::from_json_value(document)
 }
 

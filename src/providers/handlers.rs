@@ -4,7 +4,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::web::Bytes;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -454,7 +454,7 @@ pub async fn update_provider(
     caller: Caller,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    patch: JsonBody<Value>,
+    patch: JsonBody<merge_patch::Patch>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_PROVIDER.authorize(&req, &state, caller).await?;
     let (id, patch) = (id.into_inner(), patch.into_inner());
@@ -463,10 +463,8 @@ pub async fn update_provider(
         audit::audited(conn, &actor, event(&access::UPDATE_PROVIDER, Some(id)), |conn| {
             ensure_writable(conn, &caller, id)?;
             if caller.provider_scope().is_some() {
-                let forbidden: Vec<&String> = patch
-                    .as_object()
-                    .map(|m| m.keys().filter(|k| !PROVIDER_WRITABLE.contains(&k.as_str())).collect())
-                    .unwrap_or_default();
+                let forbidden: Vec<&String> =
+                    patch.keys().filter(|k| !PROVIDER_WRITABLE.contains(&k.as_str())).collect();
                 if !forbidden.is_empty() {
                     return Err(ApiError::Forbidden(format!(
                         "a provider may change only contact and contact_persons, not: {}",
@@ -704,7 +702,7 @@ pub async fn update_provider_offer(
     caller: Caller,
     path: web::Path<(Uuid, Uuid)>,
     if_match: IfMatch,
-    patch: JsonBody<Value>,
+    patch: JsonBody<merge_patch::Patch>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_PROVIDER_OFFER.authorize(&req, &state, caller).await?;
     let ((provider_id, offer_id), patch) = (path.into_inner(), patch.into_inner());

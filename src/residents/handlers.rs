@@ -3,7 +3,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -320,7 +320,7 @@ pub async fn update_resident(
     caller: Caller,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    patch: JsonBody<Value>,
+    patch: JsonBody<merge_patch::Patch>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_RESIDENT.authorize(&req, &state, caller).await?;
     let (id, patch) = (id.into_inner(), patch.into_inner());

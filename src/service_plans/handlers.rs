@@ -2,7 +2,7 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use serde_json::{json, Value};
+use serde_json::json;
 use uuid::Uuid;
 
 use super::dto::{
@@ -236,7 +236,7 @@ pub async fn update_service_plan(
     caller: Caller,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    patch: JsonBody<Value>,
+    patch: JsonBody<merge_patch::Patch>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_SERVICE_PLAN.authorize(&req, &state, caller).await?;
     let (id, patch) = (id.into_inner(), patch.into_inner());

@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use strum::{AsRefStr, EnumString, VariantNames};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -376,7 +375,7 @@ fn parse_fee_rule(errors: &mut FieldErrors, fee: &FeeRuleInput) -> Option<FeeRul
 const READ_ONLY_FIELDS: [&str; 5] = ["id", "status", "created_at", "updated_at", "version"];
 
 /// Applies a JSON merge patch to the current entry and validates the result as a whole.
-pub fn apply_patch(current: &Service, patch: &Value) -> ApiResult<ServiceDraft> {
+pub fn apply_patch(current: &Service, patch: &merge_patch::Patch) -> ApiResult<ServiceDraft> {
     let input: ServiceInput =
         merge_patch::patched(current, patch, &READ_ONLY_FIELDS, "; status changes through the actions")?;
     input.validate_draft()

@@ -2,7 +2,6 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use serde_json::Value;
 use uuid::Uuid;
 
 use super::dto::{
@@ -15,6 +14,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::not_modified;
 use crate::http::extract::{IdempotencyKey, IfMatch, JsonBody, QueryParams};
+use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
 use crate::idempotency::{self, StoredResponse};
 use crate::startup::AppState;
@@ -194,7 +194,7 @@ pub async fn update_service(
     caller: Caller,
     id: web::Path<Uuid>,
     if_match: IfMatch,
-    patch: JsonBody<Value>,
+    patch: JsonBody<merge_patch::Patch>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_SERVICE.authorize(&req, &state, caller).await?;
     let (id, patch) = (id.into_inner(), patch.into_inner());

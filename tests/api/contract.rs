@@ -2,7 +2,9 @@
 //! found it did not.
 
 use reqwest::Method;
+use serde_json::json;
 
+use crate::builders::ServiceBuilder;
 use crate::helpers::spawn_app;
 
 #[actix_web::test]
@@ -20,4 +22,13 @@ async fn another_method_on_a_known_path_is_a_405_naming_the_allowed_ones() {
     }
     app.send(app.request(Method::PATCH, "/api/v1/services/not-a-uuid")).await.problem(400, "bad-request");
     app.send(app.request(Method::PUT, "/api/v1/nothing-here")).await.problem(404, "not-found");
+}
+
+#[actix_web::test]
+async fn a_merge_patch_that_is_not_an_object_is_malformed_whatever_the_precondition() {
+    let app = spawn_app();
+    let service = ServiceBuilder::new("PATCHED").create(&app).await;
+    let path = format!("/api/v1/services/{}", service["id"].as_str().unwrap());
+    app.patch_json(&path, "\"999\"", &json!([1])).await.problem(400, "bad-request");
+    app.patch_json(&path, "\"999\"", &json!({})).await.problem(412, "precondition-failed");
 }
