@@ -27,8 +27,8 @@ pub const COLUMNS: [&str; 16] = [
 
 const BOM: &str = "\u{feff}";
 
-/// Reads CSV text into one input per data row; structural problems (unknown or missing columns,
-/// ragged rows) are a 400 naming the row.
+/// Reads CSV text into one input per data row. The text is the body's content, so unknown or
+/// missing columns and ragged rows are invalid content (422) naming the column or row.
 pub fn parse(text: &str) -> Result<Vec<ProviderInput>, ApiError> {
     let text = text.strip_prefix(BOM).unwrap_or(text);
     let header_line = text.lines().next().unwrap_or_default();
@@ -51,23 +51,22 @@ pub fn parse(text: &str) -> Result<Vec<ProviderInput>, ApiError> {
             )
         })
         .collect();
-    if !unknown.is_empty() {
-        return Err(ApiError::bad_request("the CSV has unknown columns", unknown));
-    }
-    for required in ["name", "legal_form"] {
-        if !headers.iter().any(|h| h == required) {
-            return Err(ApiError::bad_request(
-                "the CSV lacks a required column",
-                vec![FieldError::new(required, "missing_column", format!("the column {required} is required"))],
-            ));
-        }
+    let missing = ["name", "legal_form"]
+        .into_iter()
+        .filter(|required| !headers.iter().any(|h| h == required))
+        .map(|required| FieldError::new(required, "missing_column", format!("the column {required} is required")));
+    let column_errors: Vec<FieldError> = unknown.into_iter().chain(missing).collect();
+    if !column_errors.is_empty() {
+        return Err(ApiError::Validation(column_errors));
     }
     let mut inputs = Vec::new();
     for (index, record) in reader.records().enumerate() {
-        let record = record.map_err(|err| {
-            let mut error = FieldError::new("row", "malformed_row", err.to_string());
+        let at_row = |mut error: FieldError| {
             error.row = Some(index + 1);
-            ApiError::bad_request("a CSV row cannot be read", vec![error])
+            error
+        };
+        let record = record.map_err(|err| {
+            ApiError::Validation(vec![at_row(FieldError::new("row", "malformed_row", err.to_string()))])
         })?;
         let cell = |name: &str| {
             headers

@@ -211,7 +211,11 @@ fn import_rows(req: &HttpRequest, body: &Bytes) -> ApiResult<Vec<ProviderInput>>
 fn import(conn: &mut DbConnection, rows: Vec<ProviderInput>) -> ApiResult<ImportResult> {
     const MAX_ROWS: usize = 10_000;
     if rows.is_empty() || rows.len() > MAX_ROWS {
-        return Err(ApiError::bad_request(format!("an import holds 1 to {MAX_ROWS} rows"), Vec::new()));
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "rows",
+            "length",
+            format!("an import holds 1 to {MAX_ROWS} rows"),
+        )]));
     }
     let mut errors = Vec::new();
     let mut drafts = Vec::with_capacity(rows.len());
@@ -286,17 +290,20 @@ fn import(conn: &mut DbConnection, rows: Vec<ProviderInput>) -> ApiResult<Import
 /// duplicates; contact persons are kept); the others are created.
 #[utoipa::path(
     tag = "providers",
-    request_body(content = Vec<ProviderInput>, content_type = "text/csv",
-        description = "CSV with a header row, or a JSON array (application/json)",
-        example = "name;legal_form;nip;building;postal_code;city\nStowarzyszenie Razem;association;PL 856-734-62-15;5;27-200;Starachowice\n"),
+    request_body(description = "CSV with a header row, or a JSON array of providers",
+        content(
+            (String = "text/csv",
+                example = "name;legal_form;nip;building;postal_code;city\nStowarzyszenie Razem;association;PL 856-734-62-15;5;27-200;Starachowice\n"),
+            (Vec<ProviderInput> = "application/json")
+        )),
     params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
     responses(
         (status = 200, description = "Imported", body = ImportResult),
-        (status = 400, description = "Unreadable CSV or JSON, unknown or missing columns, no rows", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "CSV that is not UTF-8, or malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A row's NIP and KRS belong to two different providers (`row` names it)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither CSV nor JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid rows: every error with its row, field and reason", body = Problem, content_type = "application/problem+json",
+        (status = 422, description = "No rows or too many, unknown or missing CSV columns, or invalid rows: every error with its row, field and reason", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/validation-failed", "title": "Unprocessable Entity", "status": 422,
                 "detail": "2 fields are invalid", "code": "validation-failed",
                 "errors": [{"row": 2, "field": "nip", "code": "checksum", "message": "the NIP check digit does not match"},
