@@ -4,6 +4,7 @@
 use super::dto::{Address, Contact, ProviderInput};
 use super::model::ProviderRow;
 use crate::error::{ApiError, FieldError};
+use crate::http::extract::NUL_MESSAGE;
 
 /// The columns, in order. `areas` holds area codes separated by `|`.
 pub const COLUMNS: [&str; 16] = [
@@ -60,6 +61,7 @@ pub fn parse(text: &str) -> Result<Vec<ProviderInput>, ApiError> {
         return Err(ApiError::Validation(column_errors));
     }
     let mut inputs = Vec::new();
+    let mut nul_cells = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let at_row = |mut error: FieldError| {
             error.row = Some(index + 1);
@@ -68,6 +70,10 @@ pub fn parse(text: &str) -> Result<Vec<ProviderInput>, ApiError> {
         let record = record.map_err(|err| {
             ApiError::Validation(vec![at_row(FieldError::new("row", "malformed_row", err.to_string()))])
         })?;
+        // PostgreSQL cannot store U+0000 in text.
+        for (header, _) in headers.iter().zip(record.iter()).filter(|(_, value)| value.contains('\0')) {
+            nul_cells.push(at_row(FieldError::new(header.clone(), "nul_character", NUL_MESSAGE)));
+        }
         let cell = |name: &str| {
             headers
                 .iter()
@@ -96,6 +102,9 @@ pub fn parse(text: &str) -> Result<Vec<ProviderInput>, ApiError> {
                 .map(|areas| areas.split('|').map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect()),
             description: cell("description"),
         });
+    }
+    if !nul_cells.is_empty() {
+        return Err(ApiError::Validation(nul_cells));
     }
     Ok(inputs)
 }

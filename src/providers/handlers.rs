@@ -17,7 +17,7 @@ use crate::auth::{access, Caller, Role};
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::etag::not_modified;
-use crate::http::extract::{hex_sha256, parse_json, IdempotencyKey, IfMatch, JsonBody, QueryParams};
+use crate::http::extract::{hex_sha256, parse_stored_json, IdempotencyKey, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
 use crate::idempotency::{self, StoredResponse};
@@ -201,7 +201,7 @@ fn import_rows(req: &HttpRequest, body: &Bytes) -> ApiResult<Vec<ProviderInput>>
         })?;
         csv_format::parse(text)
     } else if content_type.starts_with("application/json") {
-        parse_json(body)
+        parse_stored_json(body)
     } else {
         Err(ApiError::UnsupportedMediaType { detail: "send text/csv or a JSON array (application/json)".to_owned() })
     }

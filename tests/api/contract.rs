@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::builders::ServiceBuilder;
+use crate::builders::{ProviderBuilder, ServiceBuilder, NIPS};
 use crate::helpers::spawn_app;
 
 #[actix_web::test]
@@ -22,6 +22,31 @@ async fn another_method_on_a_known_path_is_a_405_naming_the_allowed_ones() {
     }
     app.send(app.request(Method::PATCH, "/api/v1/services/not-a-uuid")).await.problem(400, "bad-request");
     app.send(app.request(Method::PUT, "/api/v1/nothing-here")).await.problem(404, "not-found");
+}
+
+#[actix_web::test]
+async fn whole_numbers_count_as_integers_and_out_of_range_ones_are_invalid_content() {
+    let app = spawn_app();
+    let provider = ProviderBuilder::new("Oferent", NIPS[0]).create(&app).await;
+    let service = ServiceBuilder::new("OPIEKA").create_active(&app).await;
+    let offers = format!("/api/v1/providers/{}/offers", provider["id"].as_str().unwrap());
+    for too_big in [json!(10_000_000_000_000_000_000_u64), json!(1e20)] {
+        let reply = app.post_json(&offers, &json!({"service_id": service["id"], "capacity_per_month": too_big})).await;
+        assert_eq!(reply.problem(422, "validation-failed")["errors"][0]["field"], "capacity_per_month");
+    }
+    let reply = app.post_json(&offers, &json!({"service_id": service["id"], "capacity_per_month": 400.0})).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(reply.body["capacity_per_month"], 400);
+}
+
+#[actix_web::test]
+async fn text_holding_nul_is_refused_before_it_reaches_the_database() {
+    let app = spawn_app();
+    let body = ServiceBuilder::new("NUL").with("name", json!("Usługa\u{0}")).body().clone();
+    let reply = app.post_json("/api/v1/services", &body).await;
+    assert_eq!(reply.problem(422, "validation-failed")["errors"][0]["code"], "nul_character");
+    let reply = app.get("/api/v1/services?q=opieka%00").await;
+    assert_eq!(reply.problem(400, "bad-request")["errors"][0]["field"], "q");
 }
 
 #[actix_web::test]
