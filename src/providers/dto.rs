@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use strum::AsRefStr;
+use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
@@ -424,4 +425,29 @@ pub struct ProviderListQuery {
     /// Only providers changed at or after this time.
     #[param(example = "2026-11-01T00:00:00Z")]
     pub updated_since: Option<DateTime<Utc>>,
+}
+
+/// The list's filters and sort without paging: the export returns every match, so `limit` and
+/// `cursor` are unknown parameters there.
+#[derive(Debug)]
+pub struct ProviderExportQuery(pub ProviderListQuery);
+
+impl<'de> Deserialize<'de> for ProviderExportQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let query = ProviderListQuery::deserialize(deserializer)?;
+        let paging = [("limit", query.limit.is_some()), ("cursor", query.cursor.is_some())];
+        match paging.into_iter().find(|(_, given)| *given) {
+            Some((name, _)) => Err(serde::de::Error::custom(format!(
+                "unknown field `{name}`: the export is not paged, it returns every match"
+            ))),
+            None => Ok(ProviderExportQuery(query)),
+        }
+    }
+}
+
+impl IntoParams for ProviderExportQuery {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let paging = |parameter: &Parameter| matches!(parameter.name.as_str(), "limit" | "cursor");
+        ProviderListQuery::into_params(parameter_in).into_iter().filter(|parameter| !paging(parameter)).collect()
+    }
 }

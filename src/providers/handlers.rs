@@ -9,7 +9,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::csv_format;
-use super::dto::{Provider, ProviderAction, ProviderInput, ProviderListQuery, ProviderSortField, ProviderStatus};
+use super::dto::{
+    Provider, ProviderAction, ProviderExportQuery, ProviderInput, ProviderListQuery, ProviderSortField, ProviderStatus,
+};
 use super::model::{self, ProviderRow, Visibility};
 use super::offers::{self, Offer, OfferInput};
 use crate::audit::{self, Event};
@@ -131,10 +133,9 @@ pub async fn list_providers(
 /// The same filters and visibility as the list, every matching provider, as `;`-separated UTF-8
 /// CSV with the columns of the import: `name;short_name;legal_form;nip;regon;krs;street;building;
 /// postal_code;city;teryt;email;phone;website;areas;description` (areas separated by `|`).
-/// `limit` and `cursor` are not used here.
 #[utoipa::path(
     tag = "providers",
-    params(ProviderListQuery),
+    params(ProviderExportQuery),
     responses(
         (status = 200, description = "CSV of the matching providers", content_type = "text/csv", body = String,
             example = "\u{feff}name;short_name;legal_form;nip;regon;krs;street;building;postal_code;city;teryt;email;phone;website;areas;description\nFundacja Pomocy Seniorom;Złota Jesień;foundation;8567346215;123456785;0000249506;ul. Kościelna;12;27-200;Starachowice;2611011;biuro@zlotajesien.org.pl;+48 41 274 00 00;https://zlotajesien.org.pl;social_assistance|health;Usługi opiekuńcze\n"),
@@ -147,11 +148,11 @@ pub async fn export_providers(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    query: QueryParams<ProviderListQuery>,
+    query: QueryParams<ProviderExportQuery>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::EXPORT_PROVIDERS.authorize(&req, &state, caller).await?;
     let view = view_for(&actor.caller);
-    let filter = query.0;
+    let filter = query.0 .0;
     if let Some(q) = &filter.q {
         crate::http::extract::check_search(q)?;
     }

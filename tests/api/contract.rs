@@ -57,3 +57,11 @@ async fn a_merge_patch_that_is_not_an_object_is_malformed_whatever_the_precondit
     app.patch_json(&path, "\"999\"", &json!([1])).await.problem(400, "bad-request");
     app.patch_json(&path, "\"999\"", &json!({})).await.problem(412, "precondition-failed");
 }
+
+#[actix_web::test]
+async fn the_export_is_not_paged() {
+    let app = spawn_app();
+    let reply = app.get("/api/v1/providers/export?limit=10").await;
+    assert_eq!(reply.problem(400, "bad-request")["errors"][0]["field"], "limit");
+    assert_eq!(app.get("/api/v1/providers/export?sort=-name").await.status, 200);
+}
