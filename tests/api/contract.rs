@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::builders::{ProviderBuilder, ServiceBuilder, NIPS};
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, token_for};
 
 #[actix_web::test]
 async fn another_method_on_a_known_path_is_a_405_naming_the_allowed_ones() {
@@ -64,4 +64,15 @@ async fn the_export_is_not_paged() {
     let reply = app.get("/api/v1/providers/export?limit=10").await;
     assert_eq!(reply.problem(400, "bad-request")["errors"][0]["field"], "limit");
     assert_eq!(app.get("/api/v1/providers/export?sort=-name").await.status, 200);
+}
+
+#[actix_web::test]
+async fn plan_items_name_their_provider_and_me_is_only_for_provider_users() {
+    let app = spawn_app();
+    let kipus = token_for(&["kipus"]);
+    let list = |query: &'static str| app.send(app.request_as(Some(&kipus), Method::GET, query));
+    list("/api/v1/plan-items").await.problem(400, "bad-request");
+    list("/api/v1/plan-items?provider=me").await.problem(422, "validation-failed");
+    let reply = list("/api/v1/plan-items?provider=0193a5f2-0000-7000-8000-0000000000ee").await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
 }
