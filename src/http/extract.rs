@@ -244,6 +244,8 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
     }
 }
 
+pub const IF_MATCH: &str = "If-Match";
+
 /// The `If-Match` precondition that every PATCH and DELETE requires (428 without it).
 #[derive(Debug, Clone)]
 pub struct IfMatch(pub String);
@@ -277,6 +279,8 @@ impl FromRequest for IfMatch {
 pub struct IdempotencyKey(pub Option<String>);
 
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+/// The longest `Idempotency-Key`, in characters.
+pub const IDEMPOTENCY_KEY_MAX: usize = 255;
 
 impl FromRequest for IdempotencyKey {
     type Error = ApiError;
@@ -286,7 +290,9 @@ impl FromRequest for IdempotencyKey {
         let result = match req.headers().get(IDEMPOTENCY_KEY) {
             None => Ok(IdempotencyKey(None)),
             Some(value) => match value.to_str() {
-                Ok(key) if (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => {
+                Ok(key)
+                    if (1..=IDEMPOTENCY_KEY_MAX).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) =>
+                {
                     Ok(IdempotencyKey(Some(key.to_owned())))
                 }
                 _ => Err(ApiError::bad_request(
@@ -299,14 +305,16 @@ impl FromRequest for IdempotencyKey {
     }
 }
 
-/// `q`: 1 to 200 characters after trimming.
+/// The longest search text `q`, in characters.
+pub const SEARCH_MAX_CHARS: usize = 200;
+
+/// `q`: 1 to 200 characters, not all of them spaces.
 pub fn check_search(q: &str) -> Result<(), ApiError> {
-    let length = q.trim().chars().count();
-    if (1..=200).contains(&length) {
+    if q.chars().count() <= SEARCH_MAX_CHARS && q.chars().any(|c| c != ' ') {
         return Ok(());
     }
     Err(ApiError::bad_request(
         "invalid query parameter q",
-        vec![FieldError::new("q", "length", "q must be 1 to 200 characters long")],
+        vec![FieldError::new("q", "length", "q must be 1 to 200 characters long, not only spaces")],
     ))
 }

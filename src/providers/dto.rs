@@ -98,17 +98,16 @@ impl Lifecycle for ProviderStatus {
     }
 }
 
-/// Registered office (siedziba).
+/// A postal address: a provider's registered office (siedziba), which needs `building`,
+/// `postal_code` and `city`, or a resident's address, which may be partial.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
     pub street: Option<String>,
-    #[schema(required = true)]
     pub building: Option<String>,
     /// `NN-NNN`.
-    #[schema(required = true, example = "27-200")]
+    #[schema(example = "27-200")]
     pub postal_code: Option<String>,
-    #[schema(required = true)]
     pub city: Option<String>,
     /// TERYT TERC code of the municipality (gmina), 7 digits.
     #[schema(example = "2611011")]
@@ -406,7 +405,7 @@ pub struct ProviderListQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// `name` (Polish alphabetical order, the default) or `updated_at`; prefix `-` for descending.
-    #[param(value_type = Option<String>, example = "name")]
+    #[param(schema_with = crate::http::pagination::sort_schema::<ProviderSortField>, example = "name")]
     pub sort: Option<Sort<ProviderSortField>>,
     /// Case- and diacritic-insensitive search in the names; a NIP or KRS number (as typed) matches
     /// exactly.

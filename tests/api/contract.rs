@@ -59,6 +59,15 @@ async fn a_merge_patch_that_is_not_an_object_is_malformed_whatever_the_precondit
 }
 
 #[actix_web::test]
+async fn search_text_may_be_padded_but_not_blank() {
+    let app = spawn_app();
+    ServiceBuilder::new("OPIEKA").create(&app).await;
+    let padded = app.get("/api/v1/services?q=%20opieka%20").await;
+    assert_eq!(padded.body["items"].as_array().map(Vec::len), Some(1), "{}", padded.body);
+    app.get("/api/v1/services?q=%20%20").await.problem(400, "bad-request");
+}
+
+#[actix_web::test]
 async fn the_export_is_not_paged() {
     let app = spawn_app();
     let reply = app.get("/api/v1/providers/export?limit=10").await;
