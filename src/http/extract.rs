@@ -34,6 +34,10 @@ fn is_json(content_type: &str) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
+/// Why text with NUL is refused: PostgreSQL cannot store it, and no text of this API needs it, so
+/// it is refused where it enters, the same on both backends.
+pub const NUL_REFUSED: &str = "text must not contain the NUL character (U+0000)";
+
 /// Deserialises JSON, naming the field that failed (`fee_rule.amount: invalid type: ...`).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     from_json_value(parse_value(bytes)?)
@@ -51,12 +55,9 @@ pub fn parse_stored_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErro
         return Ok(typed);
     }
     Err(ApiError::Validation(
-        fields.into_iter().map(|field| FieldError::new(field, "nul_character", NUL_MESSAGE)).collect(),
+        fields.into_iter().map(|field| FieldError::new(field, "invalid_character", NUL_REFUSED)).collect(),
     ))
 }
-
-/// Why a text holding U+0000 is refused.
-pub const NUL_MESSAGE: &str = "text may not contain the NUL character (U+0000)";
 
 fn parse_value(bytes: &[u8]) -> Result<Value, ApiError> {
     serde_json::from_slice(bytes)
@@ -217,7 +218,7 @@ impl<T: DeserializeOwned> QueryParams<T> {
         if let Some((name, _)) = form_urlencoded::parse(query.as_bytes()).find(|(_, value)| value.contains('\0')) {
             return Err(ApiError::bad_request(
                 format!("invalid query parameter {name}"),
-                vec![FieldError::new(name, "nul_character", NUL_MESSAGE)],
+                vec![FieldError::new(name, "invalid_character", NUL_REFUSED)],
             ));
         }
         let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));

@@ -4,7 +4,7 @@
 use super::dto::{Address, Contact, ProviderInput};
 use super::model::ProviderRow;
 use crate::error::{ApiError, FieldError};
-use crate::http::extract::NUL_MESSAGE;
+use crate::http::extract::NUL_REFUSED;
 
 /// The columns, in order. `areas` holds area codes separated by `|`.
 pub const COLUMNS: [&str; 16] = [
@@ -72,7 +72,7 @@ pub fn parse(text: &str) -> Result<Vec<ProviderInput>, ApiError> {
         })?;
         // PostgreSQL cannot store U+0000 in text.
         for (header, _) in headers.iter().zip(record.iter()).filter(|(_, value)| value.contains('\0')) {
-            nul_cells.push(at_row(FieldError::new(header.clone(), "nul_character", NUL_MESSAGE)));
+            nul_cells.push(at_row(FieldError::new(header.clone(), "invalid_character", NUL_REFUSED)));
         }
         let cell = |name: &str| {
             headers

@@ -44,7 +44,7 @@ async fn text_holding_nul_is_refused_before_it_reaches_the_database() {
     let app = spawn_app();
     let body = ServiceBuilder::new("NUL").with("name", json!("Usługa\u{0}")).body().clone();
     let reply = app.post_json("/api/v1/services", &body).await;
-    assert_eq!(reply.problem(422, "validation-failed")["errors"][0]["code"], "nul_character");
+    assert_eq!(reply.problem(422, "validation-failed")["errors"][0]["code"], "invalid_character");
     let reply = app.get("/api/v1/services?q=opieka%00").await;
     assert_eq!(reply.problem(400, "bad-request")["errors"][0]["field"], "q");
 }
