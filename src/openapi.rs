@@ -1,6 +1,12 @@
 //! The OpenAPI 3.1 document's frame; operations and schemas are collected from the handlers.
 
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{KnownFormat, Object, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type};
+use utoipa::openapi::RefOr;
 use utoipa::OpenApi;
+
+use crate::http::extract::{IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_MAX, IF_MATCH, SEARCH_MAX_CHARS};
+use crate::http::pagination::MAX_LIMIT;
 
 /// cus-api: the open, headless API of a Centrum Usług Społecznych.
 #[derive(OpenApi)]
@@ -38,3 +44,101 @@ from `POST /api/v1/auth/token` by a registered API client. Each operation states
     components(schemas(crate::error::Problem, crate::error::FieldError))
 )]
 pub struct ApiDoc;
+
+/// Every operation of the document.
+pub fn operations_mut(api: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item = &mut Operation> {
+    api.paths.paths.values_mut().flat_map(|item| {
+        [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+    })
+}
+
+/// Makes the generated document say what the server enforces where the derive cannot.
+pub fn refine(api: &mut utoipa::openapi::OpenApi) {
+    required_fields_are_not_null(api);
+    constrain_shared_parameters(api);
+}
+
+/// Input fields are `Option`s so that validation can name every missing one at once, which makes
+/// them nullable in the derived schemas; a required field sent as `null` is missing all the same
+/// (422), so the document does not offer `null` for it.
+fn required_fields_are_not_null(api: &mut utoipa::openapi::OpenApi) {
+    let Some(components) = api.components.as_mut() else { return };
+    for schema in components.schemas.values_mut() {
+        let RefOr::T(Schema::Object(object)) = schema else { continue };
+        for name in &object.required {
+            if let Some(property) = object.properties.get_mut(name) {
+                drop_null(property);
+            }
+        }
+    }
+}
+
+fn drop_null(schema: &mut RefOr<Schema>) {
+    let without_null = |types: &mut SchemaType| {
+        if let SchemaType::Array(list) = types {
+            list.retain(|kind| *kind != Type::Null);
+            if let [single] = list.as_slice() {
+                *types = SchemaType::Type(single.clone());
+            }
+        }
+    };
+    match schema {
+        RefOr::T(Schema::Object(object)) => without_null(&mut object.schema_type),
+        RefOr::T(Schema::Array(array)) => without_null(&mut array.schema_type),
+        RefOr::T(Schema::OneOf(one_of)) => {
+            one_of.items.retain(
+                |item| !matches!(item, RefOr::T(Schema::Object(o)) if o.schema_type == SchemaType::Type(Type::Null)),
+            );
+            if let [single] = one_of.items.as_slice() {
+                *schema = single.clone();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Text without U+0000, which PostgreSQL cannot store and the extractors refuse.
+const NO_NUL: &str = r"^[^\x00]*$";
+
+/// The parameters every resource shares are checked by shared code (`http::extract`,
+/// `http::pagination`), so their constraints are written here once, into every operation.
+fn constrain_shared_parameters(api: &mut utoipa::openapi::OpenApi) {
+    for operation in operations_mut(api) {
+        for parameter in operation.parameters.iter_mut().flatten() {
+            let RefOr::T(parameter) = parameter else { continue };
+            if let Some(schema) = shared_parameter(&parameter.name, &parameter.parameter_in) {
+                parameter.schema = Some(RefOr::T(Schema::Object(schema)));
+            } else if let (ParameterIn::Query, Some(RefOr::T(Schema::Object(text)))) =
+                (&parameter.parameter_in, &mut parameter.schema)
+            {
+                // Any other free text in a query: everything but U+0000 (`QueryParams` refuses it).
+                let free_text = text.schema_type == SchemaType::Type(Type::String)
+                    && text.enum_values.is_none()
+                    && text.format.is_none()
+                    && text.pattern.is_none();
+                if free_text {
+                    text.pattern = Some(NO_NUL.to_owned());
+                }
+            }
+        }
+    }
+}
+
+fn shared_parameter(name: &str, location: &ParameterIn) -> Option<Object> {
+    let text = |min: usize, max: Option<usize>, pattern: &str| {
+        ObjectBuilder::new().schema_type(Type::String).min_length(Some(min)).max_length(max).pattern(Some(pattern))
+    };
+    let schema = match (location, name) {
+        (ParameterIn::Header, IF_MATCH) => text(1, None, r"^[\t -~]*[!-~][\t -~]*$"),
+        (ParameterIn::Header, IDEMPOTENCY_KEY) => text(1, Some(IDEMPOTENCY_KEY_MAX), "^[!-~]+$"),
+        (ParameterIn::Query, "cursor") => text(1, None, "^[A-Za-z0-9_-]+$"),
+        (ParameterIn::Query, "q") => text(1, Some(SEARCH_MAX_CHARS), r"^[^\x00]*[^ \x00][^\x00]*$"),
+        (ParameterIn::Query, "limit") => ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+            .minimum(Some(1))
+            .maximum(Some(MAX_LIMIT)),
+        _ => return None,
+    };
+    Some(schema.build())
+}

@@ -185,5 +185,6 @@ fn path_config() -> web::PathConfig {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, mut api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes).split_for_parts();
     crate::auth::access::document(&mut api);
+    crate::openapi::refine(&mut api);
     api
 }

@@ -292,13 +292,9 @@ pub fn document(api: &mut OpenApi) {
             "API clients (partner and municipal systems) exchange their client id and secret for a short-lived token.",
         )),
     );
-    for item in api.paths.paths.values_mut() {
-        for operation in
-            [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
-        {
-            if let Some(rule) = operation.operation_id.as_deref().and_then(find) {
-                apply(rule, operation);
-            }
+    for operation in crate::openapi::operations_mut(api) {
+        if let Some(rule) = operation.operation_id.as_deref().and_then(find) {
+            apply(rule, operation);
         }
     }
 }

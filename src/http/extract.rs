@@ -9,6 +9,7 @@ use actix_web::http::header;
 use actix_web::web::{Bytes, PayloadConfig};
 use actix_web::{FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, FieldError};
@@ -37,43 +38,88 @@ fn is_json(content_type: &str) -> bool {
 /// it is refused where it enters, the same on both backends.
 pub const NUL_REFUSED: &str = "text must not contain the NUL character (U+0000)";
 
-/// Whether JSON text holds an escaped NUL (`\u0000`); JSON cannot carry a raw one in a string.
-fn has_escaped_nul(json: &[u8]) -> bool {
-    let mut bytes = json.iter();
-    while let Some(byte) = bytes.next() {
-        // Outside strings a backslash is invalid JSON anyway, so every one starts an escape.
-        if *byte == b'\\' && bytes.next() == Some(&b'u') && bytes.by_ref().take(4).eq(b"0000".iter()) {
-            return true;
-        }
-    }
-    false
-}
-
 /// Deserialises JSON, naming the field that failed (`fee_rule.amount: invalid type: ...`).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    if has_escaped_nul(bytes) {
-        return Err(ApiError::bad_request(format!("the body is refused: {NUL_REFUSED}"), Vec::new()));
+    from_json_value(parse_value(bytes)?)
+}
+
+/// Deserialises a JSON body whose text is kept. PostgreSQL cannot store U+0000 in text, so a
+/// string holding it is invalid content: a 422 naming every such field, once the body has
+/// matched the schema.
+pub fn parse_stored_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let value = parse_value(bytes)?;
+    let mut fields = Vec::new();
+    find_nul(&value, "", &mut fields);
+    let typed = from_json_value(value)?;
+    if fields.is_empty() {
+        return Ok(typed);
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(schema_error)?;
-    deserializer
-        .end()
-        .map_err(|err| ApiError::bad_request(format!("the body is not valid JSON: {err}"), Vec::new()))?;
-    Ok(value)
+    Err(ApiError::Validation(
+        fields.into_iter().map(|field| FieldError::new(field, "invalid_character", NUL_REFUSED)).collect(),
+    ))
+}
+
+fn parse_value(bytes: &[u8]) -> Result<Value, ApiError> {
+    serde_json::from_slice(bytes)
+        .map_err(|err| ApiError::bad_request(format!("the body is not valid JSON: {err}"), Vec::new()))
+}
+
+/// The paths (`results[0].indicator`) of the strings and member names that hold U+0000.
+fn find_nul(value: &Value, path: &str, found: &mut Vec<String>) {
+    let member = |name: &str| if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+    match value {
+        Value::String(text) if text.contains('\0') => {
+            found.push(if path.is_empty() { "body".to_owned() } else { path.to_owned() })
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                find_nul(item, &format!("{path}[{index}]"), found);
+            }
+        }
+        Value::Object(members) => {
+            for (name, item) in members {
+                if name.contains('\0') {
+                    found.push(member(name));
+                }
+                find_nul(item, &member(name), found);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Deserialises an already parsed JSON value (e.g. the result of a merge patch).
-pub fn from_json_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+pub fn from_json_value<T: DeserializeOwned>(mut value: Value) -> Result<T, ApiError> {
+    whole_numbers_as_integers(&mut value);
     serde_path_to_error::deserialize(value).map_err(schema_error)
+}
+
+/// JSON has one kind of number, and to JSON Schema (so to the contract) `2.0` is the integer 2:
+/// whole numbers written with a fraction are read as integers.
+fn whole_numbers_as_integers(value: &mut Value) {
+    // 2^63: the first whole number past i64::MAX, which `as f64` would round up to.
+    const I64_END: f64 = 9_223_372_036_854_775_808.0;
+    match value {
+        Value::Number(number) if number.is_f64() => {
+            let float = number.as_f64().unwrap_or(f64::NAN);
+            if float.fract() == 0.0 && (-I64_END..I64_END).contains(&float) {
+                // Exact: the value is whole and within range.
+                *number = serde_json::Number::from(float as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(members) => members.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
 }
 
 fn schema_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let field = err.path().to_string();
-    let inner = err.into_inner();
-    if inner.is_syntax() || inner.is_eof() {
-        return ApiError::bad_request(format!("the body is not valid JSON: {inner}"), Vec::new());
+    let message = err.into_inner().to_string();
+    // A number of the right kind but out of the field's range is invalid content, not a bad form.
+    if out_of_range(&message) {
+        return ApiError::Validation(vec![FieldError::new(field.trim_start_matches('.'), "range", message)]);
     }
-    let message = strip_position(&inner.to_string());
     let (field, code) = match (unknown_field(&message), field.as_str()) {
         (Some(name), ".") => (name.to_owned(), "unknown_field"),
         // serde_path_to_error usually already ends the path with the unknown member's name.
@@ -88,17 +134,22 @@ fn schema_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
     )
 }
 
+/// Whether serde's message is about a whole number (an integer to JSON Schema) that the integer
+/// field cannot hold: ``invalid value: integer `-1`, expected u32``, or one too large for any
+/// integer, which JSON parsing left a float: ``invalid type: floating point `1e20`, expected i64``.
+fn out_of_range(message: &str) -> bool {
+    if message.starts_with("invalid value: integer") {
+        return true;
+    }
+    let Some(rest) = message.strip_prefix("invalid type: floating point `") else { return false };
+    let whole = rest.split('`').next().and_then(|number| number.parse::<f64>().ok()).is_some_and(|n| n.fract() == 0.0);
+    let for_integer = [", expected i", ", expected u"].iter().any(|expected| rest.contains(expected));
+    whole && for_integer
+}
+
 /// serde reports an unknown member at its parent: take the member's name from the message.
 fn unknown_field(message: &str) -> Option<&str> {
     message.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next())
-}
-
-/// serde_json appends " at line 1 column 20", which means nothing to a client that sent one line.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(index) => message[..index].to_owned(),
-        None => message.to_owned(),
-    }
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
@@ -134,7 +185,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                     ApiError::bad_request(format!("the body could not be read: {err}"), Vec::new())
                 }
             })?;
-            let value = parse_json(&bytes)?;
+            let value = parse_stored_json(&bytes)?;
             Ok(JsonBody { value, fingerprint: hex_sha256(&bytes) })
         })
     }
@@ -194,6 +245,8 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
     }
 }
 
+pub const IF_MATCH: &str = "If-Match";
+
 /// The `If-Match` precondition that every PATCH and DELETE requires (428 without it).
 #[derive(Debug, Clone)]
 pub struct IfMatch(pub String);
@@ -227,6 +280,8 @@ impl FromRequest for IfMatch {
 pub struct IdempotencyKey(pub Option<String>);
 
 pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+/// The longest `Idempotency-Key`, in characters.
+pub const IDEMPOTENCY_KEY_MAX: usize = 255;
 
 impl FromRequest for IdempotencyKey {
     type Error = ApiError;
@@ -236,7 +291,9 @@ impl FromRequest for IdempotencyKey {
         let result = match req.headers().get(IDEMPOTENCY_KEY) {
             None => Ok(IdempotencyKey(None)),
             Some(value) => match value.to_str() {
-                Ok(key) if (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => {
+                Ok(key)
+                    if (1..=IDEMPOTENCY_KEY_MAX).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) =>
+                {
                     Ok(IdempotencyKey(Some(key.to_owned())))
                 }
                 _ => Err(ApiError::bad_request(
@@ -249,26 +306,16 @@ impl FromRequest for IdempotencyKey {
     }
 }
 
-/// `q`: 1 to 200 characters after trimming.
+/// The longest search text `q`, in characters.
+pub const SEARCH_MAX_CHARS: usize = 200;
+
+/// `q`: 1 to 200 characters, not all of them spaces.
 pub fn check_search(q: &str) -> Result<(), ApiError> {
-    let length = q.trim().chars().count();
-    if (1..=200).contains(&length) {
+    if q.chars().count() <= SEARCH_MAX_CHARS && q.chars().any(|c| c != ' ') {
         return Ok(());
     }
     Err(ApiError::bad_request(
         "invalid query parameter q",
-        vec![FieldError::new("q", "length", "q must be 1 to 200 characters long")],
+        vec![FieldError::new("q", "length", "q must be 1 to 200 characters long, not only spaces")],
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::has_escaped_nul;
-
-    #[test]
-    fn only_an_escaped_nul_counts_as_one() {
-        assert!(has_escaped_nul(br#"{"name": "a\u0000b"}"#));
-        assert!(!has_escaped_nul(br#"{"name": "a\\u0000b"}"#), "a backslash, then the text u0000");
-        assert!(!has_escaped_nul(br#"{"name": "\u00e9\u0001"}"#));
-    }
 }

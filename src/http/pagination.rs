@@ -9,6 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, FieldError};
@@ -115,6 +116,12 @@ impl<'de, F: FromStr + strum::VariantNames> Deserialize<'de> for Sort<F> {
         })?;
         Ok(Sort { field, descending })
     }
+}
+
+/// The schema of a `sort` parameter: each field, ascending or with `-` descending.
+pub fn sort_schema<F: strum::VariantNames>() -> Object {
+    let values = F::VARIANTS.iter().flat_map(|field| [(*field).to_owned(), format!("-{field}")]);
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(values)).build()
 }
 
 /// Keeps a page's items to `limit` and computes the cursor of the next page, given one extra row

@@ -4,6 +4,7 @@
 use super::dto::{Address, Contact, ProviderInput};
 use super::model::ProviderRow;
 use crate::error::{ApiError, FieldError};
+use crate::http::extract::NUL_REFUSED;
 
 /// The columns, in order. `areas` holds area codes separated by `|`.
 pub const COLUMNS: [&str; 16] = [
@@ -27,15 +28,9 @@ pub const COLUMNS: [&str; 16] = [
 
 const BOM: &str = "\u{feff}";
 
-/// Reads CSV text into one input per data row; structural problems (unknown or missing columns,
-/// ragged rows) are a 400 naming the row.
+/// Reads CSV text into one input per data row. The text is the body's content, so unknown or
+/// missing columns and ragged rows are invalid content (422) naming the column or row.
 pub fn parse(text: &str) -> Result<Vec<ProviderInput>, ApiError> {
-    if text.contains('\0') {
-        return Err(ApiError::bad_request(
-            format!("the CSV is refused: {}", crate::http::extract::NUL_REFUSED),
-            Vec::new(),
-        ));
-    }
     let text = text.strip_prefix(BOM).unwrap_or(text);
     let header_line = text.lines().next().unwrap_or_default();
     let delimiter = if header_line.matches(';').count() >= header_line.matches(',').count() { b';' } else { b',' };
@@ -57,24 +52,28 @@ pub fn parse(text: &str) -> Result<Vec<ProviderInput>, ApiError> {
             )
         })
         .collect();
-    if !unknown.is_empty() {
-        return Err(ApiError::bad_request("the CSV has unknown columns", unknown));
-    }
-    for required in ["name", "legal_form"] {
-        if !headers.iter().any(|h| h == required) {
-            return Err(ApiError::bad_request(
-                "the CSV lacks a required column",
-                vec![FieldError::new(required, "missing_column", format!("the column {required} is required"))],
-            ));
-        }
+    let missing = ["name", "legal_form"]
+        .into_iter()
+        .filter(|required| !headers.iter().any(|h| h == required))
+        .map(|required| FieldError::new(required, "missing_column", format!("the column {required} is required")));
+    let column_errors: Vec<FieldError> = unknown.into_iter().chain(missing).collect();
+    if !column_errors.is_empty() {
+        return Err(ApiError::Validation(column_errors));
     }
     let mut inputs = Vec::new();
+    let mut nul_cells = Vec::new();
     for (index, record) in reader.records().enumerate() {
-        let record = record.map_err(|err| {
-            let mut error = FieldError::new("row", "malformed_row", err.to_string());
+        let at_row = |mut error: FieldError| {
             error.row = Some(index + 1);
-            ApiError::bad_request("a CSV row cannot be read", vec![error])
+            error
+        };
+        let record = record.map_err(|err| {
+            ApiError::Validation(vec![at_row(FieldError::new("row", "malformed_row", err.to_string()))])
         })?;
+        // PostgreSQL cannot store U+0000 in text.
+        for (header, _) in headers.iter().zip(record.iter()).filter(|(_, value)| value.contains('\0')) {
+            nul_cells.push(at_row(FieldError::new(header.clone(), "invalid_character", NUL_REFUSED)));
+        }
         let cell = |name: &str| {
             headers
                 .iter()
@@ -103,6 +102,9 @@ pub fn parse(text: &str) -> Result<Vec<ProviderInput>, ApiError> {
                 .map(|areas| areas.split('|').map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect()),
             description: cell("description"),
         });
+    }
+    if !nul_cells.is_empty() {
+        return Err(ApiError::Validation(nul_cells));
     }
     Ok(inputs)
 }

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use strum::AsRefStr;
+use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
@@ -97,17 +98,16 @@ impl Lifecycle for ProviderStatus {
     }
 }
 
-/// Registered office (siedziba).
+/// A postal address: a provider's registered office (siedziba), which needs `building`,
+/// `postal_code` and `city`, or a resident's address, which may be partial.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
     pub street: Option<String>,
-    #[schema(required = true)]
     pub building: Option<String>,
     /// `NN-NNN`.
-    #[schema(required = true, example = "27-200")]
+    #[schema(example = "27-200")]
     pub postal_code: Option<String>,
-    #[schema(required = true)]
     pub city: Option<String>,
     /// TERYT TERC code of the municipality (gmina), 7 digits.
     #[schema(example = "2611011")]
@@ -405,7 +405,7 @@ pub struct ProviderListQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// `name` (Polish alphabetical order, the default) or `updated_at`; prefix `-` for descending.
-    #[param(value_type = Option<String>, example = "name")]
+    #[param(schema_with = crate::http::pagination::sort_schema::<ProviderSortField>, example = "name")]
     pub sort: Option<Sort<ProviderSortField>>,
     /// Case- and diacritic-insensitive search in the names; a NIP or KRS number (as typed) matches
     /// exactly.
@@ -424,4 +424,29 @@ pub struct ProviderListQuery {
     /// Only providers changed at or after this time.
     #[param(example = "2026-11-01T00:00:00Z")]
     pub updated_since: Option<DateTime<Utc>>,
+}
+
+/// The list's filters and sort without paging: the export returns every match, so `limit` and
+/// `cursor` are unknown parameters there.
+#[derive(Debug)]
+pub struct ProviderExportQuery(pub ProviderListQuery);
+
+impl<'de> Deserialize<'de> for ProviderExportQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let query = ProviderListQuery::deserialize(deserializer)?;
+        let paging = [("limit", query.limit.is_some()), ("cursor", query.cursor.is_some())];
+        match paging.into_iter().find(|(_, given)| *given) {
+            Some((name, _)) => Err(serde::de::Error::custom(format!(
+                "unknown field `{name}`: the export is not paged, it returns every match"
+            ))),
+            None => Ok(ProviderExportQuery(query)),
+        }
+    }
+}
+
+impl IntoParams for ProviderExportQuery {
+    fn into_params(parameter_in: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let paging = |parameter: &Parameter| matches!(parameter.name.as_str(), "limit" | "cursor");
+        ProviderListQuery::into_params(parameter_in).into_iter().filter(|parameter| !paging(parameter)).collect()
+    }
 }

@@ -9,7 +9,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::csv_format;
-use super::dto::{Provider, ProviderAction, ProviderInput, ProviderListQuery, ProviderSortField, ProviderStatus};
+use super::dto::{
+    Provider, ProviderAction, ProviderExportQuery, ProviderInput, ProviderListQuery, ProviderSortField, ProviderStatus,
+};
 use super::model::{self, ProviderRow, Visibility};
 use super::offers::{self, Offer, OfferInput};
 use crate::audit::{self, Event};
@@ -17,7 +19,7 @@ use crate::auth::{access, Caller, Role};
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::etag::not_modified;
-use crate::http::extract::{hex_sha256, parse_json, IdempotencyKey, IfMatch, JsonBody, QueryParams};
+use crate::http::extract::{hex_sha256, parse_stored_json, IdempotencyKey, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
 use crate::idempotency::{self, StoredResponse};
@@ -131,10 +133,9 @@ pub async fn list_providers(
 /// The same filters and visibility as the list, every matching provider, as `;`-separated UTF-8
 /// CSV with the columns of the import: `name;short_name;legal_form;nip;regon;krs;street;building;
 /// postal_code;city;teryt;email;phone;website;areas;description` (areas separated by `|`).
-/// `limit` and `cursor` are not used here.
 #[utoipa::path(
     tag = "providers",
-    params(ProviderListQuery),
+    params(ProviderExportQuery),
     responses(
         (status = 200, description = "CSV of the matching providers", content_type = "text/csv", body = String,
             example = "\u{feff}name;short_name;legal_form;nip;regon;krs;street;building;postal_code;city;teryt;email;phone;website;areas;description\nFundacja Pomocy Seniorom;Złota Jesień;foundation;8567346215;123456785;0000249506;ul. Kościelna;12;27-200;Starachowice;2611011;biuro@zlotajesien.org.pl;+48 41 274 00 00;https://zlotajesien.org.pl;social_assistance|health;Usługi opiekuńcze\n"),
@@ -147,11 +148,11 @@ pub async fn export_providers(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    query: QueryParams<ProviderListQuery>,
+    query: QueryParams<ProviderExportQuery>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::EXPORT_PROVIDERS.authorize(&req, &state, caller).await?;
     let view = view_for(&actor.caller);
-    let filter = query.0;
+    let filter = query.0 .0;
     if let Some(q) = &filter.q {
         crate::http::extract::check_search(q)?;
     }
@@ -201,7 +202,7 @@ fn import_rows(req: &HttpRequest, body: &Bytes) -> ApiResult<Vec<ProviderInput>>
         })?;
         csv_format::parse(text)
     } else if content_type.starts_with("application/json") {
-        parse_json(body)
+        parse_stored_json(body)
     } else {
         Err(ApiError::UnsupportedMediaType { detail: "send text/csv or a JSON array (application/json)".to_owned() })
     }
@@ -211,7 +212,11 @@ fn import_rows(req: &HttpRequest, body: &Bytes) -> ApiResult<Vec<ProviderInput>>
 fn import(conn: &mut DbConnection, rows: Vec<ProviderInput>) -> ApiResult<ImportResult> {
     const MAX_ROWS: usize = 10_000;
     if rows.is_empty() || rows.len() > MAX_ROWS {
-        return Err(ApiError::bad_request(format!("an import holds 1 to {MAX_ROWS} rows"), Vec::new()));
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "rows",
+            "length",
+            format!("an import holds 1 to {MAX_ROWS} rows"),
+        )]));
     }
     let mut errors = Vec::new();
     let mut drafts = Vec::with_capacity(rows.len());
@@ -286,17 +291,20 @@ fn import(conn: &mut DbConnection, rows: Vec<ProviderInput>) -> ApiResult<Import
 /// duplicates; contact persons are kept); the others are created.
 #[utoipa::path(
     tag = "providers",
-    request_body(content = Vec<ProviderInput>, content_type = "text/csv",
-        description = "CSV with a header row, or a JSON array (application/json)",
-        example = "name;legal_form;nip;building;postal_code;city\nStowarzyszenie Razem;association;PL 856-734-62-15;5;27-200;Starachowice\n"),
+    request_body(description = "CSV with a header row, or a JSON array of providers",
+        content(
+            (String = "text/csv",
+                example = "name;legal_form;nip;building;postal_code;city\nStowarzyszenie Razem;association;PL 856-734-62-15;5;27-200;Starachowice\n"),
+            (Vec<ProviderInput> = "application/json")
+        )),
     params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
     responses(
         (status = 200, description = "Imported", body = ImportResult),
-        (status = 400, description = "Unreadable CSV or JSON, unknown or missing columns, no rows", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "CSV that is not UTF-8, or malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A row's NIP and KRS belong to two different providers (`row` names it)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither CSV nor JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid rows: every error with its row, field and reason", body = Problem, content_type = "application/problem+json",
+        (status = 422, description = "No rows or too many, unknown or missing CSV columns, or invalid rows: every error with its row, field and reason", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/validation-failed", "title": "Unprocessable Entity", "status": 422,
                 "detail": "2 fields are invalid", "code": "validation-failed",
                 "errors": [{"row": 2, "field": "nip", "code": "checksum", "message": "the NIP check digit does not match"},

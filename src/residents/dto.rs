@@ -245,7 +245,10 @@ pub struct ResidentSearch {
     /// Exact match.
     pub pesel: Option<String>,
     /// 1-200, default 50.
+    #[schema(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[schema(min_length = 1, pattern = "^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
 }
 

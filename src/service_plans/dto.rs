@@ -495,7 +495,10 @@ pub struct AssignedItem {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PlanItemQuery {
-    /// `me` for a provider's own items; CUS staff give a provider id.
-    #[param(example = "me")]
-    pub provider: Option<String>,
+    /// `me` for a provider user's own items; CUS staff give a provider id.
+    #[param(
+        example = "me",
+        pattern = "^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+    )]
+    pub provider: String,
 }

@@ -495,25 +495,25 @@ pub async fn list_plan_revisions(
 }
 
 /// The provider whose items are asked for: `me` for a provider user, an id for CUS staff.
-fn provider_of(caller: &Caller, provider: Option<&str>) -> ApiResult<Uuid> {
-    match (caller.provider_scope(), provider) {
-        (Some(own), None | Some("me")) => Ok(own),
-        (Some(own), Some(other)) if other == own.to_string() => Ok(own),
-        (Some(_), Some(_)) => Err(ApiError::Forbidden("a provider lists only its own items: provider=me".to_owned())),
-        (None, Some(id)) => id.parse().map_err(|_| {
+fn provider_of(caller: &Caller, provider: &str) -> ApiResult<Uuid> {
+    let id = || {
+        provider.parse::<Uuid>().map_err(|_| {
             ApiError::bad_request(
                 "invalid query parameter provider",
-                vec![crate::error::FieldError::new("provider", "invalid_id", "give a provider id")],
+                vec![crate::error::FieldError::new("provider", "invalid_id", "give a provider id, or me")],
             )
-        }),
-        (None, None) => Err(ApiError::bad_request(
-            "the provider parameter is required",
-            vec![crate::error::FieldError::new(
-                "provider",
-                "required",
-                "give a provider id (or me, for a provider user)",
-            )],
-        )),
+        })
+    };
+    match (caller.provider_scope(), provider) {
+        (Some(own), "me") => Ok(own),
+        (Some(own), _) if id()? == own => Ok(own),
+        (Some(_), _) => Err(ApiError::Forbidden("a provider lists only its own items: provider=me".to_owned())),
+        (None, "me") => Err(ApiError::Validation(vec![crate::error::FieldError::new(
+            "provider",
+            "not_a_provider",
+            "me stands for the caller's own provider, and a staff caller has none: give a provider id",
+        )])),
+        (None, _) => id(),
     }
 }
 
@@ -528,6 +528,7 @@ fn provider_of(caller: &Caller, provider: Option<&str>) -> ApiResult<Uuid> {
     responses(
         (status = 200, description = "The provider's active items", body = Vec<AssignedItem>),
         (status = 400, description = "Missing or invalid provider parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`provider=me` from a caller who is not a provider user", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -539,7 +540,7 @@ pub async fn list_plan_items(
     query: QueryParams<PlanItemQuery>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::LIST_PLAN_ITEMS.authorize(&req, &state, caller).await?;
-    let provider = provider_of(&actor.caller, query.0.provider.as_deref())?;
+    let provider = provider_of(&actor.caller, &query.0.provider)?;
     let assigned = db::run(&state.pool, move |conn| {
         let items = model::items_for_provider(conn, provider)?;
         let mut residents: Vec<String> = items.iter().map(|(_, resident)| resident.clone()).collect();

@@ -402,7 +402,7 @@ pub struct ServiceListQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// `name` (Polish alphabetical order, the default), `code` or `updated_at`; prefix `-` for descending.
-    #[param(value_type = Option<String>, example = "-updated_at")]
+    #[param(schema_with = crate::http::pagination::sort_schema::<ServiceSortField>, example = "-updated_at")]
     pub sort: Option<Sort<ServiceSortField>>,
     pub area: Option<ServiceArea>,
     pub status: Option<ServiceStatus>,

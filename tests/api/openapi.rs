@@ -62,3 +62,41 @@ fn schema_has_example(document: &Value, schema: &Value) -> bool {
         None => schema.get("example").is_some() || schema.get("examples").is_some(),
     }
 }
+
+#[test]
+fn shared_parameters_and_required_fields_say_what_the_server_enforces() {
+    let document = serde_json::to_value(cus_api::startup::openapi()).unwrap();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let (name, schema) = (parameter["name"].as_str().unwrap(), &parameter["schema"]);
+                let at = format!("{method} {path} {name}");
+                match (parameter["in"].as_str().unwrap(), name) {
+                    ("query", "limit") => {
+                        assert_eq!((&schema["minimum"], &schema["maximum"]), (&1.into(), &200.into()), "{at}")
+                    }
+                    ("header", "If-Match" | "Idempotency-Key") | ("query", "cursor" | "q") => {
+                        assert_eq!(schema["minLength"], 1, "{at}");
+                        assert!(schema["pattern"].is_string(), "{at}");
+                    }
+                    ("query", _)
+                        if schema["type"] == "string"
+                            && schema.get("enum").is_none()
+                            && schema.get("format").is_none() =>
+                    {
+                        assert!(schema["pattern"].is_string(), "{at}: free text excludes U+0000")
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    for (name, schema) in document["components"]["schemas"].as_object().unwrap() {
+        for required in schema["required"].as_array().into_iter().flatten() {
+            let property = &schema["properties"][required.as_str().unwrap()];
+            let nullable = property["type"].as_array().is_some_and(|types| types.contains(&"null".into()))
+                || property["oneOf"].as_array().is_some_and(|one| one.iter().any(|s| s["type"] == "null"));
+            assert!(!nullable, "{name}.{required} is required, so null is not a value for it");
+        }
+    }
+}

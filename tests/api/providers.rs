@@ -400,7 +400,7 @@ async fn comma_separated_csv_and_bad_files_are_handled() {
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(names(&app, "").await, vec!["Fundacja, z przecinkiem"]);
     let unknown = import(&app, "text/csv", "name;legal_form;colour\nX;foundation;red\n".to_owned()).await;
-    assert_eq!(unknown.problem(400, "bad-request")["errors"][0]["field"], "colour");
+    assert_eq!(unknown.problem(422, "validation-failed")["errors"][0]["field"], "colour");
     let latin2 = app
         .send(
             app.request(Method::POST, "/api/v1/providers/import")
@@ -410,5 +410,5 @@ async fn comma_separated_csv_and_bad_files_are_handled() {
         .await;
     latin2.problem(400, "bad-request");
     import(&app, "text/plain", "x".to_owned()).await.problem(415, "unsupported-media-type");
-    import(&app, "application/json", "[]".to_owned()).await.problem(400, "bad-request");
+    import(&app, "application/json", "[]".to_owned()).await.problem(422, "validation-failed");
 }
