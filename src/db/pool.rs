@@ -129,10 +129,11 @@ impl ConnectionManager {
             }
             Backend::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
-                // WAL lets readers run beside the one writer; NORMAL sync is durable in WAL mode
-                // except on power loss; busy_timeout makes writers queue instead of failing.
+                // WAL lets readers run beside the one writer; FULL sync flushes the WAL at every
+                // commit, so an acknowledged write survives a power loss too (NORMAL would not);
+                // busy_timeout makes writers queue instead of failing.
                 let pragmas = format!(
-                    "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                    "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
                      PRAGMA foreign_keys = ON;",
                     self.sqlite_busy_timeout.as_millis()
                 );
