@@ -91,9 +91,12 @@ impl Application {
         .shutdown_timeout(config.shutdown_timeout.as_secs())
         .listen(listener)
         .map_err(|err| err.to_string())?;
-        if let Some(workers) = config.workers {
-            server = server.workers(workers);
-        }
+        let workers = config.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        // Database work runs on each worker's blocking threads (`db::run`). More of them than
+        // pooled connections would only wait on the pool's lock, and every such wait costs two
+        // context switches: requests queue on the executor instead, which is far cheaper.
+        let blocking_threads = (config.pool.max_size as usize).div_ceil(workers).max(1);
+        server = server.workers(workers).worker_max_blocking_threads(blocking_threads);
         Ok(Application { server: server.run(), port })
     }
 
