@@ -1,5 +1,9 @@
 //! The database: one connection type over SQLite and PostgreSQL, its pool, migrations and the
 //! helpers every resource uses to run blocking diesel work off the async executor.
+//!
+//! Insertable rows say `treat_none_as_default_value = false`: no column has a default, and an
+//! insert whose SQL does not depend on which fields are `None` is prepared once per connection
+//! instead of at every execution.
 
 mod pool;
 pub mod schema;
@@ -97,6 +101,23 @@ where
     })
     .await
     .map_err(|err| ApiError::internal(format!("blocking task failed: {err}")))?
+}
+
+/// Runs one diesel expression on the concrete connection of either backend.
+///
+/// The derived multi-backend connection renders a query's SQL anew at every execution (to build
+/// the cache key, to check it can be cached and to collect its binds), which costs more than
+/// SQLite's own work for a primary-key lookup. On the concrete connection a query with a static
+/// type is found in the statement cache by that type alone. For the hottest reads only: the
+/// expression is still written once, and compiled for each backend.
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Pg($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
 }
 
 /// Adds the keyset condition `(key, id) > (cursor key, cursor id)` (`<` when descending) and the

@@ -16,7 +16,7 @@ use crate::http::pagination::{time_key, Cursor, Sort};
 
 /// One row of `services`, as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = services, treat_none_as_null = true)]
+#[diesel(table_name = services, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ServiceRow {
     pub id: String,
     pub code: String,
@@ -160,8 +160,11 @@ fn parse_stored<T: std::str::FromStr>(what: &str, value: &str) -> ApiResult<T> {
     value.parse().map_err(|_| ApiError::internal(format!("stored {what} '{value}' is unknown")))
 }
 
+/// The public catalogue's hottest read.
 pub fn find(conn: &mut DbConnection, id: Uuid) -> ApiResult<ServiceRow> {
-    services::table.find(id.to_string()).select(ServiceRow::as_select()).first(conn).optional()?.ok_or(NOT_FOUND)
+    let id = id.to_string();
+    crate::on_backend!(conn, |c| services::table.find(&id).select(ServiceRow::as_select()).first(c).optional())?
+        .ok_or(NOT_FOUND)
 }
 
 /// 409 naming the existing entry when another one already has this code.
