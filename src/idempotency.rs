@@ -111,10 +111,14 @@ where
     let scope = actor.key_scope();
     let (response, replayed) = db::run(pool, move |conn| {
         let outcome = conn.write_transaction(|conn| {
-            if let Some(stored) = find_live(conn, &scope, &key)? {
+            let key_use = find_use(conn, &scope, &key)?;
+            if let KeyUse::Live(stored) = key_use {
                 return stored.replay(&fingerprint).map(|response| (response, true));
             }
             let response = work(conn)?;
+            if let KeyUse::Expired = key_use {
+                forget(conn, &scope, &key)?;
+            }
             remember(conn, &scope, &key, &fingerprint, &response)?;
             audit::record(conn, &actor, &event)?;
             Ok((response, false))
@@ -123,7 +127,7 @@ where
             return outcome;
         };
         // A concurrent request with the same key may have committed first: replay its answer.
-        if let Ok(Some(stored)) = find_live(conn, &scope, &key) {
+        if let Ok(KeyUse::Live(stored)) = find_use(conn, &scope, &key) {
             return stored.replay(&fingerprint).map(|response| (response, true));
         }
         audit::record_failure(conn, &actor, event, &err);
@@ -137,14 +141,36 @@ fn cutoff() -> NaiveDateTime {
     crate::clock::now() - Duration::hours(KEY_LIFETIME_HOURS)
 }
 
-fn find_live(conn: &mut DbConnection, caller: &str, key: &str) -> ApiResult<Option<StoredKey>> {
-    Ok(idempotency_keys::table
+/// The key's stored use, if any; `Expired` when it is older than the key lifetime.
+enum KeyUse {
+    Unused,
+    Expired,
+    Live(StoredKey),
+}
+
+fn find_use(conn: &mut DbConnection, caller: &str, key: &str) -> ApiResult<KeyUse> {
+    let stored: Option<(StoredKey, NaiveDateTime)> = idempotency_keys::table
         .filter(idempotency_keys::caller.eq(caller))
         .filter(idempotency_keys::idempotency_key.eq(key))
-        .filter(idempotency_keys::created_at.gt(cutoff()))
-        .select(StoredKey::as_select())
+        .select((StoredKey::as_select(), idempotency_keys::created_at))
         .first(conn)
-        .optional()?)
+        .optional()?;
+    Ok(match stored {
+        None => KeyUse::Unused,
+        Some((_, created_at)) if created_at <= cutoff() => KeyUse::Expired,
+        Some((stored, _)) => KeyUse::Live(stored),
+    })
+}
+
+/// Deletes an expired use of the key, so that the key can start afresh.
+fn forget(conn: &mut DbConnection, caller: &str, key: &str) -> ApiResult<()> {
+    diesel::delete(
+        idempotency_keys::table
+            .filter(idempotency_keys::caller.eq(caller))
+            .filter(idempotency_keys::idempotency_key.eq(key)),
+    )
+    .execute(conn)?;
+    Ok(())
 }
 
 fn remember(
@@ -154,13 +180,6 @@ fn remember(
     fingerprint: &str,
     response: &StoredResponse,
 ) -> ApiResult<()> {
-    // An expired use of the same key is forgotten so that the key can start afresh.
-    diesel::delete(
-        idempotency_keys::table
-            .filter(idempotency_keys::caller.eq(caller))
-            .filter(idempotency_keys::idempotency_key.eq(key)),
-    )
-    .execute(conn)?;
     let headers = serde_json::to_string(&response.headers).unwrap_or_else(|_| "[]".to_owned());
     diesel::insert_into(idempotency_keys::table)
         .values((

@@ -18,7 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::pagination::Cursor;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = api_clients, treat_none_as_null = true)]
+#[diesel(table_name = api_clients, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ApiClientRow {
     pub id: String,
     pub name: String,

@@ -18,7 +18,7 @@ use crate::http::extract::IfMatch;
 use crate::http::pagination::{time_key, Cursor, Sort};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = providers, treat_none_as_null = true)]
+#[diesel(table_name = providers, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ProviderRow {
     pub id: String,
     pub name: String,

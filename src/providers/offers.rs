@@ -102,7 +102,7 @@ impl OfferInput {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = provider_offers, treat_none_as_null = true)]
+#[diesel(table_name = provider_offers, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct OfferRow {
     pub id: String,
     pub provider_id: String,

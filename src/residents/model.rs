@@ -16,7 +16,7 @@ use crate::http::pagination::Cursor;
 use crate::providers::dto::Address;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = residents, treat_none_as_null = true)]
+#[diesel(table_name = residents, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ResidentRow {
     pub id: String,
     pub first_name: String,

@@ -21,7 +21,7 @@ use crate::http::extract::IfMatch;
 use crate::http::pagination::Cursor;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = service_plans, treat_none_as_null = true)]
+#[diesel(table_name = service_plans, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct PlanRow {
     pub id: String,
     pub resident_id: String,
@@ -45,7 +45,7 @@ pub struct PlanRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = plan_items, treat_none_as_null = true)]
+#[diesel(table_name = plan_items, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ItemRow {
     pub id: String,
     pub plan_id: String,

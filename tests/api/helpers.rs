@@ -46,6 +46,19 @@ impl TestDb {
     pub fn is_postgres(&self) -> bool {
         matches!(self, TestDb::Postgres { .. })
     }
+
+    /// Runs SQL on the test's database directly, to set up a state the API cannot reach (time).
+    pub fn execute(&self, sql: &str) {
+        let done = match self {
+            TestDb::Sqlite { path, .. } => diesel::SqliteConnection::establish(path).and_then(|mut conn| {
+                conn.batch_execute(sql).map_err(|err| diesel::ConnectionError::BadConnection(err.to_string()))
+            }),
+            TestDb::Postgres { url, .. } => PgConnection::establish(url).and_then(|mut conn| {
+                conn.batch_execute(sql).map_err(|err| diesel::ConnectionError::BadConnection(err.to_string()))
+            }),
+        };
+        done.expect("run SQL on the test database");
+    }
 }
 
 pub struct TestApp {

@@ -318,6 +318,26 @@ async fn idempotency_key_replays_the_first_response_without_a_second_write() {
 }
 
 #[actix_web::test]
+async fn an_expired_idempotency_key_starts_afresh() {
+    let app = spawn_app();
+    let send = |body: serde_json::Value| {
+        app.send(app.request(Method::POST, "/api/v1/services").header("idempotency-key", "old-key").json(&body))
+    };
+    let first = send(ServiceBuilder::new("OLD").body().clone()).await;
+    assert_eq!(first.status, 201);
+    app.db.execute("UPDATE idempotency_keys SET created_at = '2000-01-01 00:00:00'");
+
+    let second = send(ServiceBuilder::new("NEW").body().clone()).await;
+    assert_eq!(second.status, 201, "{}", second.body);
+    assert_eq!(second.header("idempotent-replayed"), None);
+    assert_ne!(second.body["id"], first.body["id"]);
+    let replay = send(ServiceBuilder::new("NEW").body().clone()).await;
+    assert_eq!(replay.header("idempotent-replayed"), Some("true"));
+    assert_eq!(replay.body["id"], second.body["id"]);
+    assert_eq!(app.get("/api/v1/services").await.body["items"].as_array().unwrap().len(), 2);
+}
+
+#[actix_web::test]
 async fn concurrent_retries_with_one_key_create_one_entry() {
     let app = spawn_app();
     let body = ServiceBuilder::new("BURST").body().clone();
