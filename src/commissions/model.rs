@@ -20,7 +20,7 @@ use crate::http::extract::IfMatch;
 use crate::http::pagination::Cursor;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = commissions, treat_none_as_null = true)]
+#[diesel(table_name = commissions, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct CommissionRow {
     pub id: String,
     pub reference: String,
@@ -224,6 +224,21 @@ pub fn find(conn: &mut DbConnection, scope: Scope, id: Uuid) -> ApiResult<Commis
         query = query.filter(commissions::provider_id.eq(provider.to_string()));
     }
     query.select(CommissionRow::as_select()).first(conn).optional()?.ok_or(NOT_FOUND)
+}
+
+/// The commission, locked until the transaction ends, so that concurrent report submissions and
+/// corrections of one commission are checked one after the other (overlaps, the grant total).
+/// PostgreSQL locks the row with `FOR UPDATE`, which diesel's common subset lacks; SQLite's write
+/// transactions (`BEGIN IMMEDIATE`) already run one at a time.
+pub fn find_locked(conn: &mut DbConnection, scope: Scope, id: Uuid) -> ApiResult<CommissionRow> {
+    let id = id.to_string();
+    let row = match conn {
+        DbConnection::Pg(c) => {
+            commissions::table.find(&id).select(CommissionRow::as_select()).for_update().first(c).optional()
+        }
+        DbConnection::Sqlite(c) => commissions::table.find(&id).select(CommissionRow::as_select()).first(c).optional(),
+    }?;
+    row.filter(|row| scope.provider.is_none_or(|provider| row.provider_id == provider.to_string())).ok_or(NOT_FOUND)
 }
 
 /// References to the catalogue and the registry must exist, and the unit must be the service's.

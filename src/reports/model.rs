@@ -12,7 +12,7 @@ use super::schedule;
 use crate::clock;
 use crate::commissions::dto::{CommissionStatus, Period};
 use crate::commissions::model::{self as commissions_model, CommissionRow, Scope};
-use crate::db::schema::{commissions, report_versions, reports};
+use crate::db::schema::{report_versions, reports};
 use crate::db::DbConnection;
 use crate::domain::Money;
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -20,7 +20,7 @@ use crate::http::etag::etag;
 use crate::http::pagination::Cursor;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = reports, treat_none_as_null = true)]
+#[diesel(table_name = reports, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ReportRow {
     pub id: String,
     pub commission_id: String,
@@ -39,7 +39,7 @@ pub struct ReportRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = report_versions)]
+#[diesel(table_name = report_versions, treat_none_as_default_value = false)]
 pub struct VersionRow {
     pub id: String,
     pub report_id: String,
@@ -137,16 +137,6 @@ impl VersionRow {
             review: self.review()?,
         })
     }
-}
-
-/// Takes the commission's row lock, so that concurrent submissions to one commission are checked
-/// one after the other (overlaps, the grant total) on PostgreSQL as on SQLite. It touches a column
-/// no foreign key refers to: rewriting the id would make SQLite check every referring row.
-fn lock_commission(conn: &mut DbConnection, commission_id: &str) -> ApiResult<()> {
-    diesel::update(commissions::table.find(commission_id))
-        .set(commissions::version.eq(commissions::version))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// The rules a submission or correction must satisfy against its commission and other reports.
@@ -281,8 +271,7 @@ pub fn submit(
     author: &str,
     draft: ReportDraft,
 ) -> ApiResult<(ReportRow, VersionRow)> {
-    let commission = commissions_model::find(conn, scope, commission_id)?;
-    lock_commission(conn, &commission.id)?;
+    let commission = commissions_model::find_locked(conn, scope, commission_id)?;
     let (report_id, version_id) = ids;
     check_against_commission(conn, &commission, &draft, &report_id.to_string())?;
     let now = clock::now();
@@ -388,8 +377,7 @@ pub fn correct(
     author: &str,
     draft: ReportDraft,
 ) -> ApiResult<(ReportRow, VersionRow)> {
-    let commission = commissions_model::find(conn, scope, commission_id)?;
-    lock_commission(conn, &commission.id)?;
+    let commission = commissions_model::find_locked(conn, scope, commission_id)?;
     let mut report = find_row(conn, commission_id, report_id)?;
     wrong_status(&report, ReportStatus::Returned, "a correction")?;
     let mut errors = Vec::new();
