@@ -6,6 +6,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
+# The bundled SQLite's compile-time options (see the file).
+COPY .cargo .cargo
 COPY src src
 COPY migrations migrations
 COPY tests tests
