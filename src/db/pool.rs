@@ -10,6 +10,7 @@
 //! sees at most one error per lost connection, and none once the server is back.
 
 use std::ops::{Deref, DerefMut};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
@@ -172,8 +173,42 @@ pub fn connect(backend: &Backend, settings: &PoolSettings) -> Result<DbPool, Str
         // Bounds the whole checkout, including pings and replacing dead connections.
         .connection_timeout(settings.acquire_timeout)
         .test_on_check_out(true)
+        .error_handler(Box::new(ThrottledLog::default()))
         .build(manager)
         .map_err(|err| format!("cannot open the {} connection pool: {err}", backend.name()))
+}
+
+/// r2d2 reports every failed connection attempt and ping, at ERROR: while the database is down that
+/// is several a second for as long as the outage lasts. The outage already shows in 503s, the
+/// metrics and /health/ready, so the log gets one warning per `LOG_EVERY` with a count of the rest.
+#[derive(Debug, Default)]
+struct ThrottledLog {
+    /// When the last warning was written, and how many errors went unlogged since.
+    state: Mutex<(Option<Instant>, u64)>,
+}
+
+const LOG_EVERY: Duration = Duration::from_secs(10);
+
+impl ThrottledLog {
+    /// Whether an error seen at `now` is logged, with how many were left out before it.
+    fn admit(&self, now: Instant) -> Option<u64> {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let (last, left_out) = &mut *state;
+        if last.is_some_and(|last| now.duration_since(last) < LOG_EVERY) {
+            *left_out += 1;
+            return None;
+        }
+        *last = Some(now);
+        Some(std::mem::take(left_out))
+    }
+}
+
+impl r2d2::HandleError<r2d2::Error> for ThrottledLog {
+    fn handle_error(&self, error: r2d2::Error) {
+        let Some(left_out) = self.admit(Instant::now()) else { return };
+        let more = if left_out == 0 { String::new() } else { format!(" ({left_out} more since the last warning)") };
+        log::warn!("database connection failed{more}: {}", error.to_string().trim_end());
+    }
 }
 
 /// libpq settings under which the operating system notices a server that vanished without closing
@@ -201,7 +236,18 @@ fn with_tcp_settings(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::with_tcp_settings;
+    use super::*;
+
+    #[test]
+    fn pool_errors_are_logged_at_most_once_per_interval_with_a_count_of_the_rest() {
+        let log = ThrottledLog::default();
+        let start = Instant::now();
+        assert_eq!(log.admit(start), Some(0));
+        assert_eq!(log.admit(start + Duration::from_secs(1)), None);
+        assert_eq!(log.admit(start + LOG_EVERY - Duration::from_millis(1)), None);
+        assert_eq!(log.admit(start + LOG_EVERY), Some(2));
+        assert_eq!(log.admit(start + LOG_EVERY * 3), Some(0));
+    }
 
     #[test]
     fn tcp_settings_are_added_to_the_url_unless_it_has_its_own() {
