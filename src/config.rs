@@ -75,6 +75,12 @@ impl Config {
             return Err("DATABASE_TIMEOUT_MS must be positive".to_owned());
         }
         let busy_timeout_ms: u64 = parse(&lookup, "SQLITE_BUSY_TIMEOUT_MS", 5000)?;
+        let statement_timeout: u64 = parse(&lookup, "DATABASE_STATEMENT_TIMEOUT_SECONDS", 30)?;
+        if !(1..=3600).contains(&statement_timeout) {
+            return Err(format!(
+                "DATABASE_STATEMENT_TIMEOUT_SECONDS must be between 1 and 3600, got {statement_timeout}"
+            ));
+        }
         let body_limit: usize = parse(&lookup, "REQUEST_BODY_LIMIT", 1_048_576)?;
         if body_limit < 1024 {
             return Err(format!("REQUEST_BODY_LIMIT must be at least 1024 bytes, got {body_limit}"));
@@ -116,6 +122,7 @@ impl Config {
                 max_size,
                 acquire_timeout: Duration::from_millis(acquire_timeout_ms),
                 sqlite_busy_timeout: Duration::from_millis(busy_timeout_ms),
+                statement_timeout: Duration::from_secs(statement_timeout),
             },
             body_limit,
             workers,
@@ -164,6 +171,7 @@ mod tests {
         assert!(config(&[("BIND_ADDR", "nowhere")]).unwrap_err().starts_with("BIND_ADDR="));
         assert!(config(&[("DATABASE_POOL_SIZE", "0")]).unwrap_err().contains("DATABASE_POOL_SIZE"));
         assert!(config(&[("REQUEST_BODY_LIMIT", "12")]).unwrap_err().contains("REQUEST_BODY_LIMIT"));
+        assert!(config(&[("DATABASE_STATEMENT_TIMEOUT_SECONDS", "0")]).unwrap_err().contains("between 1 and 3600"));
     }
 
     #[test]

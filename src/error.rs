@@ -320,10 +320,12 @@ impl From<diesel::result::Error> for ApiError {
 }
 
 /// Messages of errors that diesel reports without a kind but that mean "try again later": SQLite's
-/// writer that waited out busy_timeout, and libpq's lost connections and PostgreSQL shutting down
-/// or starting up (SQLSTATE 57P01-57P03, which diesel does not expose).
+/// writer that waited out busy_timeout and PostgreSQL's statement that ran out its
+/// statement_timeout (both usually wait behind locks), libpq's lost connections and PostgreSQL
+/// shutting down or starting up (SQLSTATE 57014, 57P01-57P03, which diesel does not expose).
 const UNAVAILABLE_MESSAGES: &[&str] = &[
     "database is locked",
+    "canceling statement due to statement timeout",
     "server closed the connection unexpectedly",
     "terminating connection due to",
     "no connection to the server",
@@ -365,6 +367,7 @@ mod tests {
             "FATAL:  the database system is shutting down",
             "connection to server at \"127.0.0.1\", port 5432 failed: Connection refused",
             "database is locked",
+            "canceling statement due to statement timeout",
         ] {
             let error = database_error(DatabaseErrorKind::Unknown, message);
             assert_eq!(error.status_code(), StatusCode::SERVICE_UNAVAILABLE, "{message}");

@@ -12,6 +12,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::{IdempotencyKey, JsonBody, QueryParams};
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::http::responses::{DatabaseErrors, IdempotencyErrors, JsonBodyErrors, PathIdErrors, QueryErrors};
 use crate::idempotency::{self, StoredResponse};
 use crate::startup::AppState;
 
@@ -38,8 +39,7 @@ fn with_secret(row: &ApiClientRow, secret: String) -> ApiResult<ApiClientWithSec
     params(ApiClientQuery),
     responses(
         (status = 200, description = "One page of clients", body = Page<ApiClient>),
-        (status = 400, description = "Unknown or invalid query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        QueryErrors, DatabaseErrors
     )
 )]
 #[get("/api-clients")]
@@ -68,11 +68,9 @@ pub async fn list_api_clients(
     responses(
         (status = 201, description = "Registered; the secret is shown only now", body = ApiClientWithSecret,
             headers(("Location" = String, description = "URL of the client"))),
+        JsonBodyErrors, DatabaseErrors,
         (status = 400, description = "Malformed JSON, unknown field, or an Idempotency-Key", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields (all listed)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Invalid fields (all listed)", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/api-clients")]
@@ -103,9 +101,8 @@ pub async fn create_api_client(
     params(("id" = Uuid, Path, description = "Client id")),
     responses(
         (status = 200, description = "The client", body = ApiClient),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        PathIdErrors, DatabaseErrors,
+        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/api-clients/{id}")]
@@ -130,10 +127,10 @@ pub async fn get_api_client(
     params(("id" = Uuid, Path, description = "Client id")),
     responses(
         (status = 200, description = "The new secret, shown only now", body = ApiClientWithSecret),
+        DatabaseErrors,
         (status = 400, description = "The id is not a UUID, or an Idempotency-Key was sent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The client is revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "The client is revoked", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/api-clients/{id}/rotate-secret")]
@@ -165,11 +162,9 @@ pub async fn rotate_api_client_secret(
     ),
     responses(
         (status = 200, description = "The revoked client", body = ApiClient),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        PathIdErrors, IdempotencyErrors, DatabaseErrors,
         (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already revoked", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Already revoked", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/api-clients/{id}/revoke")]

@@ -5,9 +5,10 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use super::model::{self, AuditEvent, AuditQuery};
 use crate::auth::{access, Caller};
 use crate::db;
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::http::extract::QueryParams;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::http::responses::{DatabaseErrors, QueryErrors};
 use crate::startup::AppState;
 
 /// List audit events
@@ -19,8 +20,7 @@ use crate::startup::AppState;
     responses(
         (status = 200, description = "One page of events", body = Page<AuditEvent>,
             headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))),
-        (status = 400, description = "Unknown or invalid query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        QueryErrors, DatabaseErrors
     )
 )]
 #[get("/audit-events")]

@@ -14,6 +14,7 @@ use crate::audit::{self, Event, Outcome};
 use crate::db;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::parse_json;
+use crate::http::responses::DatabaseErrors;
 use crate::startup::AppState;
 
 /// Client credentials, as a form (`application/x-www-form-urlencoded`, OAuth 2.0) or as JSON. The
@@ -99,13 +100,13 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "A token", body = TokenResponse),
+        DatabaseErrors,
         (status = 400, description = "Missing credentials or an unsupported grant type", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown client, wrong secret or revoked client", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither a form nor JSON", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts for this client or address", body = Problem, content_type = "application/problem+json",
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+            headers(("Retry-After" = u64, description = "Seconds to wait")))
     )
 )]
 #[post("/auth/token")]

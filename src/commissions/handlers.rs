@@ -17,6 +17,9 @@ use crate::http::etag::not_modified;
 use crate::http::extract::{IdempotencyKey, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::http::responses::{
+    DatabaseErrors, IdempotencyErrors, IfMatchErrors, JsonBodyErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
+};
 use crate::idempotency::{self, StoredResponse};
 use crate::startup::AppState;
 use crate::validation::FieldErrors;
@@ -45,8 +48,7 @@ const READ_ONLY: [&str; 6] = ["id", "status", "termination_reason", "created_at"
     responses(
         (status = 200, description = "One page of commissions", body = Page<Commission>,
             headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))),
-        (status = 400, description = "Unknown or invalid query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        QueryErrors, DatabaseErrors
     )
 )]
 #[get("/commissions")]
@@ -82,16 +84,13 @@ pub async fn list_commissions(
     responses(
         (status = 201, description = "Created, as a draft", body = Commission,
             headers(("Location" = String, description = "URL of the commission"), ("ETag" = String, description = "Entity tag"))),
-        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors, DatabaseErrors,
         (status = 409, description = "Another commission has this reference", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or broken rules (all listed, each with its rule's code)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/validation-failed", "title": "Unprocessable Entity", "status": 422,
                 "detail": "2 fields are invalid", "code": "validation-failed",
                 "errors": [{"field": "tranches", "code": "tranches_sum", "message": "the tranches add up to 50000.00 but the amount is 60000.00"},
-                           {"field": "period.end", "code": "period_order", "message": "the period must end after it starts"}]})),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+                           {"field": "period.end", "code": "period_order", "message": "the period must end after it starts"}]}))
     )
 )]
 #[post("/commissions")]
@@ -130,9 +129,8 @@ pub async fn create_commission(
     responses(
         (status = 200, description = "The commission", body = Commission, headers(("ETag" = String, description = "Entity tag"))),
         (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such commission, or not the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        PathIdErrors, DatabaseErrors,
+        (status = 404, description = "No such commission, or not the caller's", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/commissions/{id}")]
@@ -164,15 +162,10 @@ pub async fn get_commission(
         example = json!({"title": "Usługi opiekuńcze 2026 (Starachowice)", "agreement": {"number": "UM/2026/014", "signed_on": "2026-01-15"}})),
     responses(
         (status = 200, description = "The changed commission", body = Commission, headers(("ETag" = String, description = "New entity tag"))),
-        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
         (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Duplicate reference, fixed terms, locked financial terms or a closed commission", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since it was read", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The patched commission breaks a rule (all listed)", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "The patched commission breaks a rule (all listed)", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[patch("/commissions/{id}")]
@@ -236,13 +229,11 @@ async fn act(
     params(("id" = Uuid, Path, description = "Commission id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
     responses(
         (status = 200, description = "The active commission", body = Commission),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        PathIdErrors, IdempotencyErrors, DatabaseErrors,
         (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a draft, or a rule fails: agreement-missing, provider-not-active, service-not-active, service-not-offered, small-grant-yearly-limit", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/service-not-offered", "title": "Conflict", "status": 409,
-                "detail": "the provider does not offer this service: add it to its offers first", "code": "service-not-offered"})),
-        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+                "detail": "the provider does not offer this service: add it to its offers first", "code": "service-not-offered"}))
     )
 )]
 #[post("/commissions/{id}/activate")]
@@ -264,11 +255,9 @@ pub async fn activate_commission(
     params(("id" = Uuid, Path, description = "Commission id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
     responses(
         (status = 200, description = "The suspended commission", body = Commission),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        PathIdErrors, IdempotencyErrors, DatabaseErrors,
         (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/commissions/{id}/suspend")]
@@ -290,11 +279,9 @@ pub async fn suspend_commission(
     params(("id" = Uuid, Path, description = "Commission id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
     responses(
         (status = 200, description = "The active commission", body = Commission),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        PathIdErrors, IdempotencyErrors, DatabaseErrors,
         (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not suspended", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not suspended", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/commissions/{id}/resume")]
@@ -316,11 +303,9 @@ pub async fn resume_commission(
     params(("id" = Uuid, Path, description = "Commission id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
     responses(
         (status = 200, description = "The completed commission", body = Commission),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        PathIdErrors, IdempotencyErrors, DatabaseErrors,
         (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/commissions/{id}/complete")]
@@ -343,13 +328,10 @@ pub async fn complete_commission(
     request_body(content = TerminationInput),
     responses(
         (status = 200, description = "The terminated commission", body = Commission),
-        (status = 400, description = "The id is not a UUID, or malformed JSON", body = Problem, content_type = "application/problem+json"),
+        PathIdJsonBodyErrors, DatabaseErrors,
         (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already completed or terminated", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The reason is missing, or Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "The reason is missing, or Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/commissions/{id}/terminate")]
@@ -382,9 +364,8 @@ fn required_reason(reason: Option<String>) -> ApiResult<String> {
     params(("id" = Uuid, Path, description = "Commission id")),
     responses(
         (status = 200, description = "Every annex", body = Vec<Annex>),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such commission, or not the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        PathIdErrors, DatabaseErrors,
+        (status = 404, description = "No such commission, or not the caller's", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/commissions/{id}/annexes")]
@@ -415,13 +396,10 @@ pub async fn list_commission_annexes(
     request_body(content = AnnexInput),
     responses(
         (status = 201, description = "The annex, with the changes it made", body = Annex),
-        (status = 400, description = "Malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
+        PathIdJsonBodyErrors, DatabaseErrors,
         (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not active or suspended, or the small-grant yearly limit", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No reason, no change, or the new terms break a rule", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "No reason, no change, or the new terms break a rule", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/commissions/{id}/annexes")]

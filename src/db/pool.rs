@@ -10,6 +10,7 @@
 //! sees at most one error per lost connection, and none once the server is back.
 
 use std::ops::{Deref, DerefMut};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
@@ -64,6 +65,8 @@ pub struct PoolSettings {
     /// How long a request waits for a connection before it is answered 503.
     pub acquire_timeout: Duration,
     pub sqlite_busy_timeout: Duration,
+    /// PostgreSQL cancels a statement that runs longer, so that a hung query frees its connection.
+    pub statement_timeout: Duration,
 }
 
 /// Idle for longer than this, a connection is pinged before use: a busy pool pays nothing, and a
@@ -94,6 +97,7 @@ impl DerefMut for PooledDb {
 pub struct ConnectionManager {
     backend: Backend,
     sqlite_busy_timeout: Duration,
+    statement_timeout: Duration,
 }
 
 impl ManageConnection for ConnectionManager {
@@ -125,7 +129,11 @@ impl ConnectionManager {
     fn establish(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.backend {
             Backend::Postgres(url) => {
-                PgConnection::establish(url).map(DbConnection::Pg).map_err(r2d2::Error::ConnectionError)
+                let mut conn =
+                    PgConnection::establish(&with_tcp_settings(url)).map_err(r2d2::Error::ConnectionError)?;
+                let timeout = format!("SET statement_timeout = {}", self.statement_timeout.as_millis());
+                conn.batch_execute(&timeout).map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Pg(conn))
             }
             Backend::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
@@ -152,7 +160,11 @@ pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
 /// Builds the pool and checks that a first connection can be made, returning the driver's own
 /// message when it cannot.
 pub fn connect(backend: &Backend, settings: &PoolSettings) -> Result<DbPool, String> {
-    let manager = ConnectionManager { backend: backend.clone(), sqlite_busy_timeout: settings.sqlite_busy_timeout };
+    let manager = ConnectionManager {
+        backend: backend.clone(),
+        sqlite_busy_timeout: settings.sqlite_busy_timeout,
+        statement_timeout: settings.statement_timeout,
+    };
     // Fail fast with the real cause instead of r2d2's generic time-out on the first connection.
     manager.connect().map_err(|err| format!("cannot connect to the {} database: {err}", backend.name()))?;
     r2d2::Pool::builder()
@@ -161,6 +173,93 @@ pub fn connect(backend: &Backend, settings: &PoolSettings) -> Result<DbPool, Str
         // Bounds the whole checkout, including pings and replacing dead connections.
         .connection_timeout(settings.acquire_timeout)
         .test_on_check_out(true)
+        .error_handler(Box::new(ThrottledLog::default()))
         .build(manager)
         .map_err(|err| format!("cannot open the {} connection pool: {err}", backend.name()))
+}
+
+/// r2d2 reports every failed connection attempt and ping, at ERROR: while the database is down that
+/// is several a second for as long as the outage lasts. The outage already shows in 503s, the
+/// metrics and /health/ready, so the log gets one warning per `LOG_EVERY` with a count of the rest.
+#[derive(Debug, Default)]
+struct ThrottledLog {
+    /// When the last warning was written, and how many errors went unlogged since.
+    state: Mutex<(Option<Instant>, u64)>,
+}
+
+const LOG_EVERY: Duration = Duration::from_secs(10);
+
+impl ThrottledLog {
+    /// Whether an error seen at `now` is logged, with how many were left out before it.
+    fn admit(&self, now: Instant) -> Option<u64> {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let (last, left_out) = &mut *state;
+        if last.is_some_and(|last| now.duration_since(last) < LOG_EVERY) {
+            *left_out += 1;
+            return None;
+        }
+        *last = Some(now);
+        Some(std::mem::take(left_out))
+    }
+}
+
+impl r2d2::HandleError<r2d2::Error> for ThrottledLog {
+    fn handle_error(&self, error: r2d2::Error) {
+        let Some(left_out) = self.admit(Instant::now()) else { return };
+        let more = if left_out == 0 { String::new() } else { format!(" ({left_out} more since the last warning)") };
+        log::warn!("database connection failed{more}: {}", error.to_string().trim_end());
+    }
+}
+
+/// libpq settings under which the operating system notices a server that vanished without closing
+/// the connection (a crashed host, a broken network path) within about a minute instead of hours:
+/// probes after 30 s of silence, and at most 30 s for sent data to go unacknowledged. A setting
+/// already in `DATABASE_URL` wins.
+const TCP_SETTINGS: [(&str, &str); 5] = [
+    ("keepalives", "1"),
+    ("keepalives_idle", "30"),
+    ("keepalives_interval", "10"),
+    ("keepalives_count", "3"),
+    ("tcp_user_timeout", "30000"),
+];
+
+fn with_tcp_settings(url: &str) -> String {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut params: Vec<String> = query.split('&').filter(|pair| !pair.is_empty()).map(str::to_owned).collect();
+    for (name, value) in TCP_SETTINGS {
+        if !params.iter().any(|pair| pair.split('=').next() == Some(name)) {
+            params.push(format!("{name}={value}"));
+        }
+    }
+    format!("{base}?{}", params.join("&"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pool_errors_are_logged_at_most_once_per_interval_with_a_count_of_the_rest() {
+        let log = ThrottledLog::default();
+        let start = Instant::now();
+        assert_eq!(log.admit(start), Some(0));
+        assert_eq!(log.admit(start + Duration::from_secs(1)), None);
+        assert_eq!(log.admit(start + LOG_EVERY - Duration::from_millis(1)), None);
+        assert_eq!(log.admit(start + LOG_EVERY), Some(2));
+        assert_eq!(log.admit(start + LOG_EVERY * 3), Some(0));
+    }
+
+    #[test]
+    fn tcp_settings_are_added_to_the_url_unless_it_has_its_own() {
+        assert_eq!(
+            with_tcp_settings("postgres://u@db/cus"),
+            "postgres://u@db/cus?keepalives=1&keepalives_idle=30&keepalives_interval=10&keepalives_count=3\
+             &tcp_user_timeout=30000"
+        );
+        assert_eq!(
+            with_tcp_settings("postgres://u@db/cus?sslmode=require&keepalives_idle=5&tcp_user_timeout=0&"),
+            "postgres://u@db/cus?sslmode=require&keepalives_idle=5&tcp_user_timeout=0&keepalives=1\
+             &keepalives_interval=10&keepalives_count=3"
+        );
+    }
 }

@@ -22,6 +22,9 @@ use crate::http::etag::not_modified;
 use crate::http::extract::{hex_sha256, parse_stored_json, IdempotencyKey, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
+use crate::http::responses::{
+    DatabaseErrors, IdempotencyErrors, IfMatchErrors, JsonBodyErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
+};
 use crate::idempotency::{self, StoredResponse};
 use crate::startup::AppState;
 
@@ -101,8 +104,7 @@ fn provider_response(status: StatusCode, row: &ProviderRow) -> ApiResult<StoredR
     responses(
         (status = 200, description = "One page of providers", body = Page<Provider>,
             headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))),
-        (status = 400, description = "Unknown or invalid query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        QueryErrors, DatabaseErrors
     )
 )]
 #[get("/providers")]
@@ -139,8 +141,7 @@ pub async fn list_providers(
     responses(
         (status = 200, description = "CSV of the matching providers", content_type = "text/csv", body = String,
             example = "\u{feff}name;short_name;legal_form;nip;regon;krs;street;building;postal_code;city;teryt;email;phone;website;areas;description\nFundacja Pomocy Seniorom;Złota Jesień;foundation;8567346215;123456785;0000249506;ul. Kościelna;12;27-200;Starachowice;2611011;biuro@zlotajesien.org.pl;+48 41 274 00 00;https://zlotajesien.org.pl;social_assistance|health;Usługi opiekuńcze\n"),
-        (status = 400, description = "Unknown or invalid query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        QueryErrors, DatabaseErrors
     )
 )]
 #[get("/providers/export")]
@@ -300,6 +301,7 @@ fn import(conn: &mut DbConnection, rows: Vec<ProviderInput>) -> ApiResult<Import
     params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
     responses(
         (status = 200, description = "Imported", body = ImportResult),
+        DatabaseErrors,
         (status = 400, description = "CSV that is not UTF-8, or malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A row's NIP and KRS belong to two different providers (`row` names it)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
@@ -308,8 +310,7 @@ fn import(conn: &mut DbConnection, rows: Vec<ProviderInput>) -> ApiResult<Import
             example = json!({"type": "https://cus-api.dev/problems/validation-failed", "title": "Unprocessable Entity", "status": 422,
                 "detail": "2 fields are invalid", "code": "validation-failed",
                 "errors": [{"row": 2, "field": "nip", "code": "checksum", "message": "the NIP check digit does not match"},
-                           {"row": 5, "field": "address.postal_code", "code": "format", "message": "a postal code has the form NN-NNN"}]})),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+                           {"row": 5, "field": "address.postal_code", "code": "format", "message": "a postal code has the form NN-NNN"}]}))
     )
 )]
 #[post("/providers/import")]
@@ -345,15 +346,12 @@ pub async fn import_providers(
     responses(
         (status = 201, description = "Registered", body = Provider,
             headers(("Location" = String, description = "URL of the provider"), ("ETag" = String, description = "Entity tag"))),
-        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors, DatabaseErrors,
         (status = 409, description = "Another living provider has this NIP or KRS", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/duplicate-nip", "title": "Conflict", "status": 409,
                 "detail": "another provider in the registry already has this NIP", "code": "duplicate-nip",
                 "field": "nip", "existing_id": "0193a5f2-0000-7000-8000-0000000000aa"})),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields (all listed; identifiers say which check failed)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Invalid fields (all listed; identifiers say which check failed)", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/providers")]
@@ -393,9 +391,8 @@ pub async fn create_provider(
     responses(
         (status = 200, description = "The provider", body = Provider, headers(("ETag" = String, description = "Entity tag"))),
         (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such provider, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        PathIdErrors, DatabaseErrors,
+        (status = 404, description = "No such provider, or not visible to the caller", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/providers/{id}")]
@@ -444,15 +441,10 @@ const READ_ONLY: [&str; 6] = ["id", "sector", "status", "created_at", "updated_a
         example = json!({"contact": {"phone": "+48 41 274 00 01"}, "areas": ["social_assistance"]})),
     responses(
         (status = 200, description = "The changed provider", body = Provider, headers(("ETag" = String, description = "New entity tag"))),
-        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
         (status = 404, description = "No such provider, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another living provider has this NIP or KRS", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since it was read; the current ETag is in the ETag header", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The patched provider is invalid (all fields listed) or a read-only field was sent", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "The patched provider is invalid (all fields listed) or a read-only field was sent", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[patch("/providers/{id}")]
@@ -525,11 +517,9 @@ async fn act(
     params(("id" = Uuid, Path, description = "Provider id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
     responses(
         (status = 200, description = "The active provider", body = Provider),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        PathIdErrors, IdempotencyErrors, DatabaseErrors,
         (status = 404, description = "No such provider", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already active, or its NIP/KRS now belongs to another provider", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Already active, or its NIP/KRS now belongs to another provider", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/providers/{id}/activate")]
@@ -551,11 +541,9 @@ pub async fn activate_provider(
     params(("id" = Uuid, Path, description = "Provider id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
     responses(
         (status = 200, description = "The suspended provider", body = Provider),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        PathIdErrors, IdempotencyErrors, DatabaseErrors,
         (status = 404, description = "No such provider", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/providers/{id}/suspend")]
@@ -577,11 +565,9 @@ pub async fn suspend_provider(
     params(("id" = Uuid, Path, description = "Provider id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
     responses(
         (status = 200, description = "The archived provider", body = Provider),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        PathIdErrors, IdempotencyErrors, DatabaseErrors,
         (status = 404, description = "No such provider", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already archived", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Already archived", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/providers/{id}/archive")]
@@ -603,9 +589,8 @@ pub async fn archive_provider(
     params(("id" = Uuid, Path, description = "Provider id")),
     responses(
         (status = 200, description = "Every offer of the provider", body = Vec<Offer>),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such provider, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        PathIdErrors, DatabaseErrors,
+        (status = 404, description = "No such provider, or not visible to the caller", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/providers/{id}/offers")]
@@ -636,13 +621,10 @@ pub async fn list_provider_offers(
     request_body(content = OfferInput),
     responses(
         (status = 201, description = "The new offer", body = Offer, headers(("Location" = String, description = "URL of the offer"))),
-        (status = 400, description = "Malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
+        PathIdJsonBodyErrors, DatabaseErrors,
         (status = 404, description = "No such provider, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The service is not active, or already offered", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields (all listed)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Invalid fields (all listed)", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/providers/{id}/offers")]
@@ -693,14 +675,9 @@ pub async fn create_provider_offer(
         example = json!({"capacity_per_month": 500})),
     responses(
         (status = 200, description = "The changed offer", body = Offer),
-        (status = 400, description = "Malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
+        PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
         (status = 404, description = "No such provider or offer", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since it was read", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields (all listed)", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Invalid fields (all listed)", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[patch("/providers/{id}/offers/{offer_id}")]
@@ -743,11 +720,8 @@ pub async fn update_provider_offer(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 400, description = "An id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such provider or offer", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since it was read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        PathIdErrors, IfMatchErrors, DatabaseErrors,
+        (status = 404, description = "No such provider or offer", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[delete("/providers/{id}/offers/{offer_id}")]

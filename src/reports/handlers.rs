@@ -13,6 +13,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::{IdempotencyKey, JsonBody, QueryParams};
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::http::responses::{DatabaseErrors, IdempotencyErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors};
 use crate::idempotency::{self, StoredResponse};
 use crate::startup::AppState;
 
@@ -57,8 +58,7 @@ fn location(commission_id: Uuid, report_id: &str) -> String {
     params(ReportListQuery),
     responses(
         (status = 200, description = "One page of reports with their current versions", body = Page<Report>),
-        (status = 400, description = "Unknown or invalid query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        QueryErrors, DatabaseErrors
     )
 )]
 #[get("/reports")]
@@ -94,9 +94,9 @@ pub async fn list_reports(
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page")),
     responses(
         (status = 200, description = "One page of reports", body = Page<Report>),
+        DatabaseErrors,
         (status = 400, description = "The id is not a UUID, or an invalid query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such commission, or not the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 404, description = "No such commission, or not the caller's", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/commissions/{id}/reports")]
@@ -150,19 +150,17 @@ pub struct PageQuery {
     request_body(content = ReportInput),
     responses(
         (status = 201, description = "Submitted, version 1", body = Report, headers(("Location" = String, description = "URL of the report"))),
+        PathIdJsonBodyErrors, DatabaseErrors,
         (status = 400, description = "No Idempotency-Key, malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such commission, or not the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The commission takes no reports now, or an overlapping report exists", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/overlapping-report", "title": "Conflict", "status": 409,
                 "detail": "a report of this kind already covers part of this period: correct that report instead",
                 "code": "overlapping-report", "existing_id": "0193a5f2-0000-7000-8000-0000000000e1"})),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or totals that do not add up (all listed), or the key reused with another body", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/validation-failed", "title": "Unprocessable Entity", "status": 422,
                 "detail": "1 field is invalid", "code": "validation-failed",
-                "errors": [{"field": "funding.grant", "code": "funding_mismatch", "message": "the cost lines use 13000.00 of grant but the funding declares 12000.00"}]})),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+                "errors": [{"field": "funding.grant", "code": "funding_mismatch", "message": "the cost lines use 13000.00 of grant but the funding declares 12000.00"}]}))
     )
 )]
 #[post("/commissions/{id}/reports")]
@@ -205,9 +203,8 @@ pub async fn submit_report(
     params(("id" = Uuid, Path, description = "Commission id"), ("report_id" = Uuid, Path, description = "Report id")),
     responses(
         (status = 200, description = "The report", body = Report),
-        (status = 400, description = "An id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such commission or report, or not the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        PathIdErrors, DatabaseErrors,
+        (status = 404, description = "No such commission or report, or not the caller's", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/commissions/{id}/reports/{report_id}")]
@@ -232,9 +229,8 @@ pub async fn get_report(
     params(("id" = Uuid, Path, description = "Commission id"), ("report_id" = Uuid, Path, description = "Report id")),
     responses(
         (status = 200, description = "Every version", body = Vec<ReportVersion>),
-        (status = 400, description = "An id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such commission or report, or not the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        PathIdErrors, DatabaseErrors,
+        (status = 404, description = "No such commission or report, or not the caller's", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/commissions/{id}/reports/{report_id}/versions")]
@@ -262,13 +258,11 @@ pub async fn list_report_versions(
     request_body(content = ReportInput),
     responses(
         (status = 201, description = "The report with its new version", body = Report),
+        PathIdJsonBodyErrors, DatabaseErrors,
         (status = 400, description = "No Idempotency-Key, malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such commission or report, or not the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The report is not returned, or the commission takes no reports now", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, totals that do not add up, another kind or period, or the key reused", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Invalid fields, totals that do not add up, another kind or period, or the key reused", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/commissions/{id}/reports/{report_id}/versions")]
@@ -340,11 +334,9 @@ async fn review(
         ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
     responses(
         (status = 200, description = "The accepted report", body = Report),
-        (status = 400, description = "An id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        PathIdErrors, IdempotencyErrors, DatabaseErrors,
         (status = 404, description = "No such commission or report", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The report is not awaiting review", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "The report is not awaiting review", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/commissions/{id}/reports/{report_id}/accept")]
@@ -368,13 +360,10 @@ pub async fn accept_report(
     request_body(content = ReturnInput),
     responses(
         (status = 200, description = "The returned report", body = Report),
-        (status = 400, description = "An id is not a UUID, or malformed JSON", body = Problem, content_type = "application/problem+json"),
+        PathIdJsonBodyErrors, DatabaseErrors,
         (status = 404, description = "No such commission or report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The report is not awaiting review", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No comments, or Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "No comments, or Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/commissions/{id}/reports/{report_id}/return")]
@@ -400,9 +389,8 @@ pub async fn return_report(
     params(("id" = Uuid, Path, description = "Commission id")),
     responses(
         (status = 200, description = "The summary", body = CommissionSummary),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such commission, or not the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        PathIdErrors, DatabaseErrors,
+        (status = 404, description = "No such commission, or not the caller's", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/commissions/{id}/summary")]

@@ -17,6 +17,9 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::{IdempotencyKey, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, paginate, Cursor, Page};
+use crate::http::responses::{
+    DatabaseErrors, IdempotencyErrors, IfMatchErrors, JsonBodyErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
+};
 use crate::idempotency::{self, StoredResponse};
 use crate::service_plans::model as plans;
 use crate::startup::AppState;
@@ -130,8 +133,7 @@ fn read_page(
     params(ResidentListQuery),
     responses(
         (status = 200, description = "One page of residents in the caller's view", body = Page<ResidentView>),
-        (status = 400, description = "Unknown or invalid query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        QueryErrors, DatabaseErrors
     )
 )]
 #[get("/residents")]
@@ -167,11 +169,8 @@ pub async fn list_residents(
     request_body(content = ResidentSearch),
     responses(
         (status = 200, description = "One page of matching residents", body = Page<ResidentView>),
-        (status = 400, description = "Malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Neither name nor PESEL, or an invalid PESEL", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        JsonBodyErrors, DatabaseErrors,
+        (status = 422, description = "Neither name nor PESEL, or an invalid PESEL", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/residents/search")]
@@ -220,12 +219,9 @@ pub async fn search_residents(
     params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
     responses(
         (status = 201, description = "Registered", body = Resident, headers(("Location" = String, description = "URL of the resident"))),
-        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors, DatabaseErrors,
         (status = 409, description = "Another resident has this PESEL", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields (all listed): a PESEL's checksum or date, a birth date or sex that disagrees with it", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Invalid fields (all listed): a PESEL's checksum or date, a birth date or sex that disagrees with it", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/residents")]
@@ -259,9 +255,8 @@ pub async fn create_resident(
     params(("id" = Uuid, Path, description = "Resident id")),
     responses(
         (status = 200, description = "The resident in the caller's view", body = ResidentView),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resident, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        PathIdErrors, DatabaseErrors,
+        (status = 404, description = "No such resident, or not visible to the caller", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/residents/{id}")]
@@ -302,15 +297,10 @@ const READ_ONLY: [&str; 5] = ["id", "anonymised", "created_at", "updated_at", "v
         example = json!({"phone": "600 100 201"})),
     responses(
         (status = 200, description = "The changed resident", body = Resident),
-        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
         (status = 404, description = "No such resident", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another resident has this PESEL, or the resident was anonymised", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since it was read", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields (all listed)", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Invalid fields (all listed)", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[patch("/residents/{id}")]
@@ -354,9 +344,8 @@ pub struct ResidentExport {
     params(("id" = Uuid, Path, description = "Resident id")),
     responses(
         (status = 200, description = "Everything held about the person", body = ResidentExport),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resident", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        PathIdErrors, DatabaseErrors,
+        (status = 404, description = "No such resident", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/residents/{id}/export")]
@@ -392,11 +381,9 @@ pub async fn export_resident(
     params(("id" = Uuid, Path, description = "Resident id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
     responses(
         (status = 200, description = "The anonymised record", body = Resident),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        PathIdErrors, IdempotencyErrors, DatabaseErrors,
         (status = 404, description = "No such resident", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already anonymised", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Already anonymised", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/residents/{id}/anonymise")]

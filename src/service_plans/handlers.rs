@@ -18,6 +18,9 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::{IdempotencyKey, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, Cursor, Page};
+use crate::http::responses::{
+    DatabaseErrors, IdempotencyErrors, IfMatchErrors, JsonBodyErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
+};
 use crate::idempotency::{self, StoredResponse};
 use crate::startup::AppState;
 use crate::validation::FieldErrors;
@@ -65,8 +68,7 @@ fn audit_read(
     params(PlanListQuery),
     responses(
         (status = 200, description = "One page of plans in the caller's view", body = Page<ServicePlanView>),
-        (status = 400, description = "Unknown or invalid query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        QueryErrors, DatabaseErrors
     )
 )]
 #[get("/service-plans")]
@@ -120,12 +122,9 @@ pub async fn list_service_plans(
     params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
     responses(
         (status = 201, description = "The draft plan", body = ServicePlan, headers(("Location" = String, description = "URL of the plan"))),
-        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors, DatabaseErrors,
         (status = 409, description = "The resident was anonymised", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields or broken rules (all listed)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Invalid fields or broken rules (all listed)", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/service-plans")]
@@ -166,9 +165,8 @@ pub async fn create_service_plan(
     params(("id" = Uuid, Path, description = "Plan id")),
     responses(
         (status = 200, description = "The plan in the caller's view", body = ServicePlanView, headers(("ETag" = String, description = "Entity tag"))),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        PathIdErrors, DatabaseErrors,
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/service-plans/{id}")]
@@ -218,15 +216,10 @@ const READ_ONLY: [&str; 14] = [
         example = json!({"goals": [{"id": "g1", "description": "Samodzielne przygotowywanie posiłków", "status": "achieved"}]})),
     responses(
         (status = 200, description = "The changed plan", body = ServicePlan),
-        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The plan is closed, or an item with deliveries was removed", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since it was read", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields or broken rules (all listed)", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Invalid fields or broken rules (all listed)", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[patch("/service-plans/{id}")]
@@ -308,11 +301,9 @@ fn validate_closure(closure: Closure) -> ApiResult<Closure> {
     params(("id" = Uuid, Path, description = "Plan id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
     responses(
         (status = 200, description = "The plan awaiting approval", body = ServicePlan),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        PathIdErrors, IdempotencyErrors, DatabaseErrors,
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not a draft, already submitted, or incomplete", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not a draft, already submitted, or incomplete", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/service-plans/{id}/submit-for-approval")]
@@ -335,11 +326,9 @@ pub async fn submit_service_plan_for_approval(
     params(("id" = Uuid, Path, description = "Plan id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
     responses(
         (status = 200, description = "The approved plan", body = ServicePlan),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        PathIdErrors, IdempotencyErrors, DatabaseErrors,
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not a submitted, complete draft", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not a submitted, complete draft", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/service-plans/{id}/approve")]
@@ -361,11 +350,9 @@ pub async fn approve_service_plan(
     params(("id" = Uuid, Path, description = "Plan id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
     responses(
         (status = 200, description = "The active plan", body = ServicePlan),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        PathIdErrors, IdempotencyErrors, DatabaseErrors,
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not approved", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not approved", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/service-plans/{id}/activate")]
@@ -389,13 +376,10 @@ pub async fn activate_service_plan(
     request_body(content = Closure),
     responses(
         (status = 200, description = "The closed plan", body = ServicePlan),
-        (status = 400, description = "The id is not a UUID, or malformed JSON", body = Problem, content_type = "application/problem+json"),
+        PathIdJsonBodyErrors, DatabaseErrors,
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not approved or active", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid closure, or Idempotency-Key reused", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Invalid closure, or Idempotency-Key reused", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/service-plans/{id}/close")]
@@ -419,13 +403,10 @@ pub async fn close_service_plan(
     request_body(content = MonitoringEntry, example = json!({"date": "2027-01-15", "note": "Wizyta domowa: postępy w samodzielności."})),
     responses(
         (status = 201, description = "The plan with the new entry", body = ServicePlan),
-        (status = 400, description = "The id is not a UUID, or malformed JSON", body = Problem, content_type = "application/problem+json"),
+        PathIdJsonBodyErrors, DatabaseErrors,
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The plan is closed", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid entry, or Idempotency-Key reused", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Invalid entry, or Idempotency-Key reused", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/service-plans/{id}/monitoring")]
@@ -471,9 +452,8 @@ pub async fn add_plan_monitoring(
     params(("id" = Uuid, Path, description = "Plan id")),
     responses(
         (status = 200, description = "Every earlier revision", body = Vec<PlanRevision>),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        PathIdErrors, DatabaseErrors,
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/service-plans/{id}/revisions")]
@@ -527,9 +507,9 @@ fn provider_of(caller: &Caller, provider: &str) -> ApiResult<Uuid> {
     params(PlanItemQuery),
     responses(
         (status = 200, description = "The provider's active items", body = Vec<AssignedItem>),
+        DatabaseErrors,
         (status = 400, description = "Missing or invalid provider parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`provider=me` from a caller who is not a provider user", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "`provider=me` from a caller who is not a provider user", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/plan-items")]
@@ -572,13 +552,10 @@ pub async fn list_plan_items(
     request_body(content = DeliveryInput),
     responses(
         (status = 201, description = "The recorded delivery", body = Delivery),
-        (status = 400, description = "The id is not a UUID, or malformed JSON", body = Problem, content_type = "application/problem+json"),
+        PathIdJsonBodyErrors, DatabaseErrors,
         (status = 404, description = "No such item of the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The item or its plan is not active", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, a day outside the item, or Idempotency-Key reused", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Invalid fields, a day outside the item, or Idempotency-Key reused", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/plan-items/{id}/deliveries")]
@@ -637,9 +614,8 @@ pub async fn record_delivery(
     params(("id" = Uuid, Path, description = "Plan item id")),
     responses(
         (status = 200, description = "Deliveries, by day", body = Vec<Delivery>),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item of the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        PathIdErrors, DatabaseErrors,
+        (status = 404, description = "No such item of the caller's", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/plan-items/{id}/deliveries")]

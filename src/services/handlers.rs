@@ -16,6 +16,9 @@ use crate::http::etag::not_modified;
 use crate::http::extract::{IdempotencyKey, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
+use crate::http::responses::{
+    DatabaseErrors, IdempotencyErrors, IfMatchErrors, JsonBodyErrors, PathIdErrors, PathIdJsonBodyErrors,
+};
 use crate::idempotency::{self, StoredResponse};
 use crate::startup::AppState;
 
@@ -54,11 +57,11 @@ fn entry_response(status: StatusCode, row: &ServiceRow) -> ApiResult<StoredRespo
     responses(
         (status = 200, description = "One page of catalogue entries", body = Page<Service>,
             headers(("Link" = String, description = "`<...>; rel=\"next\"` when another page follows"))),
+        DatabaseErrors,
         (status = 400, description = "Unknown or invalid query parameter, or a cursor from another sort", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/bad-request", "title": "Bad Request", "status": 400,
                 "detail": "invalid query parameter limit", "instance": "/api/v1/services", "code": "bad-request",
-                "errors": [{"field": "limit", "code": "out_of_range", "message": "limit must be between 1 and 200"}]})),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+                "errors": [{"field": "limit", "code": "out_of_range", "message": "limit must be between 1 and 200"}]}))
     )
 )]
 #[get("/services")]
@@ -94,15 +97,12 @@ pub async fn list_services(
     responses(
         (status = 201, description = "Created, as a draft", body = Service,
             headers(("Location" = String, description = "URL of the new entry"), ("ETag" = String, description = "Entity tag of the entry"))),
-        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors, DatabaseErrors,
         (status = 409, description = "Another entry has this code", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/duplicate-code", "title": "Conflict", "status": 409,
                 "detail": "another service already has the code OPIEKA-DOM", "instance": "/api/v1/services", "code": "duplicate-code",
                 "existing_id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41"})),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields (all listed), or an Idempotency-Key reused with another body", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Invalid fields (all listed), or an Idempotency-Key reused with another body", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/services")]
@@ -134,12 +134,11 @@ pub async fn create_service(
     responses(
         (status = 200, description = "The entry", body = Service, headers(("ETag" = String, description = "Entity tag of the entry"))),
         (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        PathIdErrors, DatabaseErrors,
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/not-found", "title": "Not Found", "status": 404,
                 "detail": "no service with this id exists, or it is not visible to you",
-                "instance": "/api/v1/services/0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41", "code": "not-found"})),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+                "instance": "/api/v1/services/0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41", "code": "not-found"}))
     )
 )]
 #[get("/services/{id}")]
@@ -176,15 +175,10 @@ pub async fn get_service(
         example = json!({"unit_cost": "47.50", "fee_rule": {"kind": "fixed", "amount": "5.00", "description": null}})),
     responses(
         (status = 200, description = "The changed entry", body = Service, headers(("ETag" = String, description = "New entity tag"))),
-        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field", body = Problem, content_type = "application/problem+json"),
+        PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Another entry has this code", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The entry changed since it was read; the current ETag is in the ETag header", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The patched entry is invalid (all fields listed), or the patch touches a read-only field", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "The patched entry is invalid (all fields listed), or the patch touches a read-only field", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[patch("/services/{id}")]
@@ -220,16 +214,13 @@ pub async fn update_service(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        PathIdErrors, IfMatchErrors, DatabaseErrors,
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The entry is not a draft", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/not-a-draft", "title": "Conflict", "status": 409,
                 "detail": "only draft services can be deleted; this one is active: retire it instead",
                 "instance": "/api/v1/services/0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41", "code": "not-a-draft",
-                "current_status": "active", "allowed_actions": ["retire"]})),
-        (status = 412, description = "The entry changed since it was read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+                "current_status": "active", "allowed_actions": ["retire"]}))
     )
 )]
 #[delete("/services/{id}")]
@@ -282,14 +273,13 @@ async fn act(
     ),
     responses(
         (status = 200, description = "The active entry", body = Service),
+        IdempotencyErrors, DatabaseErrors,
         (status = 400, description = "The id is not a UUID, or a malformed Idempotency-Key", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already active", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/invalid-state-transition", "title": "Conflict", "status": 409,
                 "detail": "a active service cannot be activated", "code": "invalid-state-transition",
-                "current_status": "active", "allowed_actions": ["retire"]})),
-        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+                "current_status": "active", "allowed_actions": ["retire"]}))
     )
 )]
 #[post("/services/{id}/activate")]
@@ -314,11 +304,10 @@ pub async fn activate_service(
     ),
     responses(
         (status = 200, description = "The retired entry", body = Service),
+        IdempotencyErrors, DatabaseErrors,
         (status = 400, description = "The id is not a UUID, or a malformed Idempotency-Key", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/services/{id}/retire")]

@@ -94,3 +94,27 @@ async fn a_write_that_cannot_get_the_database_is_a_503_with_retry_after() {
         "recovers by itself"
     );
 }
+
+#[actix_web::test]
+async fn a_read_stuck_behind_a_lock_is_cancelled_at_the_statement_timeout_as_a_503() {
+    let db = TestDb::new();
+    if !db.is_postgres() {
+        // SQLite has no statement timeout; its lock waits end at busy_timeout (see above).
+        return;
+    }
+    let url = db.url();
+    let app = spawn_with(db, &[("DATABASE_STATEMENT_TIMEOUT_SECONDS", "1")]);
+    // Another session holds a lock and hangs.
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let mut blocker = diesel::PgConnection::establish(&url).unwrap();
+    blocker.batch_execute("BEGIN").unwrap();
+    blocker.batch_execute("LOCK TABLE services IN ACCESS EXCLUSIVE MODE").unwrap();
+    let started = std::time::Instant::now();
+    let reply = app.get("/api/v1/services").await;
+    reply.problem(503, "database-unavailable");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "cancelled after about a second");
+    assert_eq!(database_errors(&app, "unavailable").await, Some(1.0), "counted in the metrics");
+    blocker.batch_execute("ROLLBACK").unwrap();
+    assert_eq!(app.get("/api/v1/services").await.status, 200, "the connection serves the next request");
+}

@@ -1,0 +1,82 @@
+//! Problem responses that shared code (the extractors, the pool) gives many operations, written
+//! once for the OpenAPI document. These types are never built: `#[utoipa::path(responses(...))]`
+//! reads their responses. A handler lists the groups its inputs call for after its success response, then its
+//! own problems; an own problem with a group's status replaces the group's (utoipa keeps the last).
+
+use std::collections::BTreeMap;
+
+use utoipa::openapi::{RefOr, Response};
+use utoipa::IntoResponses;
+
+use crate::error::{Problem, PROBLEM_CONTENT_TYPE};
+
+/// What `web::Path<Uuid>` refuses.
+#[derive(IntoResponses)]
+#[response(status = 400, description = "An id in the path is not a UUID", content_type = PROBLEM_CONTENT_TYPE)]
+pub struct PathIdErrors(pub Problem);
+
+/// What `QueryParams` refuses.
+#[derive(IntoResponses)]
+#[response(status = 400, description = "Unknown or invalid query parameter", content_type = PROBLEM_CONTENT_TYPE)]
+pub struct QueryErrors(pub Problem);
+
+/// What `JsonBody` refuses.
+#[derive(IntoResponses)]
+pub enum JsonBodyErrors {
+    #[response(
+        status = 400,
+        description = "Malformed JSON, a field of the wrong type or an unknown field",
+        content_type = PROBLEM_CONTENT_TYPE
+    )]
+    Malformed(Problem),
+    #[response(status = 413, description = "Body larger than the configured limit", content_type = PROBLEM_CONTENT_TYPE)]
+    TooLarge(Problem),
+    #[response(status = 415, description = "Body is not JSON", content_type = PROBLEM_CONTENT_TYPE)]
+    NotJson(Problem),
+}
+
+/// `JsonBody` on a path with an id, which is the other possible cause of a 400.
+pub struct PathIdJsonBodyErrors;
+
+impl IntoResponses for PathIdJsonBodyErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut responses = JsonBodyErrors::responses();
+        if let Some(RefOr::T(bad_request)) = responses.get_mut("400") {
+            bad_request.description.push_str("; or an id in the path that is not a UUID");
+        }
+        responses
+    }
+}
+
+/// What `IfMatch` and the version check behind it refuse.
+#[derive(IntoResponses)]
+pub enum IfMatchErrors {
+    #[response(
+        status = 412,
+        description = "Changed since it was read; the current ETag is in the `ETag` header",
+        content_type = PROBLEM_CONTENT_TYPE,
+        headers(("ETag" = String, description = "The current entity tag"))
+    )]
+    Changed(Problem),
+    #[response(status = 428, description = "If-Match is missing", content_type = PROBLEM_CONTENT_TYPE)]
+    Missing(Problem),
+}
+
+/// A retried POST whose `Idempotency-Key` was first used with a different request.
+#[derive(IntoResponses)]
+#[response(
+    status = 422,
+    description = "Idempotency-Key reused for another request",
+    content_type = PROBLEM_CONTENT_TYPE
+)]
+pub struct IdempotencyErrors(pub Problem);
+
+/// Every operation that uses the database.
+#[derive(IntoResponses)]
+#[response(
+    status = 503,
+    description = "Database unavailable",
+    content_type = PROBLEM_CONTENT_TYPE,
+    headers(("Retry-After" = u32, description = "Seconds to wait before retrying"))
+)]
+pub struct DatabaseErrors(pub Problem);
