@@ -214,15 +214,20 @@ impl ApiError {
         }
     }
 
+    /// Logs the causes a client is not shown, once per request (the middleware calls it), with the
+    /// request id the client sees in the problem.
+    pub fn log(&self, request_id: &str) {
+        match self {
+            ApiError::DatabaseUnavailable(cause) => log::warn!("database unavailable: {cause} request_id={request_id}"),
+            ApiError::Internal(cause) => log::error!("internal error: {cause} request_id={request_id}"),
+            ApiError::Database(cause) => log::error!("database error: {cause} request_id={request_id}"),
+            _ => {}
+        }
+    }
+
     /// The problem response, with the request's path and id when known.
     pub fn to_response(&self, instance: Option<&str>, request_id: Option<&str>) -> HttpResponse {
         let status = self.status_code();
-        match self {
-            ApiError::DatabaseUnavailable(cause) => log::warn!("database unavailable: {cause}"),
-            ApiError::Internal(cause) => log::error!("internal error: {cause}"),
-            ApiError::Database(cause) => log::error!("database error: {cause}"),
-            _ => {}
-        }
         let (errors, extra) = match self {
             ApiError::BadRequest { errors, .. } | ApiError::Validation(errors) => (errors.clone(), Map::new()),
             ApiError::Conflict { extra, .. } => (Vec::new(), extra.clone()),

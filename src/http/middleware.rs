@@ -76,7 +76,10 @@ fn as_problem(response: ServiceResponse<BoxBody>, request_id: &str) -> ServiceRe
     let rendered = {
         let instance = response.request().path().to_owned();
         match response.response().error().and_then(|err| err.as_error::<ApiError>()) {
-            Some(api_error) => Some(api_error.to_response(Some(&instance), Some(request_id))),
+            Some(api_error) => {
+                api_error.log(request_id);
+                Some(api_error.to_response(Some(&instance), Some(request_id)))
+            }
             None => {
                 let is_problem = response
                     .headers()
