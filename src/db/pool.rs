@@ -213,9 +213,11 @@ impl r2d2::HandleError<r2d2::Error> for ThrottledLog {
 
 /// libpq settings under which the operating system notices a server that vanished without closing
 /// the connection (a crashed host, a broken network path) within about a minute instead of hours:
-/// probes after 30 s of silence, and at most 30 s for sent data to go unacknowledged. A setting
-/// already in `DATABASE_URL` wins.
-const TCP_SETTINGS: [(&str, &str); 5] = [
+/// probes after 30 s of silence, and at most 30 s for sent data to go unacknowledged; a host that
+/// does not answer at all fails a connection attempt after 10 s. A setting already in
+/// `DATABASE_URL` wins.
+const TCP_SETTINGS: [(&str, &str); 6] = [
+    ("connect_timeout", "10"),
     ("keepalives", "1"),
     ("keepalives_idle", "30"),
     ("keepalives_interval", "10"),
@@ -253,13 +255,13 @@ mod tests {
     fn tcp_settings_are_added_to_the_url_unless_it_has_its_own() {
         assert_eq!(
             with_tcp_settings("postgres://u@db/cus"),
-            "postgres://u@db/cus?keepalives=1&keepalives_idle=30&keepalives_interval=10&keepalives_count=3\
-             &tcp_user_timeout=30000"
+            "postgres://u@db/cus?connect_timeout=10&keepalives=1&keepalives_idle=30&keepalives_interval=10\
+             &keepalives_count=3&tcp_user_timeout=30000"
         );
         assert_eq!(
             with_tcp_settings("postgres://u@db/cus?sslmode=require&keepalives_idle=5&tcp_user_timeout=0&"),
-            "postgres://u@db/cus?sslmode=require&keepalives_idle=5&tcp_user_timeout=0&keepalives=1\
-             &keepalives_interval=10&keepalives_count=3"
+            "postgres://u@db/cus?sslmode=require&keepalives_idle=5&tcp_user_timeout=0&connect_timeout=10\
+             &keepalives=1&keepalives_interval=10&keepalives_count=3"
         );
     }
 }
