@@ -10,7 +10,7 @@ use crate::audit::{self, Event};
 use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
-use crate::http::extract::{IdempotencyKey, JsonBody, QueryParams};
+use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
 use crate::http::responses::{DatabaseErrors, IdempotencyErrors, JsonBodyErrors, PathIdErrors, QueryErrors};
 use crate::idempotency::{self, StoredResponse};
@@ -158,7 +158,7 @@ pub async fn rotate_api_client_secret(
     tag = "api-clients",
     params(
         ("id" = Uuid, Path, description = "Client id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")
+        IdempotencyKeyParam
     ),
     responses(
         (status = 200, description = "The revoked client", body = ApiClient),

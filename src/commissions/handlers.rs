@@ -14,7 +14,7 @@ use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiResult, Problem};
 use crate::http::etag::not_modified;
-use crate::http::extract::{IdempotencyKey, IfMatch, JsonBody, QueryParams};
+use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
 use crate::http::responses::{
@@ -80,7 +80,7 @@ pub async fn list_commissions(
 #[utoipa::path(
     tag = "commissions",
     request_body(content = CommissionInput),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(IdempotencyKeyParam),
     responses(
         (status = 201, description = "Created, as a draft", body = Commission,
             headers(("Location" = String, description = "URL of the commission"), ("ETag" = String, description = "Entity tag"))),
@@ -226,7 +226,7 @@ async fn act(
 /// grants to the provider in the calendar year (art. 19a). Each failure is a 409 naming its rule.
 #[utoipa::path(
     tag = "commissions",
-    params(("id" = Uuid, Path, description = "Commission id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active commission", body = Commission),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
@@ -252,7 +252,7 @@ pub async fn activate_commission(
 /// From `active`; reports cannot be submitted while suspended.
 #[utoipa::path(
     tag = "commissions",
-    params(("id" = Uuid, Path, description = "Commission id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The suspended commission", body = Commission),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
@@ -276,7 +276,7 @@ pub async fn suspend_commission(
 /// From `suspended` back to `active`.
 #[utoipa::path(
     tag = "commissions",
-    params(("id" = Uuid, Path, description = "Commission id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active commission", body = Commission),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
@@ -300,7 +300,7 @@ pub async fn resume_commission(
 /// From `active`. The final report may still be submitted within its due window.
 #[utoipa::path(
     tag = "commissions",
-    params(("id" = Uuid, Path, description = "Commission id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The completed commission", body = Commission),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
@@ -324,7 +324,7 @@ pub async fn complete_commission(
 /// From `draft`, `active` or `suspended`, with a reason (required).
 #[utoipa::path(
     tag = "commissions",
-    params(("id" = Uuid, Path, description = "Commission id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     request_body(content = TerminationInput),
     responses(
         (status = 200, description = "The terminated commission", body = Commission),
@@ -392,7 +392,7 @@ pub async fn list_commission_annexes(
 /// commission (422) and the yearly small-grant limit (409).
 #[utoipa::path(
     tag = "commissions",
-    params(("id" = Uuid, Path, description = "Commission id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     request_body(content = AnnexInput),
     responses(
         (status = 201, description = "The annex, with the changes it made", body = Annex),

@@ -11,6 +11,8 @@ use actix_web::{FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::{ObjectBuilder, Required, Type};
 
 use crate::error::{ApiError, FieldError};
 
@@ -272,6 +274,22 @@ impl FromRequest for IfMatch {
                 vec![FieldError::new("If-Match", "invalid_header", "use the ETag of the last read, e.g. \"3\"")],
             )),
         })
+    }
+}
+
+/// Documents the optional `Idempotency-Key` header of a POST once, for `params(...)`; its length
+/// and character limits are added with the other header rules in `crate::openapi`.
+pub struct IdempotencyKeyParam;
+
+impl utoipa::IntoParams for IdempotencyKeyParam {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some("Replays the first response when the same request is retried within 24 hours"))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .build()]
     }
 }
 

@@ -19,7 +19,9 @@ use crate::auth::{access, Caller, Role};
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::etag::not_modified;
-use crate::http::extract::{hex_sha256, parse_stored_json, IdempotencyKey, IfMatch, JsonBody, QueryParams};
+use crate::http::extract::{
+    hex_sha256, parse_stored_json, IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams,
+};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
 use crate::http::responses::{
@@ -298,7 +300,7 @@ fn import(conn: &mut DbConnection, rows: Vec<ProviderInput>) -> ApiResult<Import
                 example = "name;legal_form;nip;building;postal_code;city\nStowarzyszenie Razem;association;PL 856-734-62-15;5;27-200;Starachowice\n"),
             (Vec<ProviderInput> = "application/json")
         )),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(IdempotencyKeyParam),
     responses(
         (status = 200, description = "Imported", body = ImportResult),
         DatabaseErrors,
@@ -342,7 +344,7 @@ pub async fn import_providers(
 #[utoipa::path(
     tag = "providers",
     request_body(content = ProviderInput),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(IdempotencyKeyParam),
     responses(
         (status = 201, description = "Registered", body = Provider,
             headers(("Location" = String, description = "URL of the provider"), ("ETag" = String, description = "Entity tag"))),
@@ -514,7 +516,7 @@ async fn act(
 /// were not registered again meanwhile (409).
 #[utoipa::path(
     tag = "providers",
-    params(("id" = Uuid, Path, description = "Provider id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active provider", body = Provider),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
@@ -538,7 +540,7 @@ pub async fn activate_provider(
 /// An active provider stops being commissioned until it is activated again.
 #[utoipa::path(
     tag = "providers",
-    params(("id" = Uuid, Path, description = "Provider id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The suspended provider", body = Provider),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
@@ -562,7 +564,7 @@ pub async fn suspend_provider(
 /// Kept for history and references; its NIP and KRS may be registered again.
 #[utoipa::path(
     tag = "providers",
-    params(("id" = Uuid, Path, description = "Provider id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The archived provider", body = Provider),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
@@ -617,7 +619,7 @@ pub async fn list_provider_offers(
 /// The service must be active in the catalogue; one offer per provider and service (409).
 #[utoipa::path(
     tag = "providers",
-    params(("id" = Uuid, Path, description = "Provider id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
     request_body(content = OfferInput),
     responses(
         (status = 201, description = "The new offer", body = Offer, headers(("Location" = String, description = "URL of the offer"))),

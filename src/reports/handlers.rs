@@ -11,7 +11,7 @@ use crate::auth::{access, Actor, Caller};
 use crate::commissions::model::Scope;
 use crate::db;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
-use crate::http::extract::{IdempotencyKey, JsonBody, QueryParams};
+use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
 use crate::http::responses::{DatabaseErrors, IdempotencyErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors};
 use crate::idempotency::{self, StoredResponse};
@@ -331,7 +331,7 @@ async fn review(
 #[utoipa::path(
     tag = "reports",
     params(("id" = Uuid, Path, description = "Commission id"), ("report_id" = Uuid, Path, description = "Report id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+        IdempotencyKeyParam),
     responses(
         (status = 200, description = "The accepted report", body = Report),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
@@ -356,7 +356,7 @@ pub async fn accept_report(
 #[utoipa::path(
     tag = "reports",
     params(("id" = Uuid, Path, description = "Commission id"), ("report_id" = Uuid, Path, description = "Report id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+        IdempotencyKeyParam),
     request_body(content = ReturnInput),
     responses(
         (status = 200, description = "The returned report", body = Report),

@@ -14,7 +14,7 @@ use crate::auth::{access, Actor, Caller, Role};
 use crate::db::{self, DbConnection};
 use crate::domain::Pesel;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::http::extract::{IdempotencyKey, IfMatch, JsonBody, QueryParams};
+use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, paginate, Cursor, Page};
 use crate::http::responses::{
@@ -216,7 +216,7 @@ pub async fn search_residents(
 #[utoipa::path(
     tag = "residents",
     request_body(content = ResidentInput),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(IdempotencyKeyParam),
     responses(
         (status = 201, description = "Registered", body = Resident, headers(("Location" = String, description = "URL of the resident"))),
         JsonBodyErrors, DatabaseErrors,
@@ -378,7 +378,7 @@ pub async fn export_resident(
 /// birth, municipality, plans, goals' statuses, items and deliveries stay for statistics.
 #[utoipa::path(
     tag = "residents",
-    params(("id" = Uuid, Path, description = "Resident id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(("id" = Uuid, Path, description = "Resident id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The anonymised record", body = Resident),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,

@@ -15,7 +15,7 @@ use crate::auth::{access, Actor, Caller, Role};
 use crate::commissions::dto::parse_date;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::http::extract::{IdempotencyKey, IfMatch, JsonBody, QueryParams};
+use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, Cursor, Page};
 use crate::http::responses::{
@@ -119,7 +119,7 @@ pub async fn list_service_plans(
 #[utoipa::path(
     tag = "service-plans",
     request_body(content = ServicePlanInput),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(IdempotencyKeyParam),
     responses(
         (status = 201, description = "The draft plan", body = ServicePlan, headers(("Location" = String, description = "URL of the plan"))),
         JsonBodyErrors, DatabaseErrors,
@@ -298,7 +298,7 @@ fn validate_closure(closure: Closure) -> ApiResult<Closure> {
 /// awaits the director's approval.
 #[utoipa::path(
     tag = "service-plans",
-    params(("id" = Uuid, Path, description = "Plan id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(("id" = Uuid, Path, description = "Plan id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The plan awaiting approval", body = ServicePlan),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
@@ -323,7 +323,7 @@ pub async fn submit_service_plan_for_approval(
 /// coordinator (403). The plan must have been submitted and be complete (409).
 #[utoipa::path(
     tag = "service-plans",
-    params(("id" = Uuid, Path, description = "Plan id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(("id" = Uuid, Path, description = "Plan id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The approved plan", body = ServicePlan),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
@@ -347,7 +347,7 @@ pub async fn approve_service_plan(
 /// An approved plan starts; its planned items become active.
 #[utoipa::path(
     tag = "service-plans",
-    params(("id" = Uuid, Path, description = "Plan id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(("id" = Uuid, Path, description = "Plan id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active plan", body = ServicePlan),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
@@ -372,7 +372,7 @@ pub async fn activate_service_plan(
 /// ones are cancelled.
 #[utoipa::path(
     tag = "service-plans",
-    params(("id" = Uuid, Path, description = "Plan id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(("id" = Uuid, Path, description = "Plan id"), IdempotencyKeyParam),
     request_body(content = Closure),
     responses(
         (status = 200, description = "The closed plan", body = ServicePlan),
@@ -399,7 +399,7 @@ pub async fn close_service_plan(
 /// A dated note on how the plan goes; the author is the caller.
 #[utoipa::path(
     tag = "service-plans",
-    params(("id" = Uuid, Path, description = "Plan id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(("id" = Uuid, Path, description = "Plan id"), IdempotencyKeyParam),
     request_body(content = MonitoringEntry, example = json!({"date": "2027-01-15", "note": "Wizyta domowa: postępy w samodzielności."})),
     responses(
         (status = 201, description = "The plan with the new entry", body = ServicePlan),
@@ -548,7 +548,7 @@ pub async fn list_plan_items(
 /// By the item's provider, on an active item of an active plan, on a day within the item's dates.
 #[utoipa::path(
     tag = "service-plans",
-    params(("id" = Uuid, Path, description = "Plan item id"), ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")),
+    params(("id" = Uuid, Path, description = "Plan item id"), IdempotencyKeyParam),
     request_body(content = DeliveryInput),
     responses(
         (status = 201, description = "The recorded delivery", body = Delivery),

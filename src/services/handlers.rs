@@ -13,7 +13,7 @@ use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::not_modified;
-use crate::http::extract::{IdempotencyKey, IfMatch, JsonBody, QueryParams};
+use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
 use crate::http::responses::{
@@ -93,7 +93,7 @@ pub async fn list_services(
 #[utoipa::path(
     tag = "services",
     request_body(content = ServiceInput, description = "The new entry"),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when the same request is retried within 24 hours")),
+    params(IdempotencyKeyParam),
     responses(
         (status = 201, description = "Created, as a draft", body = Service,
             headers(("Location" = String, description = "URL of the new entry"), ("ETag" = String, description = "Entity tag of the entry"))),
@@ -269,7 +269,7 @@ async fn act(
     tag = "services",
     params(
         ("id" = Uuid, Path, description = "Entry id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")
+        IdempotencyKeyParam
     ),
     responses(
         (status = 200, description = "The active entry", body = Service),
@@ -300,7 +300,7 @@ pub async fn activate_service(
     tag = "services",
     params(
         ("id" = Uuid, Path, description = "Entry id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response when retried")
+        IdempotencyKeyParam
     ),
     responses(
         (status = 200, description = "The retired entry", body = Service),
