@@ -8,6 +8,8 @@
 mod pool;
 pub mod schema;
 
+use std::time::Instant;
+
 use actix_web::web;
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
@@ -95,8 +97,13 @@ where
     T: Send + 'static,
 {
     let pool = pool.clone();
+    let queued = Instant::now();
     web::block(move || {
-        let mut conn = pool.get().map_err(ApiError::database_unavailable)?;
+        // The pool's time-out also covers the wait for a blocking thread (there are only as many
+        // as connections), so that requests queued behind an unreachable database are answered
+        // 503 within it, not one time-out after another.
+        let left = pool.connection_timeout().saturating_sub(queued.elapsed());
+        let mut conn = pool.get_timeout(left).map_err(ApiError::database_unavailable)?;
         work(&mut conn)
     })
     .await

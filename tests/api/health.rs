@@ -1,6 +1,8 @@
 //! Probes, the served documentation and migrations on an empty database.
 
-use crate::helpers::spawn_app;
+use std::time::{Duration, Instant};
+
+use crate::helpers::{spawn_app, spawn_with, TestDb};
 use crate::metrics::database_errors;
 
 #[actix_web::test]
@@ -26,6 +28,25 @@ async fn readiness_is_a_503_problem_when_the_database_is_gone() {
     reply.problem(503, "database-unavailable");
     assert!(reply.header("retry-after").is_some());
     assert_eq!(database_errors(&app, "unavailable").await, Some(1.0), "counted in the metrics");
+}
+
+#[actix_web::test]
+async fn requests_queued_behind_a_vanished_database_are_all_answered_within_the_pool_time_out() {
+    let db = TestDb::new();
+    if !db.is_postgres() {
+        return;
+    }
+    // One connection, so one thread for database work: each queued request must not wait a time-out
+    // of its own after the one before it.
+    let app = spawn_with(db, &[("DATABASE_POOL_SIZE", "1"), ("DATABASE_TIMEOUT_MS", "500")]);
+    app.drop_postgres_database();
+    let started = Instant::now();
+    let replies = futures_util::future::join_all((0..6).map(|_| app.get("/health/ready"))).await;
+    let elapsed = started.elapsed();
+    for reply in &replies {
+        reply.problem(503, "database-unavailable");
+    }
+    assert!(elapsed < Duration::from_millis(1500), "six queued requests took {elapsed:?}");
 }
 
 #[actix_web::test]
