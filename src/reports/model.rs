@@ -139,6 +139,18 @@ impl VersionRow {
     }
 }
 
+/// Another report of the same commission, as the submission rules need it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = reports)]
+struct OtherReport {
+    id: String,
+    kind: String,
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+    #[diesel(select_expression = report_versions::grant_used, select_expression_type = report_versions::grant_used)]
+    grant_used: i64,
+}
+
 /// The rules a submission or correction must satisfy against its commission and other reports.
 fn check_against_commission(
     conn: &mut DbConnection,
@@ -187,35 +199,31 @@ fn check_against_commission(
             ));
         }
     }
-    let overlapping: Option<String> = reports::table
+    // One query for both rules below: a commission has tens of reports, not thousands.
+    let others: Vec<OtherReport> = reports::table
+        .inner_join(report_versions::table)
         .filter(reports::commission_id.eq(&commission.id))
-        .filter(reports::kind.eq(draft.kind.as_ref()))
-        .filter(reports::period_start.le(draft.period_end))
-        .filter(reports::period_end.ge(draft.period_start))
+        .filter(report_versions::number.eq(reports::current_version))
         .filter(reports::id.ne(report_id))
-        .select(reports::id)
-        .first(conn)
-        .optional()?;
-    if let Some(existing_id) = overlapping {
+        .select(OtherReport::as_select())
+        .load(conn)?;
+    let overlapping = others.iter().find(|other| {
+        other.kind == draft.kind.as_ref()
+            && other.period_start <= draft.period_end
+            && other.period_end >= draft.period_start
+    });
+    if let Some(existing) = overlapping {
         return Err(ApiError::conflict(
             "overlapping-report",
             "a report of this kind already covers part of this period: correct that report instead",
         )
-        .with("existing_id", existing_id));
+        .with("existing_id", existing.id.clone()));
     }
     // A final report covers the whole task; partial and annual ones add up.
     let used_by_others: i64 = if draft.kind == ReportKind::Final {
         0
     } else {
-        let grants: Vec<i64> = reports::table
-            .inner_join(report_versions::table)
-            .filter(reports::commission_id.eq(&commission.id))
-            .filter(report_versions::number.eq(reports::current_version))
-            .filter(reports::id.ne(report_id))
-            .filter(reports::kind.ne(ReportKind::Final.as_ref()))
-            .select(report_versions::grant_used)
-            .load(conn)?;
-        grants.iter().sum()
+        others.iter().filter(|other| other.kind != ReportKind::Final.as_ref()).map(|other| other.grant_used).sum()
     };
     if used_by_others + draft.grant.grosze() > commission.amount {
         errors.push(FieldError::new(

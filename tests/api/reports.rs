@@ -179,6 +179,29 @@ async fn only_the_commissions_provider_reports_and_reads_its_reports() {
 }
 
 #[actix_web::test]
+async fn partial_grants_add_up_to_the_amount_and_only_reports_of_one_kind_overlap() {
+    let app = crate::helpers::spawn_app();
+    let (commission, parties) = active_commission(&app, "G/1", NIPS[0], &[]).await;
+    let token = &parties.provider_token;
+    let path = reports_path(&commission);
+    let first =
+        submit(&app, token, &path, "g-1", &report_body("partial", "2026-01-01", "2026-03-31", "20000.00")).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+
+    let over = submit(&app, token, &path, "g-2", &report_body("partial", "2026-04-01", "2026-06-30", "40000.01")).await;
+    assert_eq!(over.problem(422, "validation-failed")["errors"][0]["code"], "grant_exceeded");
+    let exact =
+        submit(&app, token, &path, "g-3", &report_body("partial", "2026-04-01", "2026-06-30", "40000.00")).await;
+    assert_eq!(exact.status, 201, "20,000 + 40,000 is the whole amount: {}", exact.body);
+
+    // An annual report may cover the partial reports' months; a second one of its period may not.
+    let annual = submit(&app, token, &path, "g-4", &report_body("annual", "2026-01-01", "2026-06-30", "0.00")).await;
+    assert_eq!(annual.status, 201, "{}", annual.body);
+    let again = submit(&app, token, &path, "g-5", &report_body("annual", "2026-06-01", "2026-12-31", "0.00")).await;
+    assert_eq!(again.problem(409, "overlapping-report")["existing_id"], annual.body["id"]);
+}
+
+#[actix_web::test]
 async fn concurrent_submissions_for_one_period_create_exactly_one_report() {
     let app = crate::helpers::spawn_app();
     let (commission, parties) = active_commission(&app, "C/1", NIPS[0], &[]).await;
