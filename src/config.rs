@@ -60,10 +60,11 @@ impl Config {
         let database_url = lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         let backend = Backend::from_url(&database_url)?;
         let bind_addr = parse(&lookup, "BIND_ADDR", "127.0.0.1:8080".parse().expect("valid default address"))?;
-        // SQLite has one writer and per-connection page caches: a few connections serve a small
-        // box best and keep memory low; PostgreSQL serves more concurrent requests.
+        // SQLite work is CPU in this process (one writer, no network wait): more connections than
+        // cores only add context switches and page caches, while two let a read pass a write.
+        // PostgreSQL connections spend much of their time waiting on the server.
         let default_pool = match backend {
-            Backend::Sqlite(_) => 4,
+            Backend::Sqlite(_) => std::thread::available_parallelism().map_or(2, |cores| cores.get().max(2)) as u32,
             Backend::Postgres(_) => 10,
         };
         let max_size: u32 = parse(&lookup, "DATABASE_POOL_SIZE", default_pool)?;
