@@ -38,7 +38,7 @@ impl AppState {
     pub fn open(config: &Config) -> Result<AppState, String> {
         let pool = db::connect(&config.backend, &config.pool)?;
         let mut conn = pool.get().map_err(|err| format!("cannot get a database connection: {err}"))?;
-        conn.run_migrations()?;
+        conn.run_migrations(config.pool.statement_timeout)?;
         let keys = KeyRing::load(&config.auth, &mut conn)?;
         drop(conn);
         Ok(AppState {

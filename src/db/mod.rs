@@ -8,10 +8,10 @@
 mod pool;
 pub mod schema;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_web::web;
-use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
@@ -34,9 +34,21 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 
 impl DbConnection {
     /// Applies the pending migrations of this connection's backend.
-    pub fn run_migrations(&mut self) -> Result<(), String> {
+    ///
+    /// On PostgreSQL no statement time-out applies meanwhile: a migration may rebuild a large table
+    /// or index, and the time-out is meant for requests. The connection then gets the pool's
+    /// `statement_timeout` back before it serves one.
+    pub fn run_migrations(&mut self, statement_timeout: Duration) -> Result<(), String> {
         let applied = match self {
-            DbConnection::Pg(conn) => conn.run_pending_migrations(POSTGRES_MIGRATIONS).map(|m| m.len()),
+            DbConnection::Pg(conn) => {
+                let restore = format!("SET statement_timeout = {}", statement_timeout.as_millis());
+                conn.batch_execute("SET statement_timeout = 0")
+                    .map_err(|err| format!("cannot lift the statement time-out for migrations: {err}"))?;
+                let applied = conn.run_pending_migrations(POSTGRES_MIGRATIONS).map(|m| m.len());
+                conn.batch_execute(&restore)
+                    .map_err(|err| format!("cannot restore the statement time-out after migrations: {err}"))?;
+                applied
+            }
             DbConnection::Sqlite(conn) => conn.run_pending_migrations(SQLITE_MIGRATIONS).map(|m| m.len()),
         };
         match applied {
