@@ -7,10 +7,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::api_clients::{dto::NewApiClient, model};
+use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{Actor, Caller, Role};
 use crate::config::Config;
-use crate::startup::AppState;
 
 pub const USAGE: &str = "usage:
   cus-api [serve]                       run the server

@@ -348,12 +348,6 @@ fn means_unavailable(message: &str) -> bool {
     UNAVAILABLE_MESSAGES.iter().any(|fragment| message.contains(fragment))
 }
 
-impl From<validator::ValidationErrors> for ApiError {
-    fn from(errors: validator::ValidationErrors) -> Self {
-        ApiError::Validation(crate::validation::field_errors(&errors))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use diesel::result::{DatabaseErrorKind, Error};

@@ -2,6 +2,7 @@
 //! (Centrum Usług Społecznych, act of 19 July 2019).
 
 pub mod api_clients;
+pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod cli;

@@ -1,5 +1,6 @@
-//! Prometheus metrics at `GET /metrics`: requests and latencies per route, the database pool and
-//! database errors, in the text exposition format.
+//! Prometheus metrics (served at `GET /metrics` by `crate::health`): requests and latencies per
+//! route, the database pool and database errors, in the text exposition format. The registry sits
+//! below the application state that holds it, so it knows nothing of that state.
 //!
 //! Written by hand rather than with the `prometheus` crate: a few series need one mutex and a
 //! formatter, not a dependency. Routes are labelled by their pattern (`/api/v1/services/{id}`) and
@@ -13,12 +14,9 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use actix_web::http::Method;
-use actix_web::{get, web, HttpResponse};
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::db::DbPool;
 use crate::error::ApiError;
-use crate::startup::AppState;
 
 /// The content type of the text exposition format.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4";
@@ -175,27 +173,6 @@ fn method_label(method: &Method) -> &'static str {
 /// Escapes a label value as the exposition format requires.
 fn escape(value: &str) -> String {
     value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
-}
-
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(metrics);
-}
-
-/// Prometheus metrics of this process.
-///
-/// Request counts by route pattern, method and status; latency histograms by route and method;
-/// database pool gauges; database errors by kind. Each replica reports its own.
-#[utoipa::path(
-    tag = "operations",
-    responses((status = 200, description = "The metrics in the Prometheus text exposition format", body = String,
-        content_type = "text/plain; version=0.0.4",
-        example = json!("# TYPE cus_http_requests_total counter\n\
-cus_http_requests_total{method=\"GET\",route=\"/api/v1/services/{id}\",status=\"200\"} 42\n\
-# TYPE cus_db_pool_connections gauge\ncus_db_pool_connections 3\n")))
-)]
-#[get("/metrics")]
-async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().content_type(CONTENT_TYPE).body(state.metrics.render(&state.pool))
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Builds the application once, for `main` and for the tests: pool, migrations, routes, server.
+//! Assembles the application once, for `main` and for the tests: the routes of every resource and
+//! the server around them. The state they share lives below, in `crate::app`.
 
 use std::net::TcpListener;
 
@@ -10,47 +11,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use std::sync::Arc;
-
-use crate::auth::keys::KeyRing;
-use crate::config::{AuthConfig, Config};
-use crate::db::{self, DbPool};
+use crate::app::AppState;
+use crate::config::Config;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::extract::BodyLimit;
 use crate::http::middleware::request_context;
-use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: DbPool,
-    pub backend_name: &'static str,
-    pub keys: Arc<KeyRing>,
-    pub auth: AuthConfig,
-    /// Whether an OUS may approve individual plans (the director always may).
-    pub ous_may_approve_plans: bool,
-    pub metrics: Arc<Metrics>,
-}
-
-impl AppState {
-    /// Connects, migrates and loads the keys: everything the server and the CLI share.
-    pub fn open(config: &Config) -> Result<AppState, String> {
-        let pool = db::connect(&config.backend, &config.pool)?;
-        let mut conn = pool.get().map_err(|err| format!("cannot get a database connection: {err}"))?;
-        conn.run_migrations(config.pool.statement_timeout)?;
-        let keys = KeyRing::load(&config.auth, &mut conn)?;
-        drop(conn);
-        Ok(AppState {
-            pool,
-            backend_name: config.backend.name(),
-            keys: Arc::new(keys),
-            auth: config.auth.clone(),
-            ous_may_approve_plans: config.ous_may_approve_plans,
-            metrics: Arc::new(Metrics::default()),
-        })
-    }
-}
 
 /// A bound, not yet running server.
 pub struct Application {
@@ -112,7 +78,7 @@ impl Application {
 
 /// Every route of the API, registered so that utoipa collects their documentation.
 fn routes(cfg: &mut ServiceConfig) {
-    cfg.configure(crate::health::configure).configure(crate::metrics::configure).service(
+    cfg.configure(crate::health::configure).service(
         utoipa_actix_web::scope("/api/v1")
             .service(crate::auth::token::issue_token)
             .configure(crate::services::configure)

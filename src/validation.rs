@@ -6,6 +6,14 @@ use validator::{ValidationErrors, ValidationErrorsKind};
 
 use crate::error::{ApiError, FieldError};
 
+/// A failed `#[derive(Validate)]` check is a 422 listing every field error; it lives here, beside
+/// the walk over validator's errors, so that `crate::error` knows nothing of validation.
+impl From<ValidationErrors> for ApiError {
+    fn from(errors: ValidationErrors) -> Self {
+        ApiError::Validation(field_errors(&errors))
+    }
+}
+
 /// Accumulates field errors while input is parsed into domain values.
 #[derive(Debug, Default)]
 pub struct FieldErrors {

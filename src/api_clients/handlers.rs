@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::dto::{ApiClient, ApiClientQuery, ApiClientWithSecret, NewApiClient};
 use super::model::{self, ApiClientRow};
+use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{access, Caller};
 use crate::db;
@@ -14,7 +15,6 @@ use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryP
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
 use crate::http::responses::{DatabaseErrors, IdempotencyErrors, JsonBodyErrors, PathIdErrors, QueryErrors};
 use crate::idempotency::{self, StoredResponse};
-use crate::startup::AppState;
 
 /// Responses that carry a secret are never stored, so they cannot be replayed.
 fn refuse_idempotency_key(key: &IdempotencyKey) -> ApiResult<()> {

@@ -3,13 +3,13 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
 
 use super::model::{self, AuditEvent, AuditQuery};
+use crate::app::AppState;
 use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::ApiResult;
 use crate::http::extract::QueryParams;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
 use crate::http::responses::{DatabaseErrors, QueryErrors};
-use crate::startup::AppState;
 
 /// List audit events
 ///

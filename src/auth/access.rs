@@ -9,10 +9,10 @@ use utoipa::openapi::security::{
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
 
 use super::{Actor, Caller, Role};
+use crate::app::AppState;
 use crate::audit::{self, Outcome};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
 
 /// The access rule of one operation, named by its operation id.
 #[derive(Debug)]

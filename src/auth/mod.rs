@@ -17,9 +17,9 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use uuid::Uuid;
 
+use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::middleware::RequestId;
-use crate::startup::AppState;
 
 crate::text_enum! {
 /// A role (see the domain description): `director` (dyrektor CUS), `ous` (organizator usług

@@ -10,12 +10,12 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{access, failures, Actor, Caller};
+use crate::app::AppState;
 use crate::audit::{self, Event, Outcome};
 use crate::db;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::parse_json;
 use crate::http::responses::DatabaseErrors;
-use crate::startup::AppState;
 
 /// Client credentials, as a form (`application/x-www-form-urlencoded`, OAuth 2.0) or as JSON. The
 /// id and secret may instead come in an HTTP Basic `Authorization` header.

@@ -9,6 +9,7 @@ use super::dto::{
     Annex, AnnexInput, Commission, CommissionAction, CommissionInput, CommissionListQuery, TerminationInput,
 };
 use super::model::{self, CommissionRow, Scope};
+use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{access, Caller};
 use crate::db;
@@ -21,7 +22,6 @@ use crate::http::responses::{
     DatabaseErrors, IdempotencyErrors, IfMatchErrors, JsonBodyErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
 };
 use crate::idempotency::{self, StoredResponse};
-use crate::startup::AppState;
 use crate::validation::FieldErrors;
 
 fn event(rule: &access::Access, id: Uuid) -> Event {

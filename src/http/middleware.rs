@@ -9,9 +9,9 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage};
 
+use crate::app::AppState;
 use crate::error::{ApiError, PROBLEM_CONTENT_TYPE};
 use crate::metrics::DatabaseErrorKind;
-use crate::startup::AppState;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

@@ -14,6 +14,7 @@ use super::dto::{
 };
 use super::model::{self, ProviderRow, Visibility};
 use super::offers::{self, Offer, OfferInput};
+use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{access, Caller, Role};
 use crate::db::{self, DbConnection};
@@ -28,7 +29,6 @@ use crate::http::responses::{
     DatabaseErrors, IdempotencyErrors, IfMatchErrors, JsonBodyErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
 };
 use crate::idempotency::{self, StoredResponse};
-use crate::startup::AppState;
 
 /// What a caller may see of the registry.
 struct View {

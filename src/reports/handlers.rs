@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::dto::{CommissionSummary, Report, ReportInput, ReportListQuery, ReportVersion, ReturnInput};
 use super::model::{self, ReportRow, VersionRow};
+use crate::app::AppState;
 use crate::audit::Event;
 use crate::auth::{access, Actor, Caller};
 use crate::commissions::model::Scope;
@@ -15,7 +16,6 @@ use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryP
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
 use crate::http::responses::{DatabaseErrors, IdempotencyErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors};
 use crate::idempotency::{self, StoredResponse};
-use crate::startup::AppState;
 
 fn scope_of(actor: &Actor) -> Scope {
     Scope { provider: actor.caller.provider_scope() }

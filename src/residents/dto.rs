@@ -13,6 +13,8 @@ use crate::error::ApiResult;
 use crate::providers::dto::Address;
 use crate::validation::FieldErrors;
 
+use super::provider_view::ResidentForProvider;
+
 crate::text_enum! {
 /// `female` (kobieta) or `male` (mężczyzna), as PESEL records it.
 pub enum Sex {
@@ -202,25 +204,6 @@ pub struct ResidentPseudonym {
     /// TERYT TERC of the municipality.
     pub municipality: Option<String>,
     pub active_plans: i64,
-}
-
-/// How a provider reaches a resident it delivers services to.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ResidentContact {
-    pub id: Uuid,
-    pub first_name: String,
-    pub last_name: String,
-    pub address: Address,
-    pub phone: Option<String>,
-}
-
-/// What a provider needs to deliver its services to a resident: name, address, phone and the
-/// plan items it delivers.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ResidentForProvider {
-    #[serde(flatten)]
-    pub contact: ResidentContact,
-    pub items: Vec<crate::service_plans::dto::PlanItem>,
 }
 
 /// A resident as the caller's role may see it: `kipus` and `director` the full record (Resident),

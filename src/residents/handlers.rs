@@ -7,8 +7,10 @@ use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::dto::{Resident, ResidentForProvider, ResidentInput, ResidentListQuery, ResidentSearch, ResidentView};
+use super::dto::{Resident, ResidentInput, ResidentListQuery, ResidentSearch, ResidentView};
 use super::model::{self, ResidentFilter, ResidentRow, Scope};
+use super::provider_view::ResidentForProvider;
+use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{access, Actor, Caller, Role};
 use crate::db::{self, DbConnection};
@@ -22,7 +24,6 @@ use crate::http::responses::{
 };
 use crate::idempotency::{self, StoredResponse};
 use crate::service_plans::model as plans;
-use crate::startup::AppState;
 
 /// What a role sees of residents.
 #[derive(Debug, Clone, Copy)]

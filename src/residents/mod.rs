@@ -4,6 +4,7 @@
 pub mod dto;
 mod handlers;
 pub mod model;
+pub mod provider_view;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -4,7 +4,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::dto::{birth_year, LegalRepresentative, Resident, ResidentContact, ResidentDraft, ResidentPseudonym};
+use super::dto::{birth_year, LegalRepresentative, Resident, ResidentDraft, ResidentPseudonym};
+use super::provider_view::ResidentContact;
 use crate::clock;
 use crate::db::schema::{plan_items, residents, service_plans};
 use crate::db::DbConnection;

@@ -483,13 +483,6 @@ pub struct Delivery {
     pub created_at: DateTime<Utc>,
 }
 
-/// What a provider needs to deliver an item: the item and the resident's name, address and phone.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AssignedItem {
-    pub item: PlanItem,
-    pub resident: crate::residents::dto::ResidentContact,
-}
-
 /// Filters of the plan-item list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -6,10 +6,11 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::dto::{
-    AssignedItem, Closure, ClosureReason, Delivery, DeliveryInput, MonitoringEntry, PlanAction, PlanItemQuery,
-    PlanListQuery, PlanRevision, ServicePlan, ServicePlanInput, ServicePlanView,
+    Closure, ClosureReason, Delivery, DeliveryInput, MonitoringEntry, PlanAction, PlanItemQuery, PlanListQuery,
+    PlanRevision, ServicePlan, ServicePlanInput, ServicePlanView,
 };
 use super::model::{self, ItemRow, PlanRow};
+use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{access, Actor, Caller, Role};
 use crate::commissions::dto::parse_date;
@@ -22,7 +23,7 @@ use crate::http::responses::{
     DatabaseErrors, IdempotencyErrors, IfMatchErrors, JsonBodyErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
 };
 use crate::idempotency::{self, StoredResponse};
-use crate::startup::AppState;
+use crate::residents::provider_view::AssignedItem;
 use crate::validation::FieldErrors;
 
 /// KIPUS and director see plans in full; the OUS an overview without health or family details.

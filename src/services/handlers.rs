@@ -8,6 +8,7 @@ use super::dto::{
     apply_patch, Service, ServiceAction, ServiceInput, ServiceListQuery, ServiceSortField, ServiceStatus,
 };
 use super::model::{self, ServiceRow};
+use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{access, Caller};
 use crate::db;
@@ -20,7 +21,6 @@ use crate::http::responses::{
     DatabaseErrors, IdempotencyErrors, IfMatchErrors, JsonBodyErrors, PathIdErrors, PathIdJsonBodyErrors,
 };
 use crate::idempotency::{self, StoredResponse};
-use crate::startup::AppState;
 
 /// Statuses a caller may see: catalogue managers everything, other roles what is or was offered,
 /// the public only what is offered now.
