@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::domain::lifecycle::Lifecycle;
+use crate::domain::period::{parse_date, DateRange, Period};
 use crate::domain::Money;
 use crate::error::ApiResult;
 use crate::services::dto::ServiceUnit;
@@ -103,16 +104,6 @@ pub struct Agreement {
     /// `YYYY-MM-DD`.
     #[schema(value_type = Option<String>, format = Date, example = "2026-01-15")]
     pub signed_on: Option<String>,
-}
-
-/// A date range, both days included.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Period {
-    #[schema(required = true, value_type = Option<String>, format = Date, example = "2026-02-01")]
-    pub start: Option<String>,
-    #[schema(required = true, value_type = Option<String>, format = Date, example = "2026-12-31")]
-    pub end: Option<String>,
 }
 
 /// One payment of the grant (transza).
@@ -301,10 +292,6 @@ pub const SMALL_GRANT_MAX_DAYS: i64 = 90;
 pub const SMALL_GRANT_YEARLY_MAX: Money = Money::from_grosze(2_000_000);
 const DEFAULT_DUE_DAYS: i32 = 30;
 
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| format!("'{text}' is not a date (YYYY-MM-DD)"))
-}
-
 fn clean(value: Option<&str>) -> Option<String> {
     value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
@@ -349,16 +336,11 @@ impl CommissionInput {
         }
         let agreement_signed_on =
             errors.parse_with("agreement.signed_on", "invalid_date", agreement.signed_on.as_deref(), parse_date);
-        let period = errors.required("period", self.period).unwrap_or_default();
-        let start = errors.required("period.start", period.start.as_deref());
-        let start = errors.parse_with("period.start", "invalid_date", start, parse_date);
-        let end = errors.required("period.end", period.end.as_deref());
-        let end = errors.parse_with("period.end", "invalid_date", end, parse_date);
-        if let (Some(start), Some(end)) = (start, end) {
-            if end <= start {
-                errors.add("period.end", "period_order", "the period must end after it starts");
-            }
+        let period = DateRange::parse_required(&mut errors, "period", self.period);
+        if period.is_some_and(|period| period.days() == 1) {
+            errors.add("period.end", "period_order", "the period must end after it starts");
         }
+        let (start, end) = (period.map(DateRange::start), period.map(DateRange::end));
         let amount = errors.required("amount", self.amount.as_deref());
         let amount = parse_money(&mut errors, "amount", amount);
         if amount == Some(Money::ZERO) {

@@ -7,13 +7,13 @@ use uuid::Uuid;
 
 use super::dto::{
     Agreement, Annex, Commission, CommissionAction, CommissionDraft, CommissionInput, CommissionListQuery,
-    CommissionMode, CommissionStatus, ExpectedResult, OwnContribution, Period, Reporting, SMALL_GRANT_YEARLY_MAX,
+    CommissionMode, CommissionStatus, ExpectedResult, OwnContribution, Reporting, SMALL_GRANT_YEARLY_MAX,
 };
 use crate::clock;
 use crate::db::schema::{commission_annexes, commissions, providers, services};
 use crate::db::DbConnection;
 use crate::domain::lifecycle::Lifecycle;
-use crate::domain::{text, Money};
+use crate::domain::{text, Money, Period};
 use crate::error::{ApiError, ApiResult};
 use crate::http::etag::etag;
 use crate::http::extract::IfMatch;

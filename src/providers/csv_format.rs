@@ -1,8 +1,9 @@
 //! The registry as CSV, the way Polish spreadsheets export it: UTF-8 (with or without a byte order
 //! mark), `;` or `,` between fields, one provider per row, the same columns for import and export.
 
-use super::dto::{Address, Contact, ProviderInput};
+use super::dto::{Contact, ProviderInput};
 use super::model::ProviderRow;
+use crate::domain::Address;
 use crate::error::{ApiError, FieldError};
 use crate::http::extract::NUL_REFUSED;
 

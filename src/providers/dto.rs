@@ -9,7 +9,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::domain::lifecycle::Lifecycle;
-use crate::domain::{Krs, Nip, PostalCode, Regon, ServiceArea, Teryt};
+use crate::domain::{Address, Krs, Nip, Regon, ServiceArea};
 use crate::error::ApiResult;
 use crate::http::pagination::Sort;
 use crate::validation::FieldErrors;
@@ -96,22 +96,6 @@ impl Lifecycle for ProviderStatus {
             ProviderAction::Archive => ProviderStatus::Archived,
         }
     }
-}
-
-/// A postal address: a provider's registered office (siedziba), which needs `building`,
-/// `postal_code` and `city`, or a resident's address, which may be partial.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Address {
-    pub street: Option<String>,
-    pub building: Option<String>,
-    /// `NN-NNN`.
-    #[schema(example = "27-200")]
-    pub postal_code: Option<String>,
-    pub city: Option<String>,
-    /// TERYT TERC code of the municipality (gmina), 7 digits.
-    #[schema(example = "2611011")]
-    pub teryt: Option<String>,
 }
 
 /// The organisation's own contact details (public).
@@ -298,7 +282,9 @@ impl ProviderInput {
         if legal_form.is_some_and(|form| form.sector() != Sector::Public) && !identified {
             errors.add("nip", "required", "a non-public provider needs a NIP or a KRS number");
         }
-        let address = errors.required("address", self.address).and_then(|address| check_address(&mut errors, address));
+        let address = errors
+            .required("address", self.address)
+            .and_then(|address| Address::parse_office(&mut errors, "address", address));
         let contact = self.contact.unwrap_or_default();
         errors.check_at("contact", &contact);
         let contact = Contact {
@@ -346,25 +332,6 @@ impl ProviderInput {
             })
         })
     }
-}
-
-fn check_address(errors: &mut FieldErrors, address: Address) -> Option<Address> {
-    let building = errors.required("address.building", clean(address.building.as_deref()));
-    let city = errors.required("address.city", clean(address.city.as_deref()));
-    check_length(errors, "address.street", address.street.as_deref(), 200);
-    check_length(errors, "address.building", building.as_deref(), 20);
-    check_length(errors, "address.city", city.as_deref(), 100);
-    let postal_code = errors
-        .required("address.postal_code", clean(address.postal_code.as_deref()))
-        .and_then(|code| identifier(errors, "address.postal_code", Some(&code), PostalCode::parse));
-    let teryt = identifier(errors, "address.teryt", address.teryt.as_deref(), Teryt::parse);
-    Some(Address {
-        street: clean(address.street.as_deref()),
-        building: Some(building?),
-        postal_code: Some(postal_code?.as_str().to_owned()),
-        city: Some(city?),
-        teryt: teryt.map(|t| t.as_str().to_owned()),
-    })
 }
 
 /// Distinct statutory areas.

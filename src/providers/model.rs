@@ -5,13 +5,13 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::dto::{
-    Address, Contact, Provider, ProviderAction, ProviderDraft, ProviderListQuery, ProviderSortField, ProviderStatus,
+    Contact, Provider, ProviderAction, ProviderDraft, ProviderListQuery, ProviderSortField, ProviderStatus,
 };
 use crate::clock;
 use crate::db::schema::{provider_offers, providers};
 use crate::db::DbConnection;
 use crate::domain::lifecycle::Lifecycle;
-use crate::domain::{text, Krs, Nip};
+use crate::domain::{text, Address, Krs, Nip};
 use crate::error::{ApiError, ApiResult};
 use crate::http::etag::etag;
 use crate::http::extract::IfMatch;

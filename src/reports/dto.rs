@@ -9,7 +9,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::commissions::dto::{parse_date, Period};
+use crate::domain::period::{DateRange, Period};
 use crate::domain::{Money, Teryt};
 use crate::error::ApiResult;
 use crate::validation::FieldErrors;
@@ -233,16 +233,8 @@ impl ReportInput {
     pub fn validate_draft(self) -> ApiResult<ReportDraft> {
         let mut errors = FieldErrors::new();
         let kind = errors.required_enum::<ReportKind>("kind", self.kind.as_deref());
-        let period = errors.required("period", self.period.clone()).unwrap_or_default();
-        let start = errors.required("period.start", period.start.as_deref());
-        let start = errors.parse_with("period.start", "invalid_date", start, parse_date);
-        let end = errors.required("period.end", period.end.as_deref());
-        let end = errors.parse_with("period.end", "invalid_date", end, parse_date);
-        if let (Some(start), Some(end)) = (start, end) {
-            if end < start {
-                errors.add("period.end", "period_order", "the period must not end before it starts");
-            }
-        }
+        let period = DateRange::parse_required(&mut errors, "period", self.period.clone());
+        let (start, end) = (period.map(DateRange::start), period.map(DateRange::end));
         let units = errors.required("units_delivered", self.units_delivered);
         non_negative(&mut errors, "units_delivered", units);
         non_negative(&mut errors, "volunteer_hours", self.volunteer_hours);

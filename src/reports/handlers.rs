@@ -11,6 +11,7 @@ use crate::audit::Event;
 use crate::auth::{access, Actor, Caller};
 use crate::commissions::model::Scope;
 use crate::db;
+use crate::domain::Period;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
@@ -291,7 +292,7 @@ pub async fn correct_report(
         move |conn| {
             let (report, _) = model::find(conn, scope, commission_id, report_id)?;
             input.kind.get_or_insert_with(|| report.kind.clone());
-            input.period.get_or_insert_with(|| crate::commissions::dto::Period {
+            input.period.get_or_insert_with(|| Period {
                 start: Some(report.period_start.to_string()),
                 end: Some(report.period_end.to_string()),
             });

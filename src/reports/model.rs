@@ -10,11 +10,12 @@ use super::dto::{
 };
 use super::schedule;
 use crate::clock;
-use crate::commissions::dto::{CommissionStatus, Period};
+use crate::commissions::dto::CommissionStatus;
 use crate::commissions::model::{self as commissions_model, CommissionRow, Scope};
 use crate::db::schema::{report_versions, reports};
 use crate::db::DbConnection;
 use crate::domain::Money;
+use crate::domain::Period;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::etag::etag;
 use crate::http::pagination::Cursor;

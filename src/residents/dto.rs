@@ -6,11 +6,10 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::commissions::dto::parse_date;
 use crate::domain::identifiers::Sex as PeselSex;
-use crate::domain::{Pesel, PostalCode, Teryt};
+use crate::domain::period::parse_date;
+use crate::domain::{Address, Pesel};
 use crate::error::ApiResult;
-use crate::providers::dto::Address;
 use crate::validation::FieldErrors;
 
 use super::provider_view::ResidentForProvider;
@@ -125,19 +124,7 @@ impl ResidentInput {
                 errors.add("sex", "pesel_mismatch", "the sex does not agree with the PESEL");
             }
         }
-        let address = self.address.unwrap_or_default();
-        let postal_code = address.postal_code.as_deref().and_then(|code| clean(Some(code)));
-        if let Some(code) = &postal_code {
-            if let Err(err) = PostalCode::parse(code) {
-                errors.add("address.postal_code", err.code(), err.message());
-            }
-        }
-        let teryt = clean(address.teryt.as_deref());
-        if let Some(code) = &teryt {
-            if let Err(err) = Teryt::parse(code) {
-                errors.add("address.teryt", err.code(), err.message());
-            }
-        }
+        let address = Address::parse_partial(&mut errors, "address", self.address.unwrap_or_default());
         let phone = clean(self.phone.as_deref());
         if phone.as_ref().is_some_and(|p| !p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) || p.len() > 30)
         {
@@ -156,15 +143,7 @@ impl ResidentInput {
                 birth_date: birth_date.or(pesel.as_ref().map(Pesel::birth_date)),
                 sex: sex.or(pesel.as_ref().map(|p| Sex::from(p.sex()))),
                 pesel,
-                address: Address {
-                    street: clean(address.street.as_deref()),
-                    building: clean(address.building.as_deref()),
-                    postal_code: postal_code
-                        .and_then(|code| PostalCode::parse(&code).ok())
-                        .map(|code| code.as_str().to_owned()),
-                    city: clean(address.city.as_deref()),
-                    teryt,
-                },
+                address,
                 phone,
                 email: clean(self.email.as_deref()),
                 legal_representative: representative,

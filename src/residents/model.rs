@@ -10,11 +10,11 @@ use crate::clock;
 use crate::db::schema::{plan_items, residents, service_plans};
 use crate::db::DbConnection;
 use crate::domain::text;
+use crate::domain::Address;
 use crate::error::{ApiError, ApiResult};
 use crate::http::etag::etag;
 use crate::http::extract::IfMatch;
 use crate::http::pagination::Cursor;
-use crate::providers::dto::Address;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = residents, treat_none_as_null = true, treat_none_as_default_value = false)]

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::providers::dto::Address;
+use crate::domain::Address;
 use crate::service_plans::dto::PlanItem;
 
 /// How a provider reaches a resident it delivers services to.

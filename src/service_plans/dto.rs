@@ -6,8 +6,8 @@ use strum::AsRefStr;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::commissions::dto::{parse_date, Period};
 use crate::domain::lifecycle::Lifecycle;
+use crate::domain::period::{parse_date, DateRange, Period};
 use crate::domain::Money;
 use crate::error::ApiResult;
 use crate::services::dto::ServiceUnit;
@@ -279,16 +279,11 @@ impl ServicePlanInput {
         if needs_assessment.chars().count() > 20_000 {
             errors.add("needs_assessment", "length", "needs_assessment must be at most 20000 characters long");
         }
-        let period = errors.required("period", self.period).unwrap_or_default();
-        let start = date(&mut errors, "period.start", period.start.as_deref(), true);
-        let end = date(&mut errors, "period.end", period.end.as_deref(), true);
-        if let (Some(start), Some(end)) = (start, end) {
-            if end < start {
-                errors.add("period.end", "period_order", "the period must not end before it starts");
-            } else if end > last_allowed_day(start) {
-                errors.add("period.end", "period_too_long", "an individual plan runs at most one year");
-            }
+        let period = DateRange::parse_required(&mut errors, "period", self.period);
+        if period.is_some_and(|period| period.end() > last_allowed_day(period.start())) {
+            errors.add("period.end", "period_too_long", "an individual plan runs at most one year");
         }
+        let (start, end) = (period.map(DateRange::start), period.map(DateRange::end));
         let mut goals = self.goals.unwrap_or_default();
         for (index, goal) in goals.iter_mut().enumerate() {
             let prefix = format!("goals[{index}]");

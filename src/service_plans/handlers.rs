@@ -13,7 +13,7 @@ use super::model::{self, ItemRow, PlanRow};
 use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{access, Actor, Caller, Role};
-use crate::commissions::dto::parse_date;
+use crate::domain::period::parse_date;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};

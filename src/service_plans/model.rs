@@ -10,11 +10,11 @@ use super::dto::{
     PlanListQuery, PlanRevision, PlanStatus, ServicePlan, ServicePlanOverview,
 };
 use crate::clock;
-use crate::commissions::dto::Period;
 use crate::db::schema::{commissions, item_deliveries, plan_items, plan_revisions, residents, service_plans, services};
 use crate::db::DbConnection;
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::Money;
+use crate::domain::Period;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::etag::etag;
 use crate::http::extract::IfMatch;
