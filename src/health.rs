@@ -9,6 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::app::AppState;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, ApiResult};
+use crate::http::responses::DatabaseErrors;
 use crate::metrics::CONTENT_TYPE;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -45,8 +46,7 @@ async fn health_live() -> HttpResponse {
     tag = "operations",
     responses(
         (status = 200, description = "The database answers", body = Health, example = json!({"status": "ready", "database": "sqlite"})),
-        (status = 503, description = "The database is unavailable", body = crate::error::Problem, content_type = "application/problem+json",
-            headers(("Retry-After" = u32, description = "Seconds to wait before retrying")))
+        DatabaseErrors
     )
 )]
 #[get("/health/ready")]

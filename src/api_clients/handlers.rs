@@ -13,7 +13,10 @@ use crate::db;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
-use crate::http::responses::{DatabaseErrors, IdempotencyErrors, JsonBodyErrors, PathIdErrors, QueryErrors};
+use crate::http::responses::{
+    DatabaseErrors, IdempotencyErrors, InvalidFieldErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors, QueryErrors,
+    StateConflictErrors,
+};
 use crate::idempotency::{self, StoredResponse};
 
 /// Responses that carry a secret are never stored, so they cannot be replayed.
@@ -70,7 +73,7 @@ pub async fn list_api_clients(
             headers(("Location" = String, description = "URL of the client"))),
         JsonBodyErrors, DatabaseErrors,
         (status = 400, description = "Malformed JSON, unknown field, or an Idempotency-Key", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields (all listed)", body = Problem, content_type = "application/problem+json")
+        InvalidFieldErrors
     )
 )]
 #[post("/api-clients")]
@@ -102,7 +105,7 @@ pub async fn create_api_client(
     responses(
         (status = 200, description = "The client", body = ApiClient),
         PathIdErrors, DatabaseErrors,
-        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors
     )
 )]
 #[get("/api-clients/{id}")]
@@ -129,8 +132,8 @@ pub async fn get_api_client(
         (status = 200, description = "The new secret, shown only now", body = ApiClientWithSecret),
         DatabaseErrors,
         (status = 400, description = "The id is not a UUID, or an Idempotency-Key was sent", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The client is revoked", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        StateConflictErrors
     )
 )]
 #[post("/api-clients/{id}/rotate-secret")]
@@ -163,8 +166,8 @@ pub async fn rotate_api_client_secret(
     responses(
         (status = 200, description = "The revoked client", body = ApiClient),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
-        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already revoked", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        StateConflictErrors
     )
 )]
 #[post("/api-clients/{id}/revoke")]

@@ -19,7 +19,8 @@ use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBod
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
 use crate::http::responses::{
-    DatabaseErrors, IdempotencyErrors, IfMatchErrors, JsonBodyErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
+    DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidIdempotentInputErrors, JsonBodyErrors,
+    NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 use crate::validation::FieldErrors;
@@ -85,7 +86,7 @@ pub async fn list_commissions(
         (status = 201, description = "Created, as a draft", body = Commission,
             headers(("Location" = String, description = "URL of the commission"), ("ETag" = String, description = "Entity tag"))),
         JsonBodyErrors, DatabaseErrors,
-        (status = 409, description = "Another commission has this reference", body = Problem, content_type = "application/problem+json"),
+        DuplicateErrors,
         (status = 422, description = "Invalid fields or broken rules (all listed, each with its rule's code)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/validation-failed", "title": "Unprocessable Entity", "status": 422,
                 "detail": "2 fields are invalid", "code": "validation-failed",
@@ -130,7 +131,7 @@ pub async fn create_commission(
         (status = 200, description = "The commission", body = Commission, headers(("ETag" = String, description = "Entity tag"))),
         (status = 304, description = "Unchanged since the ETag in If-None-Match"),
         PathIdErrors, DatabaseErrors,
-        (status = 404, description = "No such commission, or not the caller's", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors
     )
 )]
 #[get("/commissions/{id}")]
@@ -163,7 +164,7 @@ pub async fn get_commission(
     responses(
         (status = 200, description = "The changed commission", body = Commission, headers(("ETag" = String, description = "New entity tag"))),
         PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
-        (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
+        NotFoundErrors,
         (status = 409, description = "Duplicate reference, fixed terms, locked financial terms or a closed commission", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The patched commission breaks a rule (all listed)", body = Problem, content_type = "application/problem+json")
     )
@@ -230,7 +231,7 @@ async fn act(
     responses(
         (status = 200, description = "The active commission", body = Commission),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
-        (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
+        NotFoundErrors,
         (status = 409, description = "Not a draft, or a rule fails: agreement-missing, provider-not-active, service-not-active, service-not-offered, small-grant-yearly-limit", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/service-not-offered", "title": "Conflict", "status": 409,
                 "detail": "the provider does not offer this service: add it to its offers first", "code": "service-not-offered"}))
@@ -256,8 +257,8 @@ pub async fn activate_commission(
     responses(
         (status = 200, description = "The suspended commission", body = Commission),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
-        (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        StateConflictErrors
     )
 )]
 #[post("/commissions/{id}/suspend")]
@@ -280,8 +281,8 @@ pub async fn suspend_commission(
     responses(
         (status = 200, description = "The active commission", body = Commission),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
-        (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not suspended", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        StateConflictErrors
     )
 )]
 #[post("/commissions/{id}/resume")]
@@ -304,8 +305,8 @@ pub async fn resume_commission(
     responses(
         (status = 200, description = "The completed commission", body = Commission),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
-        (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        StateConflictErrors
     )
 )]
 #[post("/commissions/{id}/complete")]
@@ -329,9 +330,9 @@ pub async fn complete_commission(
     responses(
         (status = 200, description = "The terminated commission", body = Commission),
         PathIdJsonBodyErrors, DatabaseErrors,
-        (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already completed or terminated", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The reason is missing, or Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        StateConflictErrors,
+        InvalidIdempotentInputErrors
     )
 )]
 #[post("/commissions/{id}/terminate")]
@@ -365,7 +366,7 @@ fn required_reason(reason: Option<String>) -> ApiResult<String> {
     responses(
         (status = 200, description = "Every annex", body = Vec<Annex>),
         PathIdErrors, DatabaseErrors,
-        (status = 404, description = "No such commission, or not the caller's", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors
     )
 )]
 #[get("/commissions/{id}/annexes")]
@@ -397,7 +398,7 @@ pub async fn list_commission_annexes(
     responses(
         (status = 201, description = "The annex, with the changes it made", body = Annex),
         PathIdJsonBodyErrors, DatabaseErrors,
-        (status = 404, description = "No such commission", body = Problem, content_type = "application/problem+json"),
+        NotFoundErrors,
         (status = 409, description = "Not active or suspended, or the small-grant yearly limit", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, no change, or the new terms break a rule", body = Problem, content_type = "application/problem+json")
     )

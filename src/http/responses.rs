@@ -80,3 +80,53 @@ pub struct IdempotencyErrors(pub Problem);
     headers(("Retry-After" = u32, description = "Seconds to wait before retrying"))
 )]
 pub struct DatabaseErrors(pub Problem);
+
+/// An id in the path that names nothing the caller may see: a `provider` caller is told 404, not
+/// 403, about other providers' records, so that their existence does not leak.
+#[derive(IntoResponses)]
+#[response(
+    status = 404,
+    description = "No such resource, or not visible to the caller",
+    content_type = PROBLEM_CONTENT_TYPE
+)]
+pub struct NotFoundErrors(pub Problem);
+
+/// A lifecycle transition (`domain::lifecycle`) that the resource's current state does not allow.
+#[derive(IntoResponses)]
+#[response(
+    status = 409,
+    description = "The resource's current state does not allow this; the problem's `code` says which rule",
+    content_type = PROBLEM_CONTENT_TYPE
+)]
+pub struct StateConflictErrors(pub Problem);
+
+/// What a DTO's validation refuses: every invalid field and broken rule at once, in `errors`.
+#[derive(IntoResponses)]
+#[response(
+    status = 422,
+    description = "Invalid fields or broken rules, every one listed in `errors` with its code",
+    content_type = PROBLEM_CONTENT_TYPE
+)]
+pub struct InvalidFieldErrors(pub Problem);
+
+/// A value that must be unique (a code, a reference, a NIP, a PESEL) that another record holds.
+#[derive(IntoResponses)]
+#[response(
+    status = 409,
+    description = "Another record already holds a value that must be unique; the problem's `code` names it",
+    content_type = PROBLEM_CONTENT_TYPE
+)]
+pub struct DuplicateErrors(pub Problem);
+
+/// A POST with `Idempotency-Key` whose body the DTO validates: both refusals are a 422.
+pub struct InvalidIdempotentInputErrors;
+
+impl IntoResponses for InvalidIdempotentInputErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut responses = InvalidFieldErrors::responses();
+        if let Some(RefOr::T(invalid)) = responses.get_mut("422") {
+            invalid.description.push_str("; or an Idempotency-Key reused for another request");
+        }
+        responses
+    }
+}

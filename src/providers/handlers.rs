@@ -26,7 +26,8 @@ use crate::http::extract::{
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
 use crate::http::responses::{
-    DatabaseErrors, IdempotencyErrors, IfMatchErrors, JsonBodyErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
+    DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors, JsonBodyErrors,
+    NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -353,7 +354,7 @@ pub async fn import_providers(
             example = json!({"type": "https://cus-api.dev/problems/duplicate-nip", "title": "Conflict", "status": 409,
                 "detail": "another provider in the registry already has this NIP", "code": "duplicate-nip",
                 "field": "nip", "existing_id": "0193a5f2-0000-7000-8000-0000000000aa"})),
-        (status = 422, description = "Invalid fields (all listed; identifiers say which check failed)", body = Problem, content_type = "application/problem+json")
+        InvalidFieldErrors
     )
 )]
 #[post("/providers")]
@@ -394,7 +395,7 @@ pub async fn create_provider(
         (status = 200, description = "The provider", body = Provider, headers(("ETag" = String, description = "Entity tag"))),
         (status = 304, description = "Unchanged since the ETag in If-None-Match"),
         PathIdErrors, DatabaseErrors,
-        (status = 404, description = "No such provider, or not visible to the caller", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors
     )
 )]
 #[get("/providers/{id}")]
@@ -444,8 +445,8 @@ const READ_ONLY: [&str; 6] = ["id", "sector", "status", "created_at", "updated_a
     responses(
         (status = 200, description = "The changed provider", body = Provider, headers(("ETag" = String, description = "New entity tag"))),
         PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
-        (status = 404, description = "No such provider, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Another living provider has this NIP or KRS", body = Problem, content_type = "application/problem+json"),
+        NotFoundErrors,
+        DuplicateErrors,
         (status = 422, description = "The patched provider is invalid (all fields listed) or a read-only field was sent", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -520,7 +521,7 @@ async fn act(
     responses(
         (status = 200, description = "The active provider", body = Provider),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
-        (status = 404, description = "No such provider", body = Problem, content_type = "application/problem+json"),
+        NotFoundErrors,
         (status = 409, description = "Already active, or its NIP/KRS now belongs to another provider", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -544,8 +545,8 @@ pub async fn activate_provider(
     responses(
         (status = 200, description = "The suspended provider", body = Provider),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
-        (status = 404, description = "No such provider", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        StateConflictErrors
     )
 )]
 #[post("/providers/{id}/suspend")]
@@ -568,8 +569,8 @@ pub async fn suspend_provider(
     responses(
         (status = 200, description = "The archived provider", body = Provider),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
-        (status = 404, description = "No such provider", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already archived", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        StateConflictErrors
     )
 )]
 #[post("/providers/{id}/archive")]
@@ -592,7 +593,7 @@ pub async fn archive_provider(
     responses(
         (status = 200, description = "Every offer of the provider", body = Vec<Offer>),
         PathIdErrors, DatabaseErrors,
-        (status = 404, description = "No such provider, or not visible to the caller", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors
     )
 )]
 #[get("/providers/{id}/offers")]
@@ -624,9 +625,9 @@ pub async fn list_provider_offers(
     responses(
         (status = 201, description = "The new offer", body = Offer, headers(("Location" = String, description = "URL of the offer"))),
         PathIdJsonBodyErrors, DatabaseErrors,
-        (status = 404, description = "No such provider, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotFoundErrors,
         (status = 409, description = "The service is not active, or already offered", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields (all listed)", body = Problem, content_type = "application/problem+json")
+        InvalidFieldErrors
     )
 )]
 #[post("/providers/{id}/offers")]
@@ -678,8 +679,8 @@ pub async fn create_provider_offer(
     responses(
         (status = 200, description = "The changed offer", body = Offer),
         PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
-        (status = 404, description = "No such provider or offer", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields (all listed)", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        InvalidFieldErrors
     )
 )]
 #[patch("/providers/{id}/offers/{offer_id}")]
@@ -723,7 +724,7 @@ pub async fn update_provider_offer(
     responses(
         (status = 204, description = "Removed"),
         PathIdErrors, IfMatchErrors, DatabaseErrors,
-        (status = 404, description = "No such provider or offer", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors
     )
 )]
 #[delete("/providers/{id}/offers/{offer_id}")]

@@ -15,7 +15,10 @@ use crate::domain::Period;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
-use crate::http::responses::{DatabaseErrors, IdempotencyErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors};
+use crate::http::responses::{
+    DatabaseErrors, IdempotencyErrors, InvalidIdempotentInputErrors, NotFoundErrors, PathIdErrors,
+    PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
+};
 use crate::idempotency::{self, StoredResponse};
 
 fn scope_of(actor: &Actor) -> Scope {
@@ -97,7 +100,7 @@ pub async fn list_reports(
         (status = 200, description = "One page of reports", body = Page<Report>),
         DatabaseErrors,
         (status = 400, description = "The id is not a UUID, or an invalid query parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such commission, or not the caller's", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors
     )
 )]
 #[get("/commissions/{id}/reports")]
@@ -153,7 +156,7 @@ pub struct PageQuery {
         (status = 201, description = "Submitted, version 1", body = Report, headers(("Location" = String, description = "URL of the report"))),
         PathIdJsonBodyErrors, DatabaseErrors,
         (status = 400, description = "No Idempotency-Key, malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such commission, or not the caller's", body = Problem, content_type = "application/problem+json"),
+        NotFoundErrors,
         (status = 409, description = "The commission takes no reports now, or an overlapping report exists", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/overlapping-report", "title": "Conflict", "status": 409,
                 "detail": "a report of this kind already covers part of this period: correct that report instead",
@@ -205,7 +208,7 @@ pub async fn submit_report(
     responses(
         (status = 200, description = "The report", body = Report),
         PathIdErrors, DatabaseErrors,
-        (status = 404, description = "No such commission or report, or not the caller's", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors
     )
 )]
 #[get("/commissions/{id}/reports/{report_id}")]
@@ -231,7 +234,7 @@ pub async fn get_report(
     responses(
         (status = 200, description = "Every version", body = Vec<ReportVersion>),
         PathIdErrors, DatabaseErrors,
-        (status = 404, description = "No such commission or report, or not the caller's", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors
     )
 )]
 #[get("/commissions/{id}/reports/{report_id}/versions")]
@@ -261,9 +264,9 @@ pub async fn list_report_versions(
         (status = 201, description = "The report with its new version", body = Report),
         PathIdJsonBodyErrors, DatabaseErrors,
         (status = 400, description = "No Idempotency-Key, malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such commission or report, or not the caller's", body = Problem, content_type = "application/problem+json"),
+        NotFoundErrors,
         (status = 409, description = "The report is not returned, or the commission takes no reports now", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, totals that do not add up, another kind or period, or the key reused", body = Problem, content_type = "application/problem+json")
+        InvalidIdempotentInputErrors
     )
 )]
 #[post("/commissions/{id}/reports/{report_id}/versions")]
@@ -336,8 +339,8 @@ async fn review(
     responses(
         (status = 200, description = "The accepted report", body = Report),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
-        (status = 404, description = "No such commission or report", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The report is not awaiting review", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        StateConflictErrors
     )
 )]
 #[post("/commissions/{id}/reports/{report_id}/accept")]
@@ -362,9 +365,9 @@ pub async fn accept_report(
     responses(
         (status = 200, description = "The returned report", body = Report),
         PathIdJsonBodyErrors, DatabaseErrors,
-        (status = 404, description = "No such commission or report", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The report is not awaiting review", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No comments, or Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        StateConflictErrors,
+        InvalidIdempotentInputErrors
     )
 )]
 #[post("/commissions/{id}/reports/{report_id}/return")]
@@ -391,7 +394,7 @@ pub async fn return_report(
     responses(
         (status = 200, description = "The summary", body = CommissionSummary),
         PathIdErrors, DatabaseErrors,
-        (status = 404, description = "No such commission, or not the caller's", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors
     )
 )]
 #[get("/commissions/{id}/summary")]

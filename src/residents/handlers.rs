@@ -20,7 +20,8 @@ use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBod
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, paginate, Cursor, Page};
 use crate::http::responses::{
-    DatabaseErrors, IdempotencyErrors, IfMatchErrors, JsonBodyErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
+    DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors, JsonBodyErrors,
+    NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 use crate::service_plans::model as plans;
@@ -221,7 +222,7 @@ pub async fn search_residents(
     responses(
         (status = 201, description = "Registered", body = Resident, headers(("Location" = String, description = "URL of the resident"))),
         JsonBodyErrors, DatabaseErrors,
-        (status = 409, description = "Another resident has this PESEL", body = Problem, content_type = "application/problem+json"),
+        DuplicateErrors,
         (status = 422, description = "Invalid fields (all listed): a PESEL's checksum or date, a birth date or sex that disagrees with it", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -257,7 +258,7 @@ pub async fn create_resident(
     responses(
         (status = 200, description = "The resident in the caller's view", body = ResidentView),
         PathIdErrors, DatabaseErrors,
-        (status = 404, description = "No such resident, or not visible to the caller", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors
     )
 )]
 #[get("/residents/{id}")]
@@ -299,9 +300,9 @@ const READ_ONLY: [&str; 5] = ["id", "anonymised", "created_at", "updated_at", "v
     responses(
         (status = 200, description = "The changed resident", body = Resident),
         PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
-        (status = 404, description = "No such resident", body = Problem, content_type = "application/problem+json"),
+        NotFoundErrors,
         (status = 409, description = "Another resident has this PESEL, or the resident was anonymised", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields (all listed)", body = Problem, content_type = "application/problem+json")
+        InvalidFieldErrors
     )
 )]
 #[patch("/residents/{id}")]
@@ -346,7 +347,7 @@ pub struct ResidentExport {
     responses(
         (status = 200, description = "Everything held about the person", body = ResidentExport),
         PathIdErrors, DatabaseErrors,
-        (status = 404, description = "No such resident", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors
     )
 )]
 #[get("/residents/{id}/export")]
@@ -383,8 +384,8 @@ pub async fn export_resident(
     responses(
         (status = 200, description = "The anonymised record", body = Resident),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
-        (status = 404, description = "No such resident", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already anonymised", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        StateConflictErrors
     )
 )]
 #[post("/residents/{id}/anonymise")]

@@ -13,14 +13,15 @@ use super::model::{self, ItemRow, PlanRow};
 use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{access, Actor, Caller, Role};
-use crate::domain::period::parse_date;
 use crate::db::{self, DbConnection};
+use crate::domain::period::parse_date;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, Cursor, Page};
 use crate::http::responses::{
-    DatabaseErrors, IdempotencyErrors, IfMatchErrors, JsonBodyErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
+    DatabaseErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors, InvalidIdempotentInputErrors, JsonBodyErrors,
+    NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 use crate::residents::provider_view::AssignedItem;
@@ -124,8 +125,8 @@ pub async fn list_service_plans(
     responses(
         (status = 201, description = "The draft plan", body = ServicePlan, headers(("Location" = String, description = "URL of the plan"))),
         JsonBodyErrors, DatabaseErrors,
-        (status = 409, description = "The resident was anonymised", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields or broken rules (all listed)", body = Problem, content_type = "application/problem+json")
+        StateConflictErrors,
+        InvalidFieldErrors
     )
 )]
 #[post("/service-plans")]
@@ -167,7 +168,7 @@ pub async fn create_service_plan(
     responses(
         (status = 200, description = "The plan in the caller's view", body = ServicePlanView, headers(("ETag" = String, description = "Entity tag"))),
         PathIdErrors, DatabaseErrors,
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors
     )
 )]
 #[get("/service-plans/{id}")]
@@ -218,9 +219,9 @@ const READ_ONLY: [&str; 14] = [
     responses(
         (status = 200, description = "The changed plan", body = ServicePlan),
         PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        NotFoundErrors,
         (status = 409, description = "The plan is closed, or an item with deliveries was removed", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields or broken rules (all listed)", body = Problem, content_type = "application/problem+json")
+        InvalidFieldErrors
     )
 )]
 #[patch("/service-plans/{id}")]
@@ -303,7 +304,7 @@ fn validate_closure(closure: Closure) -> ApiResult<Closure> {
     responses(
         (status = 200, description = "The plan awaiting approval", body = ServicePlan),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        NotFoundErrors,
         (status = 409, description = "Not a draft, already submitted, or incomplete", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -328,8 +329,8 @@ pub async fn submit_service_plan_for_approval(
     responses(
         (status = 200, description = "The approved plan", body = ServicePlan),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not a submitted, complete draft", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        StateConflictErrors
     )
 )]
 #[post("/service-plans/{id}/approve")]
@@ -352,8 +353,8 @@ pub async fn approve_service_plan(
     responses(
         (status = 200, description = "The active plan", body = ServicePlan),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not approved", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        StateConflictErrors
     )
 )]
 #[post("/service-plans/{id}/activate")]
@@ -378,9 +379,9 @@ pub async fn activate_service_plan(
     responses(
         (status = 200, description = "The closed plan", body = ServicePlan),
         PathIdJsonBodyErrors, DatabaseErrors,
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not approved or active", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid closure, or Idempotency-Key reused", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        StateConflictErrors,
+        InvalidIdempotentInputErrors
     )
 )]
 #[post("/service-plans/{id}/close")]
@@ -405,9 +406,9 @@ pub async fn close_service_plan(
     responses(
         (status = 201, description = "The plan with the new entry", body = ServicePlan),
         PathIdJsonBodyErrors, DatabaseErrors,
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The plan is closed", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid entry, or Idempotency-Key reused", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        StateConflictErrors,
+        InvalidIdempotentInputErrors
     )
 )]
 #[post("/service-plans/{id}/monitoring")]
@@ -454,7 +455,7 @@ pub async fn add_plan_monitoring(
     responses(
         (status = 200, description = "Every earlier revision", body = Vec<PlanRevision>),
         PathIdErrors, DatabaseErrors,
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors
     )
 )]
 #[get("/service-plans/{id}/revisions")]
@@ -554,9 +555,9 @@ pub async fn list_plan_items(
     responses(
         (status = 201, description = "The recorded delivery", body = Delivery),
         PathIdJsonBodyErrors, DatabaseErrors,
-        (status = 404, description = "No such item of the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The item or its plan is not active", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, a day outside the item, or Idempotency-Key reused", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        StateConflictErrors,
+        InvalidIdempotentInputErrors
     )
 )]
 #[post("/plan-items/{id}/deliveries")]
@@ -616,7 +617,7 @@ pub async fn record_delivery(
     responses(
         (status = 200, description = "Deliveries, by day", body = Vec<Delivery>),
         PathIdErrors, DatabaseErrors,
-        (status = 404, description = "No such item of the caller's", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors
     )
 )]
 #[get("/plan-items/{id}/deliveries")]

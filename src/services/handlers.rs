@@ -18,7 +18,8 @@ use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBod
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
 use crate::http::responses::{
-    DatabaseErrors, IdempotencyErrors, IfMatchErrors, JsonBodyErrors, PathIdErrors, PathIdJsonBodyErrors,
+    DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidIdempotentInputErrors, JsonBodyErrors,
+    NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -102,7 +103,7 @@ pub async fn list_services(
             example = json!({"type": "https://cus-api.dev/problems/duplicate-code", "title": "Conflict", "status": 409,
                 "detail": "another service already has the code OPIEKA-DOM", "instance": "/api/v1/services", "code": "duplicate-code",
                 "existing_id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41"})),
-        (status = 422, description = "Invalid fields (all listed), or an Idempotency-Key reused with another body", body = Problem, content_type = "application/problem+json")
+        InvalidIdempotentInputErrors
     )
 )]
 #[post("/services")]
@@ -176,8 +177,8 @@ pub async fn get_service(
     responses(
         (status = 200, description = "The changed entry", body = Service, headers(("ETag" = String, description = "New entity tag"))),
         PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
-        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Another entry has this code", body = Problem, content_type = "application/problem+json"),
+        NotFoundErrors,
+        DuplicateErrors,
         (status = 422, description = "The patched entry is invalid (all fields listed), or the patch touches a read-only field", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -215,7 +216,7 @@ pub async fn update_service(
     responses(
         (status = 204, description = "Deleted"),
         PathIdErrors, IfMatchErrors, DatabaseErrors,
-        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
+        NotFoundErrors,
         (status = 409, description = "The entry is not a draft", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/not-a-draft", "title": "Conflict", "status": 409,
                 "detail": "only draft services can be deleted; this one is active: retire it instead",
@@ -275,7 +276,7 @@ async fn act(
         (status = 200, description = "The active entry", body = Service),
         IdempotencyErrors, DatabaseErrors,
         (status = 400, description = "The id is not a UUID, or a malformed Idempotency-Key", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
+        NotFoundErrors,
         (status = 409, description = "Already active", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/invalid-state-transition", "title": "Conflict", "status": 409,
                 "detail": "a active service cannot be activated", "code": "invalid-state-transition",
@@ -306,8 +307,8 @@ pub async fn activate_service(
         (status = 200, description = "The retired entry", body = Service),
         IdempotencyErrors, DatabaseErrors,
         (status = 400, description = "The id is not a UUID, or a malformed Idempotency-Key", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json")
+        NotFoundErrors,
+        StateConflictErrors
     )
 )]
 #[post("/services/{id}/retire")]
