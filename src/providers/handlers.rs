@@ -3,26 +3,22 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::web::Bytes;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use serde::Serialize;
 use serde_json::json;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::csv_format;
-use super::dto::{
-    Provider, ProviderAction, ProviderExportQuery, ProviderInput, ProviderListQuery, ProviderSortField, ProviderStatus,
-};
+use super::dto::{Provider, ProviderAction, ProviderExportQuery, ProviderInput, ProviderListQuery, ProviderSortField};
+use super::import::{import, import_rows, ImportResult};
 use super::model::{self, ProviderRow, Visibility};
 use super::offers::{self, Offer, OfferInput};
+use super::view::{ensure_writable, view_for, visible};
 use crate::app::AppState;
 use crate::audit::{self, Event};
-use crate::auth::{access, Caller, Role};
-use crate::db::{self, DbConnection};
-use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::auth::{access, Caller};
+use crate::db;
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::not_modified;
-use crate::http::extract::{
-    hex_sha256, parse_stored_json, IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams,
-};
+use crate::http::extract::{hex_sha256, IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
 use crate::http::responses::{
@@ -30,63 +26,6 @@ use crate::http::responses::{
     NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
-
-/// What a caller may see of the registry.
-struct View {
-    statuses: &'static [ProviderStatus],
-    /// Contact persons (personal data) of every visible provider.
-    persons: bool,
-    /// A provider caller's own record: visible whatever its status, with contact persons.
-    own: Option<Uuid>,
-}
-
-const ALL_STATUSES: &[ProviderStatus] = &[ProviderStatus::Active, ProviderStatus::Suspended, ProviderStatus::Archived];
-
-fn view_for(caller: &Caller) -> View {
-    if caller.has_any(&[Role::Director, Role::Ous, Role::Admin, Role::Kipus, Role::Osl]) {
-        View { statuses: ALL_STATUSES, persons: true, own: None }
-    } else if caller.has_any(&[Role::Integrator, Role::Auditor]) {
-        View { statuses: ALL_STATUSES, persons: false, own: None }
-    } else {
-        View { statuses: &[ProviderStatus::Active], persons: false, own: caller.provider_scope() }
-    }
-}
-
-impl View {
-    fn is_own(&self, row: &ProviderRow) -> bool {
-        self.own.is_some_and(|own| own.to_string() == row.id)
-    }
-
-    fn can_see(&self, row: &ProviderRow) -> ApiResult<bool> {
-        Ok(self.is_own(row) || self.statuses.contains(&row.status()?))
-    }
-
-    fn shows_persons(&self, row: &ProviderRow) -> bool {
-        self.persons || self.is_own(row)
-    }
-}
-
-/// Loads a provider the caller may see (404 otherwise).
-fn visible(conn: &mut DbConnection, view: &View, id: Uuid) -> ApiResult<ProviderRow> {
-    let row = model::find(conn, id)?;
-    if !view.can_see(&row)? {
-        return Err(model::NOT_FOUND);
-    }
-    Ok(row)
-}
-
-/// For writes a provider caller may make: only on its own record. Another provider's record is
-/// 403 when the caller can see it anyway (public), else 404.
-fn ensure_writable(conn: &mut DbConnection, caller: &Caller, id: Uuid) -> ApiResult<()> {
-    let Some(own) = caller.provider_scope() else {
-        return Ok(());
-    };
-    if own == id {
-        return Ok(());
-    }
-    visible(conn, &view_for(caller), id)?;
-    Err(ApiError::Forbidden("a provider may change only its own record".to_owned()))
-}
 
 fn event(rule: &access::Access, id: Option<Uuid>) -> Event {
     Event::new(rule.operation, rule.resource, id.map(|id| id.to_string()))
@@ -185,105 +124,6 @@ pub async fn export_providers(
         .content_type("text/csv; charset=utf-8")
         .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"providers.csv\""))
         .body(csv_format::write(&rows)?))
-}
-
-/// The outcome of an import.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"created": 2, "updated": 1, "provider_ids": ["0193a5f2-0000-7000-8000-0000000000aa", "0193a5f2-0000-7000-8000-0000000000ab", "0193a5f2-0000-7000-8000-0000000000ac"]}))]
-pub struct ImportResult {
-    pub created: usize,
-    pub updated: usize,
-    /// The providers of the rows, in row order.
-    pub provider_ids: Vec<Uuid>,
-}
-
-/// Reads the rows of an import body: CSV or a JSON array of provider inputs.
-fn import_rows(req: &HttpRequest, body: &Bytes) -> ApiResult<Vec<ProviderInput>> {
-    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    if content_type.starts_with("text/csv") {
-        let text = std::str::from_utf8(body).map_err(|_| {
-            ApiError::bad_request("the CSV is not UTF-8: save it as \"CSV UTF-8\" in the spreadsheet", Vec::new())
-        })?;
-        csv_format::parse(text)
-    } else if content_type.starts_with("application/json") {
-        parse_stored_json(body)
-    } else {
-        Err(ApiError::UnsupportedMediaType { detail: "send text/csv or a JSON array (application/json)".to_owned() })
-    }
-}
-
-/// Validates every row, then creates or updates (matched by NIP or KRS) all of them, or nothing.
-fn import(conn: &mut DbConnection, rows: Vec<ProviderInput>) -> ApiResult<ImportResult> {
-    const MAX_ROWS: usize = 10_000;
-    if rows.is_empty() || rows.len() > MAX_ROWS {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "rows",
-            "length",
-            format!("an import holds 1 to {MAX_ROWS} rows"),
-        )]));
-    }
-    let mut errors = Vec::new();
-    let mut drafts = Vec::with_capacity(rows.len());
-    let mut seen: Vec<(String, usize)> = Vec::new();
-    for (index, input) in rows.into_iter().enumerate() {
-        let row = index + 1;
-        match input.validate_draft() {
-            Ok(draft) => {
-                for (field, value) in
-                    [("nip", draft.nip.as_ref().map(|n| n.as_str())), ("krs", draft.krs.as_ref().map(|k| k.as_str()))]
-                {
-                    let Some(value) = value else { continue };
-                    let key = format!("{field}:{value}");
-                    if let Some((_, first)) = seen.iter().find(|(seen_key, _)| *seen_key == key) {
-                        let mut error = FieldError::new(
-                            field,
-                            "duplicate_in_file",
-                            format!("the same {} as row {first}", field.to_uppercase()),
-                        );
-                        error.row = Some(row);
-                        errors.push(error);
-                    } else {
-                        seen.push((key, row));
-                    }
-                }
-                drafts.push(draft);
-            }
-            Err(ApiError::Validation(row_errors)) => {
-                errors.extend(row_errors.into_iter().map(|mut error| {
-                    error.row = Some(row);
-                    error
-                }));
-            }
-            Err(other) => return Err(other),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    let mut result = ImportResult { created: 0, updated: 0, provider_ids: Vec::with_capacity(drafts.len()) };
-    for (index, draft) in drafts.into_iter().enumerate() {
-        let existing = model::find_by_identifiers(
-            conn,
-            draft.nip.as_ref().map(|n| n.as_str()),
-            draft.krs.as_ref().map(|k| k.as_str()),
-        )?;
-        let row = match existing {
-            Some(existing) => {
-                result.updated += 1;
-                model::replace_from_import(conn, existing, draft)
-            }
-            None => {
-                result.created += 1;
-                model::insert(conn, Uuid::now_v7(), draft)
-            }
-        }
-        .map_err(|err| match err {
-            ApiError::Conflict { .. } => err.with("row", index + 1),
-            other => other,
-        })?;
-        result.provider_ids.push(row.uuid()?);
-    }
-    Ok(result)
 }
 
 /// Import providers

@@ -4,8 +4,10 @@
 mod csv_format;
 pub mod dto;
 mod handlers;
+mod import;
 pub mod model;
 pub mod offers;
+mod view;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -1,0 +1,67 @@
+//! The view policy of the registry, in one place: which providers, and which of their details,
+//! each caller may see, and which records a provider caller may change.
+
+use uuid::Uuid;
+
+use super::dto::ProviderStatus;
+use super::model::{self, ProviderRow};
+use crate::auth::{Caller, Role};
+use crate::db::DbConnection;
+use crate::error::{ApiError, ApiResult};
+
+/// What a caller may see of the registry.
+pub(super) struct View {
+    pub(super) statuses: &'static [ProviderStatus],
+    /// Contact persons (personal data) of every visible provider.
+    pub(super) persons: bool,
+    /// A provider caller's own record: visible whatever its status, with contact persons.
+    pub(super) own: Option<Uuid>,
+}
+
+const ALL_STATUSES: &[ProviderStatus] = &[ProviderStatus::Active, ProviderStatus::Suspended, ProviderStatus::Archived];
+
+pub(super) fn view_for(caller: &Caller) -> View {
+    if caller.has_any(&[Role::Director, Role::Ous, Role::Admin, Role::Kipus, Role::Osl]) {
+        View { statuses: ALL_STATUSES, persons: true, own: None }
+    } else if caller.has_any(&[Role::Integrator, Role::Auditor]) {
+        View { statuses: ALL_STATUSES, persons: false, own: None }
+    } else {
+        View { statuses: &[ProviderStatus::Active], persons: false, own: caller.provider_scope() }
+    }
+}
+
+impl View {
+    pub(super) fn is_own(&self, row: &ProviderRow) -> bool {
+        self.own.is_some_and(|own| own.to_string() == row.id)
+    }
+
+    pub(super) fn can_see(&self, row: &ProviderRow) -> ApiResult<bool> {
+        Ok(self.is_own(row) || self.statuses.contains(&row.status()?))
+    }
+
+    pub(super) fn shows_persons(&self, row: &ProviderRow) -> bool {
+        self.persons || self.is_own(row)
+    }
+}
+
+/// Loads a provider the caller may see (404 otherwise).
+pub(super) fn visible(conn: &mut DbConnection, view: &View, id: Uuid) -> ApiResult<ProviderRow> {
+    let row = model::find(conn, id)?;
+    if !view.can_see(&row)? {
+        return Err(model::NOT_FOUND);
+    }
+    Ok(row)
+}
+
+/// For writes a provider caller may make: only on its own record. Another provider's record is
+/// 403 when the caller can see it anyway (public), else 404.
+pub(super) fn ensure_writable(conn: &mut DbConnection, caller: &Caller, id: Uuid) -> ApiResult<()> {
+    let Some(own) = caller.provider_scope() else {
+        return Ok(());
+    };
+    if own == id {
+        return Ok(());
+    }
+    visible(conn, &view_for(caller), id)?;
+    Err(ApiError::Forbidden("a provider may change only its own record".to_owned()))
+}
