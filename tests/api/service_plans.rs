@@ -444,3 +444,25 @@ async fn items_added_to_an_active_plan_reach_their_provider_only_once_approved()
     assert_eq!(sees(newcomer.provider_token.clone()).await, (Some(1), Some(1), 200, 200), "everything once approved");
     act(&app, "kipus", &approved.body, "submit-for-approval", None).await.problem(409, "nothing-to-approve");
 }
+
+#[actix_web::test]
+async fn activating_an_approved_plan_leaves_an_unapproved_change_planned() {
+    let app = spawn_app();
+    let resident = create_resident(&app, &resident_body("Maria", "Wiśniewska")).await;
+    let parties = parties(&app, NIPS[0]).await;
+    let created =
+        as_role(&app, "kipus", Method::POST, "/api/v1/service-plans", Some(&plan_body(&resident, &parties))).await.body;
+    assert_eq!(act(&app, "kipus", &created, "submit-for-approval", None).await.status, 200);
+    let approved = act(&app, "director", &created, "approve", None).await.body;
+    let mut items = approved["items"].clone();
+    let mut added = items[0].clone();
+    added.as_object_mut().unwrap().remove("id");
+    added["quantity"] = json!(10);
+    items.as_array_mut().unwrap().push(added);
+    let changed = patch_as(&app, &crate::helpers::token_for(&["kipus"]), &approved, &json!({"items": items})).await;
+    let active = act(&app, "kipus", &changed, "activate", None).await;
+    assert_eq!(active.status, 200, "{}", active.body);
+    let statuses: Vec<&str> =
+        active.body["items"].as_array().unwrap().iter().map(|i| i["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, vec!["active", "planned"], "the approved item starts, the unapproved one waits");
+}
