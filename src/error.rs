@@ -88,6 +88,10 @@ pub enum ApiError {
     /// Authenticated, but the caller's roles do not allow the operation.
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// Authenticated and the role allows the operation, but a rule refuses it to this caller on
+    /// this record (separation of duties); `code` names the rule.
+    #[error("refused: {detail}")]
+    Refused { code: &'static str, detail: String },
     #[error("{resource} not found")]
     NotFound { resource: &'static str },
     /// The path exists, but not with this method; `allow` lists the methods it has.
@@ -153,6 +157,7 @@ impl ApiError {
             ApiError::Validation(_) => "validation-failed",
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
+            ApiError::Refused { code, .. } => code,
             ApiError::NotFound { .. } => "not-found",
             ApiError::MethodNotAllowed { .. } => "method-not-allowed",
             ApiError::TooManyRequests { .. } => "too-many-requests",
@@ -179,7 +184,9 @@ impl ApiError {
     /// What the client may read: never SQL, stack traces or personal data.
     fn detail(&self) -> String {
         match self {
-            ApiError::BadRequest { detail, .. } | ApiError::Conflict { detail, .. } => detail.clone(),
+            ApiError::BadRequest { detail, .. } | ApiError::Conflict { detail, .. } | ApiError::Refused { detail, .. } => {
+                detail.clone()
+            }
             ApiError::UnsupportedMediaType { detail } | ApiError::Unauthorized(detail) | ApiError::Forbidden(detail) => {
                 detail.clone()
             }
@@ -279,7 +286,7 @@ impl ResponseError for ApiError {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Validation(_) | ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::Refused { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

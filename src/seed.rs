@@ -442,6 +442,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
             created_at: now,
             updated_at: now,
             version: 1,
+            approved_revision: Some(1),
         });
         item_rows.push(ItemRow {
             id: random.id(r as u64),
@@ -457,6 +458,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
             end_on: year_end,
             fee: None,
             status: "active".to_owned(),
+            approved: true,
         });
     }
 

@@ -83,7 +83,7 @@ pub fn audited<T>(
 /// to record it, which is logged.
 pub fn record_failure(conn: &mut DbConnection, actor: &Actor, event: Event, err: &ApiError) {
     let outcome = match err {
-        ApiError::Unauthorized(_) | ApiError::Forbidden(_) => Outcome::Denied,
+        ApiError::Unauthorized(_) | ApiError::Forbidden(_) | ApiError::Refused { .. } => Outcome::Denied,
         _ => Outcome::Failed,
     };
     let event = event.failed_with(outcome, err);

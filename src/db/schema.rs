@@ -267,6 +267,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        approved_revision -> Nullable<Integer>,
     }
 }
 
@@ -285,6 +286,15 @@ diesel::table! {
         end_on -> Date,
         fee -> Nullable<BigInt>,
         status -> Text,
+        approved -> Bool,
+    }
+}
+
+diesel::table! {
+    plan_authors (plan_id, revision, subject) {
+        plan_id -> Text,
+        revision -> Integer,
+        subject -> Text,
     }
 }
 
@@ -315,6 +325,7 @@ diesel::joinable!(service_plans -> residents (resident_id));
 diesel::joinable!(plan_items -> service_plans (plan_id));
 diesel::joinable!(item_deliveries -> plan_items (item_id));
 diesel::joinable!(plan_revisions -> service_plans (plan_id));
+diesel::joinable!(plan_authors -> service_plans (plan_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
@@ -324,6 +335,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     commissions,
     idempotency_keys,
     item_deliveries,
+    plan_authors,
     plan_items,
     plan_revisions,
     provider_offers,

@@ -15,7 +15,8 @@ use crate::validation::FieldErrors;
 
 crate::text_enum! {
 /// `draft` (projekt, until approved; it may be submitted for approval), `approved`
-/// (zatwierdzony), `active` (realizowany), `closed` (zakończony).
+/// (zatwierdzony), `active` (realizowany), `closed` (zakończony). A change to an approved or active
+/// plan keeps its status (the approved revision stays in force) and is submitted and approved again.
 pub enum PlanStatus {
     Draft,
     Approved,
@@ -40,16 +41,19 @@ impl Lifecycle for PlanStatus {
     fn allowed_actions(self) -> &'static [PlanAction] {
         match self {
             PlanStatus::Draft => &[PlanAction::SubmitForApproval, PlanAction::Approve],
-            PlanStatus::Approved => &[PlanAction::Activate, PlanAction::Close],
-            PlanStatus::Active => &[PlanAction::Close],
+            PlanStatus::Approved => {
+                &[PlanAction::Activate, PlanAction::Close, PlanAction::SubmitForApproval, PlanAction::Approve]
+            }
+            PlanStatus::Active => &[PlanAction::Close, PlanAction::SubmitForApproval, PlanAction::Approve],
             PlanStatus::Closed => &[],
         }
     }
 
     fn after(self, action: PlanAction) -> PlanStatus {
         match action {
-            PlanAction::SubmitForApproval => PlanStatus::Draft,
-            PlanAction::Approve => PlanStatus::Approved,
+            PlanAction::SubmitForApproval => self,
+            PlanAction::Approve if self == PlanStatus::Draft => PlanStatus::Approved,
+            PlanAction::Approve => self,
             PlanAction::Activate => PlanStatus::Active,
             PlanAction::Close => PlanStatus::Closed,
         }
@@ -131,7 +135,8 @@ pub struct PlanItemInput {
     /// Fee per unit paid by the resident, if any.
     #[schema(value_type = Option<String>, example = "5.00")]
     pub fee: Option<String>,
-    /// Default `planned`.
+    /// Default `planned`. `active` only keeps an unchanged active item active: a new or changed
+    /// item is `planned` until an approval (activation, or approving the changed plan) starts it.
     #[schema(value_type = Option<ItemStatus>)]
     pub status: Option<String>,
 }
@@ -389,6 +394,8 @@ pub struct ServicePlan {
     pub approval_requested_at: Option<DateTime<Utc>>,
     pub approved_by: Option<String>,
     pub approved_at: Option<DateTime<Utc>>,
+    /// The revision in force (the last approved); below `revision` while a change awaits approval.
+    pub approved_revision: Option<i32>,
     pub monitoring: Vec<MonitoringEntry>,
     pub closure: Option<Closure>,
     /// Incremented by every change after approval; earlier revisions stay readable.
@@ -412,6 +419,8 @@ pub struct ServicePlanOverview {
     pub goals_achieved: usize,
     pub items: Vec<PlanItem>,
     pub revision: i32,
+    /// The revision in force (the last approved); below `revision` while a change awaits approval.
+    pub approved_revision: Option<i32>,
 }
 
 /// A plan as the caller's role may see it: `kipus` and `director` everything (ServicePlan), `ous`

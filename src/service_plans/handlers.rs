@@ -114,7 +114,8 @@ pub async fn list_service_plans(
 
 /// Draft a service plan
 ///
-/// The caller is the coordinator unless `coordinator` names another. Rules: the period runs at
+/// The caller is the coordinator unless `coordinator` names another; either way the caller is
+/// recorded as the plan's author and may not approve it. Items start `planned`. Rules: the period runs at
 /// most one year, items lie within it, their providers offer the services, and an item's
 /// commission belongs to that provider and covers its dates (422 naming each item field). The
 /// plan is due 30 days after `requested_on`.
@@ -189,7 +190,7 @@ pub async fn get_service_plan(
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag)).json(view))
 }
 
-const READ_ONLY: [&str; 14] = [
+const READ_ONLY: [&str; 15] = [
     "id",
     "due_on",
     "overdue",
@@ -197,6 +198,7 @@ const READ_ONLY: [&str; 14] = [
     "approval_requested_at",
     "approved_by",
     "approved_at",
+    "approved_revision",
     "monitoring",
     "closure",
     "revision",
@@ -209,8 +211,12 @@ const READ_ONLY: [&str; 14] = [
 /// Change a service plan
 ///
 /// A JSON merge patch with `If-Match`; items keep their `id`s (an item with deliveries cannot be
-/// removed: cancel it). A change to an approved or active plan keeps the previous state as a
-/// revision (`GET .../revisions`); a closed plan does not change (409).
+/// removed: cancel it). Every change awaits approval: a plan submitted for approval returns to
+/// draft (submit it again), the caller is recorded as an author of the change (authors may not
+/// approve it), and a new or changed item is `planned` until approved, so its provider sees
+/// nothing of it before. A change to an approved or active plan keeps the previous state as a
+/// revision (`GET .../revisions`) and leaves the approved items in force; a closed plan does not
+/// change (409).
 #[utoipa::path(
     tag = "service-plans",
     params(("id" = Uuid, Path, description = "Plan id"), ("If-Match" = String, Header, description = "ETag the change is based on")),
@@ -297,7 +303,8 @@ fn validate_closure(closure: Closure) -> ApiResult<Closure> {
 /// Submit a plan for approval
 ///
 /// A complete draft (consent, a goal, an item: 409 `plan-incomplete` names what is missing)
-/// awaits the director's approval.
+/// awaits the director's approval; so does a changed approved or active plan (409
+/// `nothing-to-approve` when it is unchanged since its approval).
 #[utoipa::path(
     tag = "service-plans",
     params(("id" = Uuid, Path, description = "Plan id"), IdempotencyKeyParam),
@@ -305,7 +312,7 @@ fn validate_closure(closure: Closure) -> ApiResult<Closure> {
         (status = 200, description = "The plan awaiting approval", body = ServicePlan),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
         NotFoundErrors,
-        (status = 409, description = "Not a draft, already submitted, or incomplete", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Closed, already submitted, unchanged since its approval, or incomplete", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/service-plans/{id}/submit-for-approval")]
@@ -321,8 +328,11 @@ pub async fn submit_service_plan_for_approval(
 
 /// Approve a plan
 ///
-/// By the director (or the OUS when `CUS_OUS_MAY_APPROVE_PLANS=true`), never by the plan's own
-/// coordinator (403). The plan must have been submitted and be complete (409).
+/// By the director (or the OUS when `CUS_OUS_MAY_APPROVE_PLANS=true`), never by the plan's
+/// coordinator nor by anyone who drafted or changed it since its last approval (403
+/// `self-approval`; decided from the recorded authors, not from the editable `coordinator`). The
+/// plan must have been submitted and be complete (409). Approving a change to an active plan starts
+/// its new and changed items.
 #[utoipa::path(
     tag = "service-plans",
     params(("id" = Uuid, Path, description = "Plan id"), IdempotencyKeyParam),
@@ -330,7 +340,8 @@ pub async fn submit_service_plan_for_approval(
         (status = 200, description = "The approved plan", body = ServicePlan),
         PathIdErrors, IdempotencyErrors, DatabaseErrors,
         NotFoundErrors,
-        StateConflictErrors
+        (status = 403, description = "`self-approval`: the caller is the coordinator or an author since the last approval", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not submitted, unchanged since its approval, closed, or incomplete", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/service-plans/{id}/approve")]
@@ -346,7 +357,8 @@ pub async fn approve_service_plan(
 
 /// Activate a plan
 ///
-/// An approved plan starts; its planned items become active.
+/// An approved plan starts; its planned items whose terms were approved become active (a change
+/// still awaiting approval stays planned).
 #[utoipa::path(
     tag = "service-plans",
     params(("id" = Uuid, Path, description = "Plan id"), IdempotencyKeyParam),
@@ -547,7 +559,8 @@ pub async fn list_plan_items(
 
 /// Record a delivery
 ///
-/// By the item's provider, on an active item of an active plan, on a day within the item's dates.
+/// By the item's provider, on an active item of an active plan, on a day within the item's dates
+/// (404 while the item's naming of the provider awaits approval).
 #[utoipa::path(
     tag = "service-plans",
     params(("id" = Uuid, Path, description = "Plan item id"), IdempotencyKeyParam),
@@ -610,7 +623,7 @@ pub async fn record_delivery(
 
 /// List an item's deliveries
 ///
-/// For the item's provider and CUS staff.
+/// For the item's provider (once the item's terms are approved: 404 before) and CUS staff.
 #[utoipa::path(
     tag = "service-plans",
     params(("id" = Uuid, Path, description = "Plan item id")),

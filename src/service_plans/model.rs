@@ -10,7 +10,9 @@ use super::dto::{
     PlanListQuery, PlanRevision, PlanStatus, ServicePlan, ServicePlanOverview,
 };
 use crate::clock;
-use crate::db::schema::{commissions, item_deliveries, plan_items, plan_revisions, residents, service_plans, services};
+use crate::db::schema::{
+    commissions, item_deliveries, plan_authors, plan_items, plan_revisions, residents, service_plans, services,
+};
 use crate::db::DbConnection;
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::Money;
@@ -42,6 +44,7 @@ pub struct PlanRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub approved_revision: Option<i32>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -60,6 +63,8 @@ pub struct ItemRow {
     pub end_on: NaiveDate,
     pub fee: Option<i64>,
     pub status: String,
+    /// Whether these terms were approved; the provider reaches the item only then.
+    pub approved: bool,
 }
 
 pub const NOT_FOUND: ApiError = ApiError::NotFound { resource: "service plan" };
@@ -91,6 +96,34 @@ impl ItemRow {
             status: self.status.parse().map_err(|_| stored("item status"))?,
         })
     }
+
+    /// What approval covers: everything but the position and the status.
+    fn same_terms(&self, other: &ItemRow) -> bool {
+        (self.service_id == other.service_id)
+            && (self.provider_id == other.provider_id)
+            && (self.commission_id == other.commission_id)
+            && (self.quantity == other.quantity)
+            && (self.unit == other.unit)
+            && (self.frequency == other.frequency)
+            && (self.start_on == other.start_on)
+            && (self.end_on == other.end_on)
+            && (self.fee == other.fee)
+    }
+
+    /// Settles the status asked for against the stored item: a new or changed item is planned and
+    /// unapproved until an approval; an unchanged one keeps its approval and may stay active.
+    /// Cancelling or completing needs no approval.
+    fn settle(mut self, requested: ItemStatus, stored: Option<&ItemRow>) -> ItemRow {
+        let unchanged = stored.filter(|stored| stored.same_terms(&self));
+        self.approved = unchanged.is_some_and(|stored| stored.approved);
+        let stays_active = unchanged.is_some_and(|stored| stored.status == ItemStatus::Active.as_ref());
+        let status = match requested {
+            ItemStatus::Active if !stays_active => ItemStatus::Planned,
+            status => status,
+        };
+        self.status = status.as_ref().to_owned();
+        self
+    }
 }
 
 impl PlanRow {
@@ -104,6 +137,11 @@ impl PlanRow {
 
     pub fn status(&self) -> ApiResult<PlanStatus> {
         self.status.parse().map_err(|_| stored("status"))
+    }
+
+    /// The plan differs from the revision in force (always so before the first approval).
+    fn changed_since_approval(&self) -> bool {
+        self.approved_revision != Some(self.revision)
     }
 
     fn due_on(&self) -> NaiveDate {
@@ -144,6 +182,7 @@ impl PlanRow {
             approval_requested_at: self.approval_requested_at.map(clock::utc),
             approved_by: self.approved_by.clone(),
             approved_at: self.approved_at.map(clock::utc),
+            approved_revision: self.approved_revision,
             monitoring: serde_json::from_str(&self.monitoring).map_err(|_| stored("monitoring"))?,
             closure: self
                 .closure
@@ -171,6 +210,7 @@ impl PlanRow {
             goals_achieved: goals.iter().filter(|goal| goal.status.as_deref() == Some("achieved")).count(),
             items: items.iter().map(ItemRow::to_dto).collect::<ApiResult<_>>()?,
             revision: self.revision,
+            approved_revision: self.approved_revision,
         })
     }
 
@@ -249,9 +289,10 @@ fn check_items(conn: &mut DbConnection, items: &[ItemDraft]) -> ApiResult<()> {
     }
 }
 
-fn item_row(plan_id: &str, position: usize, item: &ItemDraft) -> ItemRow {
+/// The stored form of an item, its status settled against the stored item it replaces (if any).
+fn item_row(plan_id: &str, position: usize, item: &ItemDraft, stored: Option<&ItemRow>) -> ItemRow {
     ItemRow {
-        id: item.id.unwrap_or_else(Uuid::now_v7).to_string(),
+        id: stored.map_or_else(|| Uuid::now_v7().to_string(), |stored| stored.id.clone()),
         plan_id: plan_id.to_owned(),
         position: i32::try_from(position).unwrap_or(i32::MAX),
         service_id: item.service_id.to_string(),
@@ -264,7 +305,44 @@ fn item_row(plan_id: &str, position: usize, item: &ItemDraft) -> ItemRow {
         end_on: item.end_on,
         fee: item.fee.map(Money::grosze),
         status: item.status.as_ref().to_owned(),
+        approved: false,
     }
+    .settle(item.status, stored)
+}
+
+/// Records who drafted or changed the plan in its current revision: they may not approve it.
+fn record_author(conn: &mut DbConnection, plan: &PlanRow, subject: &str) -> ApiResult<()> {
+    let known: i64 = plan_authors::table.find((&plan.id, plan.revision, subject)).count().get_result(conn)?;
+    if known == 0 {
+        diesel::insert_into(plan_authors::table)
+            .values((
+                plan_authors::plan_id.eq(&plan.id),
+                plan_authors::revision.eq(plan.revision),
+                plan_authors::subject.eq(subject),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Separation of duties: neither the coordinator of record nor anyone who drafted or changed the
+/// plan since its last approval approves it.
+fn ensure_not_own(conn: &mut DbConnection, plan: &PlanRow, approver: &str) -> ApiResult<()> {
+    let authored: i64 = plan_authors::table
+        .filter(plan_authors::plan_id.eq(&plan.id))
+        .filter(plan_authors::revision.gt(plan.approved_revision.unwrap_or(0)))
+        .filter(plan_authors::subject.eq(approver))
+        .count()
+        .get_result(conn)?;
+    if plan.coordinator == approver || authored > 0 {
+        return Err(ApiError::Refused {
+            code: "self-approval",
+            detail: "a plan is never approved by its coordinator, nor by anyone who drafted or changed it since its \
+                     last approval"
+                .to_owned(),
+        });
+    }
+    Ok(())
 }
 
 fn check_resident(conn: &mut DbConnection, resident_id: Uuid) -> ApiResult<()> {
@@ -277,19 +355,14 @@ fn check_resident(conn: &mut DbConnection, resident_id: Uuid) -> ApiResult<()> {
     }
 }
 
-pub fn create(
-    conn: &mut DbConnection,
-    id: Uuid,
-    coordinator: &str,
-    draft: PlanDraft,
-) -> ApiResult<(PlanRow, Vec<ItemRow>)> {
+pub fn create(conn: &mut DbConnection, id: Uuid, author: &str, draft: PlanDraft) -> ApiResult<(PlanRow, Vec<ItemRow>)> {
     check_resident(conn, draft.resident_id)?;
     check_items(conn, &draft.items)?;
     let now = clock::now();
     let mut plan = PlanRow {
         id: id.to_string(),
         resident_id: draft.resident_id.to_string(),
-        coordinator: coordinator.to_owned(),
+        coordinator: author.to_owned(),
         requested_on: draft.requested_on,
         needs_assessment: String::new(),
         goals: "[]".to_owned(),
@@ -306,15 +379,13 @@ pub fn create(
         created_at: now,
         updated_at: now,
         version: 1,
+        approved_revision: None,
     };
     plan.set(&draft);
     diesel::insert_into(service_plans::table).values(&plan).execute(conn)?;
-    let items: Vec<ItemRow> = draft
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| item_row(&plan.id, i, &ItemDraft { id: None, ..item.clone() }))
-        .collect();
+    record_author(conn, &plan, author)?;
+    let items: Vec<ItemRow> =
+        draft.items.iter().enumerate().map(|(i, item)| item_row(&plan.id, i, item, None)).collect();
     // diesel's multi-backend connection has no batch insert.
     for item in &items {
         diesel::insert_into(plan_items::table).values(item).execute(conn)?;
@@ -372,7 +443,8 @@ fn keep_revision(conn: &mut DbConnection, plan: &mut PlanRow, items: &[ItemRow],
 }
 
 /// Applies a change (a merge patch). A closed plan does not change; a change to an approved or
-/// active plan keeps the previous state as a revision.
+/// active plan keeps the previous state as a revision. The change awaits (another) approval: a
+/// submitted plan returns to draft, and new or changed items stay planned until approved.
 pub fn update(
     conn: &mut DbConnection,
     id: Uuid,
@@ -417,16 +489,18 @@ pub fn update(
         diesel::delete(plan_items::table.find(&gone.id)).execute(conn)?;
     }
     for (position, item) in draft.items.iter().enumerate() {
-        let known = item.id.is_some_and(|id| items.iter().any(|existing| existing.id == id.to_string()));
-        let row =
-            item_row(&plan.id, position, &if known { item.clone() } else { ItemDraft { id: None, ..item.clone() } });
-        if known {
+        let stored = item.id.and_then(|id| items.iter().find(|existing| existing.id == id.to_string()));
+        let row = item_row(&plan.id, position, item, stored);
+        if stored.is_some() {
             diesel::update(plan_items::table.find(&row.id)).set(&row).execute(conn)?;
         } else {
             diesel::insert_into(plan_items::table).values(&row).execute(conn)?;
         }
     }
+    // Any change withdraws a submission: what is approved is what was submitted.
+    plan.approval_requested_at = None;
     let plan = save(conn, plan)?;
+    record_author(conn, &plan, author)?;
     let items = items_of(conn, &plan.id)?;
     Ok((plan, items))
 }
@@ -466,7 +540,25 @@ fn set_item_statuses(conn: &mut DbConnection, plan_id: &str, from: &[ItemStatus]
     Ok(())
 }
 
-/// A lifecycle action. Approval is never by the plan's own coordinator.
+/// Starts the planned items whose terms were approved.
+fn activate_approved_items(conn: &mut DbConnection, plan_id: &str) -> ApiResult<()> {
+    diesel::update(
+        plan_items::table
+            .filter(plan_items::plan_id.eq(plan_id))
+            .filter(plan_items::status.eq(ItemStatus::Planned.as_ref()))
+            .filter(plan_items::approved.eq(true)),
+    )
+    .set(plan_items::status.eq(ItemStatus::Active.as_ref()))
+    .execute(conn)?;
+    Ok(())
+}
+
+fn nothing_to_approve() -> ApiError {
+    ApiError::conflict("nothing-to-approve", "the plan is approved as it stands; a change needs approval, not it")
+}
+
+/// A lifecycle action. Approval is never by the plan's coordinator or its authors since the last
+/// approval; approving a change to an active plan starts its new and changed items.
 pub fn transition(
     conn: &mut DbConnection,
     id: Uuid,
@@ -479,6 +571,9 @@ pub fn transition(
     let now = clock::now();
     match action {
         PlanAction::SubmitForApproval => {
+            if !plan.changed_since_approval() {
+                return Err(nothing_to_approve());
+            }
             if plan.approval_requested_at.is_some() {
                 return Err(ApiError::conflict("already-submitted", "the plan is already awaiting approval"));
             }
@@ -486,17 +581,25 @@ pub fn transition(
             plan.approval_requested_at = Some(now);
         }
         PlanAction::Approve => {
+            if !plan.changed_since_approval() {
+                return Err(nothing_to_approve());
+            }
             if plan.approval_requested_at.is_none() {
                 return Err(ApiError::conflict("not-submitted-for-approval", "submit the plan for approval first"));
             }
             ensure_complete(&plan, &items)?;
-            if plan.coordinator == actor {
-                return Err(ApiError::Forbidden("a plan is never approved by its own coordinator".to_owned()));
-            }
+            ensure_not_own(conn, &plan, actor)?;
             plan.approved_by = Some(actor.to_owned());
             plan.approved_at = Some(now);
+            plan.approved_revision = Some(plan.revision);
+            diesel::update(plan_items::table.filter(plan_items::plan_id.eq(&plan.id)))
+                .set(plan_items::approved.eq(true))
+                .execute(conn)?;
+            if next == PlanStatus::Active {
+                activate_approved_items(conn, &plan.id)?;
+            }
         }
-        PlanAction::Activate => set_item_statuses(conn, &plan.id, &[ItemStatus::Planned], ItemStatus::Active)?,
+        PlanAction::Activate => activate_approved_items(conn, &plan.id)?,
         PlanAction::Close => {
             plan.closure = closure.map(|c| serde_json::to_string(&c).unwrap_or_default());
             set_item_statuses(conn, &plan.id, &[ItemStatus::Active], ItemStatus::Completed)?;
@@ -606,11 +709,12 @@ pub fn items_for_provider(conn: &mut DbConnection, provider: Uuid) -> ApiResult<
         .load(conn)?)
 }
 
-/// An item the provider delivers (404 for anyone else's).
+/// An item the provider delivers under approved terms (404 for anyone else's, and while its
+/// naming of the provider awaits approval).
 pub fn provider_item(conn: &mut DbConnection, provider: Option<Uuid>, item_id: Uuid) -> ApiResult<ItemRow> {
     let mut query = plan_items::table.filter(plan_items::id.eq(item_id.to_string())).into_boxed();
     if let Some(provider) = provider {
-        query = query.filter(plan_items::provider_id.eq(provider.to_string()));
+        query = query.filter(plan_items::provider_id.eq(provider.to_string())).filter(plan_items::approved.eq(true));
     }
     query.select(ItemRow::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound { resource: "plan item" })
 }

@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::builders::{parties, CommissionBuilder, Parties, NIPS};
-use crate::helpers::{spawn_app, spawn_with, TestApp, TestDb};
+use crate::helpers::{idp_claims, sign, spawn_app, spawn_with, Reply, TestApp, TestDb};
 use crate::residents::{as_role, create_resident, resident_body};
 
 pub struct PlanFixture {
@@ -52,6 +52,26 @@ pub async fn active_plan(app: &TestApp) -> PlanFixture {
     .await
     .body;
     PlanFixture { resident, parties, plan }
+}
+
+/// A token of a person with these roles, under their own subject (to tell two directors apart).
+fn person(subject: &str, roles: &[&str]) -> String {
+    sign(&idp_claims(subject, roles), "idp-rsa", Some("idp-rsa-1"))
+}
+
+async fn act_as(app: &TestApp, token: &str, plan: &Value, action: &str) -> Reply {
+    let path = format!("/api/v1/service-plans/{}/{action}", plan["id"].as_str().unwrap());
+    app.send(app.request_as(Some(token), Method::POST, &path)).await
+}
+
+/// Changes the plan as read (its `version` is the ETag), asserting 200.
+async fn patch_as(app: &TestApp, token: &str, plan: &Value, change: &Value) -> Value {
+    let path = format!("/api/v1/service-plans/{}", plan["id"].as_str().unwrap());
+    let request =
+        app.request_as(Some(token), Method::PATCH, &path).header("if-match", format!("\"{}\"", plan["version"]));
+    let reply = app.send(request.json(change)).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.body
 }
 
 #[actix_web::test]
@@ -109,7 +129,7 @@ async fn approval_rules_fail_each_on_its_own() {
         .await
         .body;
     assert_eq!(act(&app, "director", &own, "submit-for-approval", None).await.status, 200);
-    act(&app, "director", &own, "approve", None).await.problem(403, "forbidden");
+    act(&app, "director", &own, "approve", None).await.problem(403, "self-approval");
     act(&app, "ous", &own, "approve", None).await.problem(403, "forbidden");
     act(&app, "kipus", &own, "approve", None).await.problem(403, "forbidden");
     act(&app, "kipus", &own, "activate", None).await.problem(409, "invalid-state-transition");
@@ -283,4 +303,166 @@ async fn a_provider_sees_its_items_and_records_deliveries() {
     .await;
     assert_eq!(staff_items.body.as_array().unwrap().len(), 1);
     let _ = resident;
+}
+
+#[actix_web::test]
+async fn whoever_drafted_or_changed_a_plan_never_approves_it_whatever_it_names_as_coordinator() {
+    let app = spawn_app();
+    let resident = create_resident(&app, &resident_body("Maria", "Wiśniewska")).await;
+    let parties = parties(&app, NIPS[0]).await;
+    let (drafter, other) = (person("director-a", &["director"]), person("director-b", &["director"]));
+    let kipus = person("kipus-1", &["kipus"]);
+
+    let mut naming_another = plan_body(&resident, &parties);
+    naming_another["coordinator"] = json!("kipus-1");
+    let created =
+        app.send(app.request_as(Some(&drafter), Method::POST, "/api/v1/service-plans").json(&naming_another)).await;
+    assert_eq!((created.status, created.body["coordinator"].as_str()), (201, Some("kipus-1")), "{}", created.body);
+    assert_eq!(act_as(&app, &kipus, &created.body, "submit-for-approval").await.status, 200);
+    act_as(&app, &drafter, &created.body, "approve").await.problem(403, "self-approval");
+    assert_eq!(act_as(&app, &other, &created.body, "approve").await.status, 200, "a director who never touched it");
+
+    let by_kipus = app
+        .send(app.request_as(Some(&kipus), Method::POST, "/api/v1/service-plans").json(&plan_body(&resident, &parties)))
+        .await
+        .body;
+    let changed =
+        patch_as(&app, &drafter, &by_kipus, &json!({"coordinator": "kipus-2", "needs_assessment": "Po udarze"})).await;
+    assert_eq!(act_as(&app, &kipus, &changed, "submit-for-approval").await.status, 200);
+    act_as(&app, &drafter, &changed, "approve").await.problem(403, "self-approval");
+    assert_eq!(act_as(&app, &other, &changed, "approve").await.status, 200);
+
+    let mut coordinated_by_other = plan_body(&resident, &parties);
+    coordinated_by_other["coordinator"] = json!("director-b");
+    let named = app
+        .send(app.request_as(Some(&kipus), Method::POST, "/api/v1/service-plans").json(&coordinated_by_other))
+        .await
+        .body;
+    assert_eq!(act_as(&app, &kipus, &named, "submit-for-approval").await.status, 200);
+    act_as(&app, &other, &named, "approve").await.problem(403, "self-approval");
+    assert_eq!(
+        act_as(&app, &drafter, &named, "approve").await.status,
+        200,
+        "the coordinator of record alone is refused"
+    );
+}
+
+#[actix_web::test]
+async fn any_change_to_a_plan_awaiting_approval_returns_it_to_draft() {
+    let app = spawn_app();
+    let resident = create_resident(&app, &resident_body("Maria", "Wiśniewska")).await;
+    let parties = parties(&app, NIPS[0]).await;
+    let (kipus, director) = (person("kipus-1", &["kipus"]), person("director-a", &["director"]));
+    let mut plan = app
+        .send(app.request_as(Some(&kipus), Method::POST, "/api/v1/service-plans").json(&plan_body(&resident, &parties)))
+        .await
+        .body;
+    let mut fewer_hours = plan["items"].clone();
+    fewer_hours[0]["quantity"] = json!(60);
+    let changes = [
+        json!({"goals": [{"description": "Samodzielne gotowanie"}]}),
+        json!({"items": fewer_hours}),
+        json!({"needs_assessment": "Po udarze"}),
+        json!({}),
+    ];
+    for change in changes {
+        let submitted = act_as(&app, &kipus, &plan, "submit-for-approval").await;
+        assert_eq!(submitted.status, 200, "{}", submitted.body);
+        plan = patch_as(&app, &kipus, &submitted.body, &change).await;
+        assert_eq!(
+            (plan["status"].as_str(), plan["approval_requested_at"].as_str()),
+            (Some("draft"), None),
+            "{change}"
+        );
+        act_as(&app, &director, &plan, "approve").await.problem(409, "not-submitted-for-approval");
+    }
+    assert_eq!(act_as(&app, &kipus, &plan, "submit-for-approval").await.status, 200);
+    let approved = act_as(&app, &director, &plan, "approve").await;
+    assert_eq!((approved.status, approved.body["items"][0]["quantity"].as_i64()), (200, Some(60)), "{}", approved.body);
+}
+
+#[actix_web::test]
+async fn items_added_to_an_active_plan_reach_their_provider_only_once_approved() {
+    let app = spawn_app();
+    let PlanFixture { plan, resident, parties } = active_plan(&app).await;
+    let newcomer = crate::builders::parties(&app, NIPS[1]).await;
+    let mut items = plan["items"].clone();
+    let mut added = items[0].clone();
+    for field in ["id", "plan_id"] {
+        added.as_object_mut().unwrap().remove(field);
+    }
+    added["service_id"] = newcomer.service["id"].clone();
+    added["provider_id"] = newcomer.provider["id"].clone();
+    added["status"] = json!("active");
+    items.as_array_mut().unwrap().push(added);
+    let kipus = crate::helpers::token_for(&["kipus"]);
+    let changed = patch_as(&app, &kipus, &plan, &json!({"items": items})).await;
+    assert_eq!((changed["status"].as_str(), changed["revision"].as_i64()), (Some("active"), Some(2)));
+    assert_eq!(changed["approved_revision"], 1, "the approved revision stays in force");
+    assert_eq!(
+        (changed["items"][0]["status"].as_str(), changed["items"][1]["status"].as_str()),
+        (Some("active"), Some("planned"))
+    );
+    let item = changed["items"][1]["id"].as_str().unwrap().to_owned();
+    let resident_path = format!("/api/v1/residents/{}", resident["id"].as_str().unwrap());
+    let deliveries = format!("/api/v1/plan-items/{item}/deliveries");
+    let sees = |token: String| {
+        let (app, resident_path, deliveries) = (&app, resident_path.clone(), deliveries.clone());
+        async move {
+            let items = app.send(app.request_as(Some(&token), Method::GET, "/api/v1/plan-items?provider=me")).await;
+            let listed = app.send(app.request_as(Some(&token), Method::GET, "/api/v1/residents")).await;
+            let resident = app.send(app.request_as(Some(&token), Method::GET, &resident_path)).await;
+            let delivered = app.send(app.request_as(Some(&token), Method::GET, &deliveries)).await;
+            (
+                items.body.as_array().map(Vec::len),
+                listed.body["items"].as_array().map(Vec::len),
+                resident.status,
+                delivered.status,
+            )
+        }
+    };
+    assert_eq!(sees(newcomer.provider_token.clone()).await, (Some(0), Some(0), 404, 404), "nothing before approval");
+    let recorded = app
+        .send(
+            app.request_as(Some(&newcomer.provider_token), Method::POST, &deliveries)
+                .json(&json!({"delivered_on": "2026-12-03", "units": 1})),
+        )
+        .await;
+    recorded.problem(404, "not-found");
+    assert_eq!(sees(parties.provider_token.clone()).await.0, Some(1), "the approved item stays in force");
+
+    act(&app, "director", &changed, "approve", None).await.problem(409, "not-submitted-for-approval");
+    assert_eq!(act(&app, "kipus", &changed, "submit-for-approval", None).await.status, 200);
+    act(&app, "kipus", &changed, "approve", None).await.problem(403, "forbidden");
+    let approved = act(&app, "director", &changed, "approve", None).await;
+    assert_eq!(approved.status, 200, "{}", approved.body);
+    assert_eq!(
+        (approved.body["status"].as_str(), approved.body["approved_revision"].as_i64()),
+        (Some("active"), Some(2))
+    );
+    assert_eq!(approved.body["items"][1]["status"], "active");
+    assert_eq!(sees(newcomer.provider_token.clone()).await, (Some(1), Some(1), 200, 200), "everything once approved");
+    act(&app, "kipus", &approved.body, "submit-for-approval", None).await.problem(409, "nothing-to-approve");
+}
+
+#[actix_web::test]
+async fn activating_an_approved_plan_leaves_an_unapproved_change_planned() {
+    let app = spawn_app();
+    let resident = create_resident(&app, &resident_body("Maria", "Wiśniewska")).await;
+    let parties = parties(&app, NIPS[0]).await;
+    let created =
+        as_role(&app, "kipus", Method::POST, "/api/v1/service-plans", Some(&plan_body(&resident, &parties))).await.body;
+    assert_eq!(act(&app, "kipus", &created, "submit-for-approval", None).await.status, 200);
+    let approved = act(&app, "director", &created, "approve", None).await.body;
+    let mut items = approved["items"].clone();
+    let mut added = items[0].clone();
+    added.as_object_mut().unwrap().remove("id");
+    added["quantity"] = json!(10);
+    items.as_array_mut().unwrap().push(added);
+    let changed = patch_as(&app, &crate::helpers::token_for(&["kipus"]), &approved, &json!({"items": items})).await;
+    let active = act(&app, "kipus", &changed, "activate", None).await;
+    assert_eq!(active.status, 200, "{}", active.body);
+    let statuses: Vec<&str> =
+        active.body["items"].as_array().unwrap().iter().map(|i| i["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, vec!["active", "planned"], "the approved item starts, the unapproved one waits");
 }
