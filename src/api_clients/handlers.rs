@@ -60,8 +60,11 @@ pub async fn list_api_clients(
 
 /// Register an API client
 ///
-/// Returns the client id and a generated secret, shown this once. `Idempotency-Key` is refused
-/// here (400): the response carries a secret, which is never stored.
+/// Returns the client id and a generated secret, shown this once. A client with a role that
+/// reads personal data (`kipus`, `director`, `ous`, `osl`) is `pending`: it gets no token until a
+/// director other than its requester approves it. The `provider` role is never combined with
+/// another role. `Idempotency-Key` is refused here (400): the response carries a secret, which is
+/// never stored.
 #[utoipa::path(
     tag = "api-clients",
     request_body(content = NewApiClient),
@@ -70,7 +73,7 @@ pub async fn list_api_clients(
             headers(("Location" = String, description = "URL of the client"))),
         JsonBodyErrors, DatabaseErrors,
         (status = 400, description = "Malformed JSON, unknown field, or an Idempotency-Key", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields (all listed)", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Invalid fields (all listed): roles combining provider with another, an unknown provider_id", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/api-clients")]
@@ -87,7 +90,8 @@ pub async fn create_api_client(
     let event = Event::new(access::CREATE_API_CLIENT.operation, "api_client", Some(id.to_string()));
     let input = body.into_inner();
     let (row, secret) = db::run(&state.pool, move |conn| {
-        audit::audited(conn, &actor, event, |conn| model::insert(conn, id, input.validate_draft()?))
+        let admin = model::Registrar::Admin(&actor.caller.subject);
+        audit::audited(conn, &actor, event, |conn| model::insert(conn, id, input.validate_draft()?, admin))
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -180,6 +184,43 @@ pub async fn revoke_api_client(
     let event = Event::new(access::REVOKE_API_CLIENT.operation, "api_client", Some(id.to_string()));
     idempotency::run_once(&req, &state.pool, &actor, event, key, "", move |conn| {
         StoredResponse::json(StatusCode::OK, &model::revoke(conn, id)?.to_dto()?)
+    })
+    .await
+}
+
+/// Approve an API client
+///
+/// A pending client (one with a role that reads personal data) becomes active and may get tokens.
+/// Only a director approves, and never a request of its own (403); who approved and when is
+/// recorded on the client and in the audit log.
+#[utoipa::path(
+    tag = "api-clients",
+    params(
+        ("id" = Uuid, Path, description = "Client id"),
+        IdempotencyKeyParam
+    ),
+    responses(
+        (status = 200, description = "The approved client", body = ApiClient),
+        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        (status = 403, description = "Not a director, or the approver requested the client itself", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The client is not pending", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/api-clients/{id}/approve")]
+pub async fn approve_api_client(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::APPROVE_API_CLIENT.authorize(&req, &state, caller).await?;
+    let id = id.into_inner();
+    let approver = actor.caller.subject.clone();
+    let event = Event::new(access::APPROVE_API_CLIENT.operation, "api_client", Some(id.to_string()));
+    idempotency::run_once(&req, &state.pool, &actor, event, key, "", move |conn| {
+        StoredResponse::json(StatusCode::OK, &model::approve(conn, id, &approver)?.to_dto()?)
     })
     .await
 }

@@ -41,13 +41,16 @@ struct View {
 
 const ALL_STATUSES: &[ProviderStatus] = &[ProviderStatus::Active, ProviderStatus::Suspended, ProviderStatus::Archived];
 
+/// A provider caller's view is decided first: whoever holds the provider role sees as a provider.
 fn view_for(caller: &Caller) -> View {
-    if caller.has_any(&[Role::Director, Role::Ous, Role::Admin, Role::Kipus, Role::Osl]) {
+    if let Some(own) = caller.provider_scope() {
+        View { statuses: &[ProviderStatus::Active], persons: false, own: Some(own) }
+    } else if caller.has_any(&[Role::Director, Role::Ous, Role::Admin, Role::Kipus, Role::Osl]) {
         View { statuses: ALL_STATUSES, persons: true, own: None }
     } else if caller.has_any(&[Role::Integrator, Role::Auditor]) {
         View { statuses: ALL_STATUSES, persons: false, own: None }
     } else {
-        View { statuses: &[ProviderStatus::Active], persons: false, own: caller.provider_scope() }
+        View { statuses: &[ProviderStatus::Active], persons: false, own: None }
     }
 }
 
@@ -74,17 +77,13 @@ fn visible(conn: &mut DbConnection, view: &View, id: Uuid) -> ApiResult<Provider
     Ok(row)
 }
 
-/// For writes a provider caller may make: only on its own record. Another provider's record is
-/// 403 when the caller can see it anyway (public), else 404.
-fn ensure_writable(conn: &mut DbConnection, caller: &Caller, id: Uuid) -> ApiResult<()> {
-    let Some(own) = caller.provider_scope() else {
-        return Ok(());
-    };
-    if own == id {
-        return Ok(());
+/// For writes a provider caller may make: only on its own record. Another provider's record is a
+/// 404, as an unknown id is (the contract's rule for records of others).
+fn ensure_writable(caller: &Caller, id: Uuid) -> ApiResult<()> {
+    match caller.provider_scope() {
+        Some(own) if own != id => Err(model::NOT_FOUND),
+        _ => Ok(()),
     }
-    visible(conn, &view_for(caller), id)?;
-    Err(ApiError::Forbidden("a provider may change only its own record".to_owned()))
 }
 
 fn event(rule: &access::Access, id: Option<Uuid>) -> Event {
@@ -431,7 +430,7 @@ const READ_ONLY: [&str; 6] = ["id", "sector", "status", "created_at", "updated_a
 /// Change a provider
 ///
 /// A JSON merge patch with `If-Match`. A provider user may change only `contact` and
-/// `contact_persons` of its own record (403 for other fields).
+/// `contact_persons` of its own record (403 for other fields); another provider's record is a 404.
 #[utoipa::path(
     tag = "providers",
     params(
@@ -463,7 +462,7 @@ pub async fn update_provider(
     let row = db::run(&state.pool, move |conn| {
         let caller = actor.caller.clone();
         audit::audited(conn, &actor, event(&access::UPDATE_PROVIDER, Some(id)), |conn| {
-            ensure_writable(conn, &caller, id)?;
+            ensure_writable(&caller, id)?;
             if caller.provider_scope().is_some() {
                 let forbidden: Vec<&String> =
                     patch.keys().filter(|k| !PROVIDER_WRITABLE.contains(&k.as_str())).collect();
@@ -652,7 +651,7 @@ pub async fn create_provider_offer(
         key,
         &fingerprint,
         move |conn| {
-            ensure_writable(conn, &caller, provider_id)?;
+            ensure_writable(&caller, provider_id)?;
             model::find(conn, provider_id)?;
             let row = offers::insert(conn, provider_id, offer_id, input.validate_draft()?)?;
             Ok(StoredResponse::json(StatusCode::CREATED, &row.to_dto()?)?
@@ -696,7 +695,7 @@ pub async fn update_provider_offer(
     let row = db::run(&state.pool, move |conn| {
         let caller = actor.caller.clone();
         audit::audited(conn, &actor, event(&access::UPDATE_PROVIDER_OFFER, Some(offer_id)), |conn| {
-            ensure_writable(conn, &caller, provider_id)?;
+            ensure_writable(&caller, provider_id)?;
             offers::update(conn, provider_id, offer_id, &if_match, |current| {
                 const OFFER_READ_ONLY: [&str; 6] =
                     ["id", "provider_id", "created_at", "updated_at", "version", "service_id"];
@@ -739,7 +738,7 @@ pub async fn delete_provider_offer(
     db::run(&state.pool, move |conn| {
         let caller = actor.caller.clone();
         audit::audited(conn, &actor, event(&access::DELETE_PROVIDER_OFFER, Some(offer_id)), |conn| {
-            ensure_writable(conn, &caller, provider_id)?;
+            ensure_writable(&caller, provider_id)?;
             offers::delete(conn, provider_id, offer_id, &if_match)
         })
     })
