@@ -8,7 +8,7 @@ use super::dto::{ApiClient, ApiClientQuery, ApiClientWithSecret, NewApiClient};
 use super::model::{self, ApiClientRow};
 use crate::audit::{self, Event};
 use crate::auth::{access, Caller};
-use crate::db;
+use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
@@ -157,7 +157,8 @@ pub async fn rotate_api_client_secret(
 
 /// Revoke an API client
 ///
-/// The client can get no new token, and tokens it already holds are refused from now on.
+/// The client can get no new token, and tokens it already holds are refused from now on. Revoking
+/// a pending client withdraws the request.
 #[utoipa::path(
     tag = "api-clients",
     params(
@@ -179,13 +180,8 @@ pub async fn revoke_api_client(
     key: IdempotencyKey,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let actor = access::REVOKE_API_CLIENT.authorize(&req, &state, caller).await?;
-    let id = id.into_inner();
-    let event = Event::new(access::REVOKE_API_CLIENT.operation, "api_client", Some(id.to_string()));
-    idempotency::run_once(&req, &state.pool, &actor, event, key, "", move |conn| {
-        StoredResponse::json(StatusCode::OK, &model::revoke(conn, id)?.to_dto()?)
-    })
-    .await
+    act(req, state, caller, key, id.into_inner(), &access::REVOKE_API_CLIENT, |conn, id, _| model::revoke(conn, id))
+        .await
 }
 
 /// Approve an API client
@@ -215,12 +211,25 @@ pub async fn approve_api_client(
     key: IdempotencyKey,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let actor = access::APPROVE_API_CLIENT.authorize(&req, &state, caller).await?;
-    let id = id.into_inner();
-    let approver = actor.caller.subject.clone();
-    let event = Event::new(access::APPROVE_API_CLIENT.operation, "api_client", Some(id.to_string()));
+    act(req, state, caller, key, id.into_inner(), &access::APPROVE_API_CLIENT, model::approve).await
+}
+
+/// Runs a status action as an idempotent POST answering the changed client; the action gets the
+/// caller's subject.
+async fn act(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    id: Uuid,
+    rule: &'static access::Access,
+    change: fn(&mut DbConnection, Uuid, &str) -> ApiResult<ApiClientRow>,
+) -> ApiResult<HttpResponse> {
+    let actor = rule.authorize(&req, &state, caller).await?;
+    let subject = actor.caller.subject.clone();
+    let event = Event::new(rule.operation, rule.resource, Some(id.to_string()));
     idempotency::run_once(&req, &state.pool, &actor, event, key, "", move |conn| {
-        StoredResponse::json(StatusCode::OK, &model::approve(conn, id, &approver)?.to_dto()?)
+        StoredResponse::json(StatusCode::OK, &change(conn, id, &subject)?.to_dto()?)
     })
     .await
 }
