@@ -16,7 +16,8 @@ pub const USAGE: &str = "usage:
   cus-api [serve]                       run the server
   cus-api openapi                       print the OpenAPI document
   cus-api clients create --name NAME --role ROLE [--role ROLE ...] [--provider ID]
-                                        register an API client; prints its id and secret once (JSON)
+                                        register an API client, active at once (the operator
+                                        approves it); prints its id and secret once (JSON)
   cus-api token --role ROLE [--role ROLE ...] [--provider ID] [--ttl SECONDS]
                                         print a short-lived token for local use
   cus-api seed [--scale FACTOR]         fill an empty database with deterministic demo data
@@ -55,7 +56,8 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
 fn local_actor() -> Actor {
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
     Actor {
-        caller: Caller { subject: format!("cli:{user}"), client_id: None, roles: vec![Role::Admin], provider_id: None },
+        caller: Caller::new(format!("cli:{user}"), None, vec![Role::Admin], None)
+            .expect("the admin role alone is a valid caller"),
         request_id: None,
         source_address: None,
     }
@@ -70,7 +72,9 @@ pub fn create_client(args: &[String]) -> Result<String, String> {
     let id = Uuid::now_v7();
     let mut conn = state.pool.get().map_err(|err| err.to_string())?;
     let event = Event::new("create_api_client", "api_client", Some(id.to_string()));
-    let (row, secret) = audit::audited(&mut conn, &local_actor(), event, |conn| model::insert(conn, id, draft))
+    let actor = local_actor();
+    let operator = model::Registrar::Operator(&actor.caller.subject);
+    let (row, secret) = audit::audited(&mut conn, &actor, event, |conn| model::insert(conn, id, draft, operator))
         .map_err(|err| describe(&err))?;
     let client = row.to_dto().map_err(|err| describe(&err))?;
     Ok(json!({
@@ -79,6 +83,7 @@ pub fn create_client(args: &[String]) -> Result<String, String> {
         "name": client.name,
         "roles": client.roles,
         "provider_id": client.provider_id,
+        "status": client.status,
     })
     .to_string())
 }
@@ -97,6 +102,7 @@ pub fn issue_token(args: &[String]) -> Result<String, String> {
     if roles.contains(&Role::Provider) != options.provider.is_some() {
         return Err("--provider goes with --role provider, and only with it".to_owned());
     }
+    crate::auth::check_roles(&roles, options.provider).map_err(|conflict| conflict.message().to_owned())?;
     let ttl = Duration::from_secs(options.ttl.unwrap_or(3600));
     if !(60..=86_400).contains(&ttl.as_secs()) {
         return Err("--ttl must be between 60 and 86400 seconds".to_owned());

@@ -7,15 +7,47 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::auth::Role;
+use crate::domain::lifecycle::Lifecycle;
 use crate::error::ApiResult;
 use crate::validation::FieldErrors;
 
 crate::text_enum! {
-/// `active` clients obtain tokens; `revoked` ones never again, and their tokens stop working.
+/// `active` clients obtain tokens; `pending` ones (personal-data roles) not until a director
+/// approves them; `revoked` ones never again, and their tokens stop working.
 pub enum ClientStatus {
+    Pending,
     Active,
     Revoked,
 }
+}
+
+crate::text_enum! {
+/// What can happen to a client.
+pub enum ClientAction {
+    Approve,
+    RotateSecret,
+    Revoke,
+}
+}
+
+impl Lifecycle for ClientStatus {
+    type Action = ClientAction;
+
+    fn allowed_actions(self) -> &'static [ClientAction] {
+        match self {
+            ClientStatus::Pending => &[ClientAction::Approve, ClientAction::RotateSecret, ClientAction::Revoke],
+            ClientStatus::Active => &[ClientAction::RotateSecret, ClientAction::Revoke],
+            ClientStatus::Revoked => &[],
+        }
+    }
+
+    fn after(self, action: ClientAction) -> ClientStatus {
+        match action {
+            ClientAction::Approve => ClientStatus::Active,
+            ClientAction::RotateSecret => self,
+            ClientAction::Revoke => ClientStatus::Revoked,
+        }
+    }
 }
 
 /// A registered API client. The secret is never shown again after creation or rotation.
@@ -28,6 +60,9 @@ pub enum ClientStatus {
     "status": "active",
     "secret_rotated_at": "2026-11-26T10:00:00Z",
     "revoked_at": null,
+    "requested_by": "jan.kowalski",
+    "approved_by": null,
+    "approved_at": null,
     "created_at": "2026-11-26T10:00:00Z",
     "updated_at": "2026-11-26T10:00:00Z",
     "version": 1
@@ -41,6 +76,12 @@ pub struct ApiClient {
     pub status: ClientStatus,
     pub secret_rotated_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// Subject of whoever registered the client (`cli:<user>` at the command line); unknown for
+    /// clients registered before this was recorded.
+    pub requested_by: Option<String>,
+    /// Subject of the director who approved a client with a personal-data role.
+    pub approved_by: Option<String>,
+    pub approved_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -51,7 +92,7 @@ pub struct ApiClient {
 #[schema(example = json!({
     "client": {"id": "0193a5f2-0000-7000-8000-000000000001", "name": "System sprawozdań", "roles": ["provider"],
         "provider_id": "0193a5f2-0000-7000-8000-0000000000aa", "status": "active", "secret_rotated_at": "2026-11-26T10:00:00Z",
-        "revoked_at": null, "created_at": "2026-11-26T10:00:00Z", "updated_at": "2026-11-26T10:00:00Z", "version": 1},
+        "revoked_at": null, "requested_by": "jan.kowalski", "approved_by": null, "approved_at": null, "created_at": "2026-11-26T10:00:00Z", "updated_at": "2026-11-26T10:00:00Z", "version": 1},
     "client_secret": "cus_3q2-7wX0pYc1Qm4N0b8kUu3vHc5s9Ea2GkVtZr6JfLo"
 }))]
 pub struct ApiClientWithSecret {
@@ -68,10 +109,11 @@ pub struct NewApiClient {
     #[validate(length(min = 1, max = 200))]
     #[schema(required = true, max_length = 200)]
     pub name: Option<String>,
-    /// At least one role.
+    /// At least one role. `provider` is never combined with another role; `kipus`, `director`,
+    /// `ous` and `osl` (personal data) make the client `pending` until a director approves it.
     #[schema(required = true, value_type = Option<Vec<Role>>)]
     pub roles: Option<Vec<String>>,
-    /// Required with the `provider` role, and only with it.
+    /// Required with the `provider` role, and only with it; a provider of the registry.
     pub provider_id: Option<Uuid>,
 }
 
@@ -101,12 +143,10 @@ impl NewApiClient {
             parsed.into_iter().collect::<Option<Vec<Role>>>()
         });
         if let Some(roles) = &roles {
-            match (roles.contains(&Role::Provider), self.provider_id) {
-                (true, None) => errors.add("provider_id", "required", "provider_id is required with the provider role"),
-                (false, Some(_)) => {
-                    errors.add("provider_id", "not_allowed", "provider_id is only for clients with the provider role")
-                }
-                _ => {}
+            if let Err(conflict) = crate::auth::check_roles(roles, self.provider_id) {
+                errors.add(conflict.field(), conflict.code(), conflict.message());
+            } else if !roles.contains(&Role::Provider) && self.provider_id.is_some() {
+                errors.add("provider_id", "not_allowed", "provider_id is only for clients with the provider role");
             }
         }
         errors.finish(|| {

@@ -9,13 +9,12 @@ use super::model::{self, ApiClientRow};
 use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{access, Caller};
-use crate::db;
+use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
 use crate::http::responses::{
-    DatabaseErrors, IdempotencyErrors, InvalidFieldErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors, QueryErrors,
-    StateConflictErrors,
+    DatabaseErrors, IdempotencyErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors, QueryErrors, StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -63,8 +62,11 @@ pub async fn list_api_clients(
 
 /// Register an API client
 ///
-/// Returns the client id and a generated secret, shown this once. `Idempotency-Key` is refused
-/// here (400): the response carries a secret, which is never stored.
+/// Returns the client id and a generated secret, shown this once. A client with a role that
+/// reads personal data (`kipus`, `director`, `ous`, `osl`) is `pending`: it gets no token until a
+/// director other than its requester approves it. The `provider` role is never combined with
+/// another role. `Idempotency-Key` is refused here (400): the response carries a secret, which is
+/// never stored.
 #[utoipa::path(
     tag = "api-clients",
     request_body(content = NewApiClient),
@@ -73,7 +75,7 @@ pub async fn list_api_clients(
             headers(("Location" = String, description = "URL of the client"))),
         JsonBodyErrors, DatabaseErrors,
         (status = 400, description = "Malformed JSON, unknown field, or an Idempotency-Key", body = Problem, content_type = "application/problem+json"),
-        InvalidFieldErrors
+        (status = 422, description = "Invalid fields (all listed): roles combining provider with another, an unknown provider_id", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/api-clients")]
@@ -90,7 +92,8 @@ pub async fn create_api_client(
     let event = Event::new(access::CREATE_API_CLIENT.operation, "api_client", Some(id.to_string()));
     let input = body.into_inner();
     let (row, secret) = db::run(&state.pool, move |conn| {
-        audit::audited(conn, &actor, event, |conn| model::insert(conn, id, input.validate_draft()?))
+        let admin = model::Registrar::Admin(&actor.caller.subject);
+        audit::audited(conn, &actor, event, |conn| model::insert(conn, id, input.validate_draft()?, admin))
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -156,7 +159,8 @@ pub async fn rotate_api_client_secret(
 
 /// Revoke an API client
 ///
-/// The client can get no new token, and tokens it already holds are refused from now on.
+/// The client can get no new token, and tokens it already holds are refused from now on. Revoking
+/// a pending client withdraws the request.
 #[utoipa::path(
     tag = "api-clients",
     params(
@@ -178,11 +182,56 @@ pub async fn revoke_api_client(
     key: IdempotencyKey,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let actor = access::REVOKE_API_CLIENT.authorize(&req, &state, caller).await?;
-    let id = id.into_inner();
-    let event = Event::new(access::REVOKE_API_CLIENT.operation, "api_client", Some(id.to_string()));
+    act(req, state, caller, key, id.into_inner(), &access::REVOKE_API_CLIENT, |conn, id, _| model::revoke(conn, id))
+        .await
+}
+
+/// Approve an API client
+///
+/// A pending client (one with a role that reads personal data) becomes active and may get tokens.
+/// Only a director approves, and never a request of its own (403); who approved and when is
+/// recorded on the client and in the audit log.
+#[utoipa::path(
+    tag = "api-clients",
+    params(
+        ("id" = Uuid, Path, description = "Client id"),
+        IdempotencyKeyParam
+    ),
+    responses(
+        (status = 200, description = "The approved client", body = ApiClient),
+        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        (status = 403, description = "Not a director, or the approver requested the client itself", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The client is not pending", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/api-clients/{id}/approve")]
+pub async fn approve_api_client(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    act(req, state, caller, key, id.into_inner(), &access::APPROVE_API_CLIENT, model::approve).await
+}
+
+/// Runs a status action as an idempotent POST answering the changed client; the action gets the
+/// caller's subject.
+async fn act(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    id: Uuid,
+    rule: &'static access::Access,
+    change: fn(&mut DbConnection, Uuid, &str) -> ApiResult<ApiClientRow>,
+) -> ApiResult<HttpResponse> {
+    let actor = rule.authorize(&req, &state, caller).await?;
+    let subject = actor.caller.subject.clone();
+    let event = Event::new(rule.operation, rule.resource, Some(id.to_string()));
     idempotency::run_once(&req, &state.pool, &actor, event, key, "", move |conn| {
-        StoredResponse::json(StatusCode::OK, &model::revoke(conn, id)?.to_dto()?)
+        StoredResponse::json(StatusCode::OK, &change(conn, id, &subject)?.to_dto()?)
     })
     .await
 }

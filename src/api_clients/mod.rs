@@ -10,6 +10,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(handlers::list_api_clients)
         .service(handlers::create_api_client)
         .service(handlers::get_api_client)
+        .service(handlers::approve_api_client)
         .service(handlers::rotate_api_client_secret)
         .service(handlers::revoke_api_client);
 }

@@ -1,5 +1,7 @@
 //! API client storage: secrets exist only as argon2id hashes.
 
+use std::sync::OnceLock;
+
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -9,12 +11,13 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::dto::{ApiClient, ApiClientQuery, ClientDraft, ClientStatus};
+use super::dto::{ApiClient, ApiClientQuery, ClientAction, ClientDraft, ClientStatus};
 use crate::auth::Role;
 use crate::clock;
-use crate::db::schema::api_clients;
+use crate::db::schema::{api_clients, providers};
 use crate::db::DbConnection;
-use crate::error::{ApiError, ApiResult};
+use crate::domain::lifecycle::Lifecycle;
+use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::pagination::Cursor;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -31,6 +34,9 @@ pub struct ApiClientRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub requested_by: Option<String>,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<NaiveDateTime>,
 }
 
 const NOT_FOUND: ApiError = ApiError::NotFound { resource: "API client" };
@@ -56,15 +62,22 @@ impl ApiClientRow {
         self.status == ClientStatus::Active.as_ref()
     }
 
+    fn status(&self) -> ApiResult<ClientStatus> {
+        self.status.parse().map_err(|_| ApiError::internal("stored client status is unknown"))
+    }
+
     pub fn to_dto(&self) -> ApiResult<ApiClient> {
         Ok(ApiClient {
             id: self.uuid()?,
             name: self.name.clone(),
             roles: self.roles(),
             provider_id: self.provider_uuid(),
-            status: self.status.parse().map_err(|_| ApiError::internal("stored client status is unknown"))?,
+            status: self.status()?,
             secret_rotated_at: clock::utc(self.secret_rotated_at),
             revoked_at: self.revoked_at.map(clock::utc),
+            requested_by: self.requested_by.clone(),
+            approved_by: self.approved_by.clone(),
+            approved_at: self.approved_at.map(clock::utc),
             created_at: clock::utc(self.created_at),
             updated_at: clock::utc(self.updated_at),
             version: self.version,
@@ -85,29 +98,80 @@ fn new_secret() -> ApiResult<(String, String)> {
     Ok((secret, hash))
 }
 
-/// Whether a secret matches a stored hash (constant-time inside argon2).
-pub fn secret_matches(row: &ApiClientRow, secret: &str) -> bool {
-    PasswordHash::new(&row.secret_hash)
-        .is_ok_and(|hash| Argon2::default().verify_password(secret.as_bytes(), &hash).is_ok())
+/// A hash of a secret nobody knows, made with the parameters of real ones.
+fn dummy_hash() -> ApiResult<&'static str> {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    if let Some(hash) = DUMMY.get() {
+        return Ok(hash);
+    }
+    let (_, hash) = new_secret()?;
+    Ok(DUMMY.get_or_init(|| hash))
+}
+
+/// Whether a secret matches the client's hash (constant-time inside argon2). Without a client
+/// (unknown, pending or revoked) the secret is still checked, against a dummy hash, so that the
+/// answer takes as long and does not tell which client ids exist.
+pub fn secret_matches(client: Option<&ApiClientRow>, secret: &str) -> ApiResult<bool> {
+    let stored = match client {
+        Some(client) => client.secret_hash.as_str(),
+        None => dummy_hash()?,
+    };
+    let matches =
+        PasswordHash::new(stored).is_ok_and(|hash| Argon2::default().verify_password(secret.as_bytes(), &hash).is_ok());
+    Ok(matches && client.is_some())
+}
+
+/// Who registers a client, which decides whether it waits for a director's approval.
+#[derive(Debug, Clone, Copy)]
+pub enum Registrar<'a> {
+    /// An admin through the API (its subject): a client with a personal-data role is pending.
+    Admin(&'a str),
+    /// An operator at the server's command line (its subject), who holds the database anyway:
+    /// the client is active at once, recorded as approved by the operator.
+    Operator(&'a str),
 }
 
 /// Creates a client and returns it with its secret, which is not stored.
-pub fn insert(conn: &mut DbConnection, id: Uuid, draft: ClientDraft) -> ApiResult<(ApiClientRow, String)> {
+pub fn insert(
+    conn: &mut DbConnection,
+    id: Uuid,
+    draft: ClientDraft,
+    registrar: Registrar,
+) -> ApiResult<(ApiClientRow, String)> {
+    if let Some(provider) = draft.provider_id {
+        let known: i64 = providers::table.filter(providers::id.eq(provider.to_string())).count().get_result(conn)?;
+        if known == 0 {
+            return Err(ApiError::Validation(vec![FieldError::new(
+                "provider_id",
+                "unknown",
+                "no provider has this id",
+            )]));
+        }
+    }
     let (secret, secret_hash) = new_secret()?;
     let now = clock::now();
     let roles: Vec<&str> = draft.roles.iter().map(AsRef::as_ref).collect();
+    let personal = draft.roles.iter().any(|role| Role::PERSONAL_DATA.contains(role));
+    let (requested_by, status, approved_by) = match registrar {
+        Registrar::Admin(subject) if personal => (subject, ClientStatus::Pending, None),
+        Registrar::Admin(subject) => (subject, ClientStatus::Active, None),
+        Registrar::Operator(subject) => (subject, ClientStatus::Active, Some(subject.to_owned())),
+    };
     let row = ApiClientRow {
         id: id.to_string(),
         name: draft.name,
         roles: serde_json::to_string(&roles).unwrap_or_else(|_| "[]".to_owned()),
         provider_id: draft.provider_id.map(|id| id.to_string()),
         secret_hash,
-        status: ClientStatus::Active.as_ref().to_owned(),
+        status: status.as_ref().to_owned(),
         secret_rotated_at: now,
         revoked_at: None,
         created_at: now,
         updated_at: now,
         version: 1,
+        requested_by: Some(requested_by.to_owned()),
+        approved_at: approved_by.as_ref().map(|_| now),
+        approved_by,
     };
     diesel::insert_into(api_clients::table).values(&row).execute(conn)?;
     Ok((row, secret))
@@ -144,29 +208,39 @@ fn save(conn: &mut DbConnection, mut row: ApiClientRow) -> ApiResult<ApiClientRo
     Ok(row)
 }
 
-fn revoked_conflict(row: &ApiClientRow) -> ApiError {
-    crate::domain::lifecycle::forbidden_transition(&row.status, "any action", Vec::new())
+/// Moves the client along its lifecycle (409 when its status forbids the action).
+fn transition(row: &mut ApiClientRow, action: ClientAction) -> ApiResult<()> {
+    row.status = row.status()?.transition(action)?.as_ref().to_owned();
+    Ok(())
+}
+
+/// Approves a pending client: by a director who did not request it (separation of duties).
+pub fn approve(conn: &mut DbConnection, id: Uuid, approver: &str) -> ApiResult<ApiClientRow> {
+    let mut row = find(conn, id)?;
+    transition(&mut row, ClientAction::Approve)?;
+    if row.requested_by.as_deref() == Some(approver) {
+        return Err(ApiError::Forbidden("a client is never approved by whoever requested it".to_owned()));
+    }
+    row.approved_by = Some(approver.to_owned());
+    row.approved_at = Some(clock::now());
+    save(conn, row)
 }
 
 /// Replaces the secret; the old one stops working at once.
 pub fn rotate_secret(conn: &mut DbConnection, id: Uuid) -> ApiResult<(ApiClientRow, String)> {
     let mut row = find(conn, id)?;
-    if !row.is_active() {
-        return Err(revoked_conflict(&row));
-    }
+    transition(&mut row, ClientAction::RotateSecret)?;
     let (secret, secret_hash) = new_secret()?;
     row.secret_hash = secret_hash;
     row.secret_rotated_at = clock::now();
     Ok((save(conn, row)?, secret))
 }
 
-/// Revokes the client: no new tokens, and its existing tokens are refused from now on.
+/// Revokes the client (or withdraws a pending one): no new tokens, and its existing tokens are
+/// refused from now on.
 pub fn revoke(conn: &mut DbConnection, id: Uuid) -> ApiResult<ApiClientRow> {
     let mut row = find(conn, id)?;
-    if !row.is_active() {
-        return Err(revoked_conflict(&row));
-    }
-    row.status = ClientStatus::Revoked.as_ref().to_owned();
+    transition(&mut row, ClientAction::Revoke)?;
     row.revoked_at = Some(clock::now());
     save(conn, row)
 }

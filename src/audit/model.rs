@@ -32,7 +32,7 @@ pub struct AuditRow {
 }
 
 pub fn insert(conn: &mut DbConnection, actor: &Actor, event: &Event) -> ApiResult<()> {
-    let roles: Vec<&str> = actor.caller.roles.iter().map(AsRef::as_ref).collect();
+    let roles: Vec<&str> = actor.caller.roles().iter().map(AsRef::as_ref).collect();
     let row = AuditRow {
         id: Uuid::now_v7().to_string(),
         occurred_at: clock::now(),

@@ -117,8 +117,11 @@ pub const LIST_PLAN_ITEMS: Access = Access::for_roles("list_plan_items", "plan_i
 pub const RECORD_DELIVERY: Access = Access::for_roles("record_delivery", "plan_item", &[Provider]);
 pub const LIST_DELIVERIES: Access = Access::for_roles("list_deliveries", "plan_item", &[Provider, Kipus, Director]);
 pub const CREATE_API_CLIENT: Access = Access::for_roles("create_api_client", "api_client", &[Admin]);
-pub const LIST_API_CLIENTS: Access = Access::for_roles("list_api_clients", "api_client", &[Admin]);
-pub const GET_API_CLIENT: Access = Access::for_roles("get_api_client", "api_client", &[Admin]);
+/// Directors read clients too: they review the pending ones they are asked to approve.
+pub const LIST_API_CLIENTS: Access = Access::for_roles("list_api_clients", "api_client", &[Admin, Director]);
+pub const GET_API_CLIENT: Access = Access::for_roles("get_api_client", "api_client", &[Admin, Director]);
+/// Admins register clients, directors approve those with personal-data roles: never one person.
+pub const APPROVE_API_CLIENT: Access = Access::for_roles("approve_api_client", "api_client", &[Director]);
 pub const ROTATE_API_CLIENT_SECRET: Access = Access::for_roles("rotate_api_client_secret", "api_client", &[Admin]);
 pub const REVOKE_API_CLIENT: Access = Access::for_roles("revoke_api_client", "api_client", &[Admin]);
 pub const LIST_AUDIT_EVENTS: Access = Access::for_roles("list_audit_events", "audit_event", &[Auditor, Admin]);
@@ -192,6 +195,7 @@ pub const OPERATIONS: &[&Access] = &[
     &CREATE_API_CLIENT,
     &LIST_API_CLIENTS,
     &GET_API_CLIENT,
+    &APPROVE_API_CLIENT,
     &ROTATE_API_CLIENT_SECRET,
     &REVOKE_API_CLIENT,
     &LIST_AUDIT_EVENTS,

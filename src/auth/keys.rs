@@ -201,14 +201,11 @@ fn caller_from(
         Some(id) => Some(id.parse::<Uuid>().map_err(|_| invalid("the provider claim is not a UUID"))?),
         None => None,
     };
-    if roles.contains(&Role::Provider) && provider_id.is_none() {
-        return Err(invalid("the provider role needs a provider id claim"));
-    }
     let client_id = match claims.get("client_id").and_then(Value::as_str) {
         Some(id) if own => Some(id.parse::<Uuid>().map_err(|_| invalid("client_id is not a UUID"))?),
         _ => None,
     };
-    Ok(Caller { subject: subject.to_owned(), client_id, roles, provider_id })
+    Caller::new(subject.to_owned(), client_id, roles, provider_id).map_err(|conflict| invalid(conflict.message()))
 }
 
 /// Parses a JWKS document or one or more PEM public keys, pinning each key's algorithm.

@@ -50,21 +50,87 @@ impl Role {
         Role::Auditor,
         Role::Admin,
     ];
+
+    /// Roles that read residents' (or volunteers') personal data: an API client holding one works
+    /// only once a director approves it.
+    pub const PERSONAL_DATA: [Role; 4] = [Role::Kipus, Role::Director, Role::Ous, Role::Osl];
 }
 
-/// The authenticated (or anonymous) caller of a request.
+/// Why roles and a provider id cannot make one caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleConflict {
+    /// A provider's system is never also CUS staff or a municipal system: every other role is theirs.
+    ProviderWithOtherRoles,
+    ProviderWithoutId,
+}
+
+impl RoleConflict {
+    /// The request field the conflict is about, for field errors.
+    pub fn field(self) -> &'static str {
+        match self {
+            RoleConflict::ProviderWithOtherRoles => "roles",
+            RoleConflict::ProviderWithoutId => "provider_id",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RoleConflict::ProviderWithOtherRoles => "provider_combined",
+            RoleConflict::ProviderWithoutId => "required",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            RoleConflict::ProviderWithOtherRoles => "the provider role is never combined with another role",
+            RoleConflict::ProviderWithoutId => "the provider role needs a provider id",
+        }
+    }
+}
+
+/// The one rule on role sets, for tokens and API clients alike.
+pub fn check_roles(roles: &[Role], provider_id: Option<Uuid>) -> Result<(), RoleConflict> {
+    if !roles.contains(&Role::Provider) {
+        return Ok(());
+    }
+    if roles.iter().any(|role| *role != Role::Provider) {
+        return Err(RoleConflict::ProviderWithOtherRoles);
+    }
+    if provider_id.is_none() {
+        return Err(RoleConflict::ProviderWithoutId);
+    }
+    Ok(())
+}
+
+/// The authenticated (or anonymous) caller of a request. Roles and provider are private, so that
+/// every caller passes `Caller::new` and its rule: whoever holds the provider role is scoped to
+/// its provider and holds no other role.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
     /// The token's `sub`; `anonymous` without a token.
     pub subject: String,
     /// The API client the token was issued to, for client tokens.
     pub client_id: Option<Uuid>,
-    pub roles: Vec<Role>,
-    /// The provider a `provider` caller acts for.
-    pub provider_id: Option<Uuid>,
+    roles: Vec<Role>,
+    /// The provider a `provider` caller acts for; never set without that role.
+    provider_id: Option<Uuid>,
 }
 
 impl Caller {
+    /// A caller with these roles; a provider id without the provider role is dropped (identity
+    /// providers may send the claim to everyone).
+    pub fn new(
+        subject: String,
+        client_id: Option<Uuid>,
+        mut roles: Vec<Role>,
+        provider_id: Option<Uuid>,
+    ) -> Result<Caller, RoleConflict> {
+        roles.dedup();
+        check_roles(&roles, provider_id)?;
+        let provider_id = provider_id.filter(|_| roles.contains(&Role::Provider));
+        Ok(Caller { subject, client_id, roles, provider_id })
+    }
+
     pub fn anonymous() -> Self {
         Caller { subject: "anonymous".to_owned(), client_id: None, roles: Vec::new(), provider_id: None }
     }
@@ -73,19 +139,18 @@ impl Caller {
         self.roles.is_empty() && self.client_id.is_none() && self.subject == "anonymous"
     }
 
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
     pub fn has_any(&self, roles: &[Role]) -> bool {
         self.roles.iter().any(|role| roles.contains(role))
     }
 
-    /// The provider whose records alone this caller may reach, when it is a provider and nothing
-    /// more; staff who also hold the provider role are not narrowed.
+    /// The provider whose records alone this caller may reach: set whenever it holds the provider
+    /// role, so that no operation reached through that role skips the ownership checks.
     pub fn provider_scope(&self) -> Option<Uuid> {
-        let only_provider = self.roles.iter().all(|role| *role == Role::Provider);
-        if only_provider {
-            self.provider_id
-        } else {
-            None
-        }
+        self.provider_id.filter(|_| self.roles.contains(&Role::Provider))
     }
 }
 

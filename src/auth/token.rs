@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{access, failures, Actor, Caller};
+use crate::api_clients::model::{self, ApiClientRow};
 use crate::app::AppState;
 use crate::audit::{self, Event, Outcome};
 use crate::db;
@@ -124,10 +125,9 @@ pub async fn issue_token(req: HttpRequest, state: web::Data<AppState>, body: Byt
             return Err(ApiError::TooManyRequests { retry_after_seconds: settings.failure_window.as_secs() });
         }
         let event = Event::new(access::ISSUE_TOKEN.operation, "api_client", Some(client_id.to_string()));
-        let client = crate::api_clients::model::find_optional(conn, client_id)?;
-        let verified =
-            client.filter(|client| client.is_active() && crate::api_clients::model::secret_matches(client, &secret));
-        let Some(client) = verified else {
+        let client = model::find_optional(conn, client_id)?.filter(ApiClientRow::is_active);
+        let verified = model::secret_matches(client.as_ref(), &secret)?;
+        let Some(client) = client.filter(|_| verified) else {
             let err = invalid_client();
             let denied = event.failed_with(Outcome::Denied, &err);
             conn.write_transaction(|conn| {
@@ -136,13 +136,24 @@ pub async fn issue_token(req: HttpRequest, state: web::Data<AppState>, body: Byt
             })?;
             return Err(err);
         };
-        actor.caller.client_id = Some(client_id);
-        actor.caller.roles = client.roles();
+        // A client registered before the provider role became exclusive gets no token.
+        let caller =
+            match Caller::new(actor.caller.subject.clone(), Some(client_id), client.roles(), client.provider_uuid()) {
+                Ok(caller) => caller,
+                Err(conflict) => {
+                    let err =
+                        ApiError::Unauthorized(format!("the client's roles cannot be used: {}", conflict.message()));
+                    let denied = event.failed_with(Outcome::Denied, &err);
+                    conn.write_transaction(|conn| audit::record(conn, &actor, &denied))?;
+                    return Err(err);
+                }
+            };
+        actor.caller = caller;
         let token = state_for_work.keys.issue(
             &actor.caller.subject,
             Some(client_id),
-            &client.roles(),
-            client.provider_uuid(),
+            actor.caller.roles(),
+            actor.caller.provider_scope(),
             settings.token_ttl,
         )?;
         conn.write_transaction(|conn| {

@@ -272,7 +272,7 @@ const READ_ONLY: [&str; 6] = ["id", "sector", "status", "created_at", "updated_a
 /// Change a provider
 ///
 /// A JSON merge patch with `If-Match`. A provider user may change only `contact` and
-/// `contact_persons` of its own record (403 for other fields).
+/// `contact_persons` of its own record (403 for other fields); another provider's record is a 404.
 #[utoipa::path(
     tag = "providers",
     params(
@@ -304,7 +304,7 @@ pub async fn update_provider(
     let row = db::run(&state.pool, move |conn| {
         let caller = actor.caller.clone();
         audit::audited(conn, &actor, event(&access::UPDATE_PROVIDER, Some(id)), |conn| {
-            ensure_writable(conn, &caller, id)?;
+            ensure_writable(&caller, id)?;
             if caller.provider_scope().is_some() {
                 let forbidden: Vec<&String> =
                     patch.keys().filter(|k| !PROVIDER_WRITABLE.contains(&k.as_str())).collect();
@@ -493,7 +493,7 @@ pub async fn create_provider_offer(
         key,
         &fingerprint,
         move |conn| {
-            ensure_writable(conn, &caller, provider_id)?;
+            ensure_writable(&caller, provider_id)?;
             model::find(conn, provider_id)?;
             let row = offers::insert(conn, provider_id, offer_id, input.validate_draft()?)?;
             Ok(StoredResponse::json(StatusCode::CREATED, &row.to_dto()?)?
@@ -537,7 +537,7 @@ pub async fn update_provider_offer(
     let row = db::run(&state.pool, move |conn| {
         let caller = actor.caller.clone();
         audit::audited(conn, &actor, event(&access::UPDATE_PROVIDER_OFFER, Some(offer_id)), |conn| {
-            ensure_writable(conn, &caller, provider_id)?;
+            ensure_writable(&caller, provider_id)?;
             offers::update(conn, provider_id, offer_id, &if_match, |current| {
                 const OFFER_READ_ONLY: [&str; 6] =
                     ["id", "provider_id", "created_at", "updated_at", "version", "service_id"];
@@ -580,7 +580,7 @@ pub async fn delete_provider_offer(
     db::run(&state.pool, move |conn| {
         let caller = actor.caller.clone();
         audit::audited(conn, &actor, event(&access::DELETE_PROVIDER_OFFER, Some(offer_id)), |conn| {
-            ensure_writable(conn, &caller, provider_id)?;
+            ensure_writable(&caller, provider_id)?;
             offers::delete(conn, provider_id, offer_id, &if_match)
         })
     })

@@ -7,7 +7,7 @@ use super::dto::ProviderStatus;
 use super::model::{self, ProviderRow};
 use crate::auth::{Caller, Role};
 use crate::db::DbConnection;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
 /// What a caller may see of the registry.
 pub(super) struct View {
@@ -20,13 +20,16 @@ pub(super) struct View {
 
 const ALL_STATUSES: &[ProviderStatus] = &[ProviderStatus::Active, ProviderStatus::Suspended, ProviderStatus::Archived];
 
+/// A provider caller's view is decided first: whoever holds the provider role sees as a provider.
 pub(super) fn view_for(caller: &Caller) -> View {
-    if caller.has_any(&[Role::Director, Role::Ous, Role::Admin, Role::Kipus, Role::Osl]) {
+    if let Some(own) = caller.provider_scope() {
+        View { statuses: &[ProviderStatus::Active], persons: false, own: Some(own) }
+    } else if caller.has_any(&[Role::Director, Role::Ous, Role::Admin, Role::Kipus, Role::Osl]) {
         View { statuses: ALL_STATUSES, persons: true, own: None }
     } else if caller.has_any(&[Role::Integrator, Role::Auditor]) {
         View { statuses: ALL_STATUSES, persons: false, own: None }
     } else {
-        View { statuses: &[ProviderStatus::Active], persons: false, own: caller.provider_scope() }
+        View { statuses: &[ProviderStatus::Active], persons: false, own: None }
     }
 }
 
@@ -53,15 +56,11 @@ pub(super) fn visible(conn: &mut DbConnection, view: &View, id: Uuid) -> ApiResu
     Ok(row)
 }
 
-/// For writes a provider caller may make: only on its own record. Another provider's record is
-/// 403 when the caller can see it anyway (public), else 404.
-pub(super) fn ensure_writable(conn: &mut DbConnection, caller: &Caller, id: Uuid) -> ApiResult<()> {
-    let Some(own) = caller.provider_scope() else {
-        return Ok(());
-    };
-    if own == id {
-        return Ok(());
+/// For writes a provider caller may make: only on its own record. Another provider's record is a
+/// 404, as an unknown id is (the contract's rule for records of others).
+pub(super) fn ensure_writable(caller: &Caller, id: Uuid) -> ApiResult<()> {
+    match caller.provider_scope() {
+        Some(own) if own != id => Err(model::NOT_FOUND),
+        _ => Ok(()),
     }
-    visible(conn, &view_for(caller), id)?;
-    Err(ApiError::Forbidden("a provider may change only its own record".to_owned()))
 }

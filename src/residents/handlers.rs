@@ -37,13 +37,14 @@ enum View {
     Provider(Uuid),
 }
 
+/// Whoever holds the provider role sees as a provider, whatever else it holds.
 fn view_for(caller: &Caller) -> ApiResult<View> {
-    if caller.has_any(&[Role::Kipus, Role::Director]) {
+    if let Some(provider) = caller.provider_scope() {
+        Ok(View::Provider(provider))
+    } else if caller.has_any(&[Role::Kipus, Role::Director]) {
         Ok(View::Full)
     } else if caller.has_any(&[Role::Ous]) {
         Ok(View::Pseudonymous)
-    } else if let Some(provider) = caller.provider_scope() {
-        Ok(View::Provider(provider))
     } else {
         Err(ApiError::Forbidden("residents are visible to kipus, director, ous and providers serving them".to_owned()))
     }

@@ -501,7 +501,8 @@ fn provider_of(caller: &Caller, provider: &str) -> ApiResult<Uuid> {
     match (caller.provider_scope(), provider) {
         (Some(own), "me") => Ok(own),
         (Some(own), _) if id()? == own => Ok(own),
-        (Some(_), _) => Err(ApiError::Forbidden("a provider lists only its own items: provider=me".to_owned())),
+        // Another provider's items are a record the caller may not know exists.
+        (Some(_), _) => Err(ApiError::NotFound { resource: "provider" }),
         (None, "me") => Err(ApiError::Validation(vec![crate::error::FieldError::new(
             "provider",
             "not_a_provider",
@@ -513,8 +514,9 @@ fn provider_of(caller: &Caller, provider: &str) -> ApiResult<Uuid> {
 
 /// List plan items assigned to a provider
 ///
-/// `provider=me` for a provider user: the active items of active plans it delivers, with the
-/// minimum it needs (resident's name, address, phone). CUS staff give a provider id. The
+/// `provider=me` (or its own id) for a provider user: the active items of active plans it
+/// delivers, with the minimum it needs (resident's name, address, phone); another provider's id is
+/// a 404. CUS staff give a provider id. The
 /// residents read are recorded in the audit log.
 #[utoipa::path(
     tag = "service-plans",
@@ -523,6 +525,7 @@ fn provider_of(caller: &Caller, provider: &str) -> ApiResult<Uuid> {
         (status = 200, description = "The provider's active items", body = Vec<AssignedItem>),
         DatabaseErrors,
         (status = 400, description = "Missing or invalid provider parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "A provider user asked for another provider's items", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`provider=me` from a caller who is not a provider user", body = Problem, content_type = "application/problem+json")
     )
 )]

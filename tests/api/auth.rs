@@ -272,8 +272,15 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
             Allowed::Roles(&["provider", "kipus", "director"]),
         ),
         case("create_api_client", Method::POST, "/api/v1/api-clients", Some(json!({})), Allowed::Roles(&["admin"])),
-        case("list_api_clients", Method::GET, "/api/v1/api-clients", None, Allowed::Roles(&["admin"])),
-        case("get_api_client", Method::GET, &client_path, None, Allowed::Roles(&["admin"])),
+        case("list_api_clients", Method::GET, "/api/v1/api-clients", None, Allowed::Roles(&["admin", "director"])),
+        case("get_api_client", Method::GET, &client_path, None, Allowed::Roles(&["admin", "director"])),
+        case(
+            "approve_api_client",
+            Method::POST,
+            &format!("{client_path}/approve"),
+            None,
+            Allowed::Roles(&["director"]),
+        ),
         case(
             "rotate_api_client_secret",
             Method::POST,

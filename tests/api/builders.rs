@@ -199,11 +199,24 @@ pub fn report_body(kind: &str, start: &str, end: &str, grant: &str) -> Value {
     })
 }
 
-/// Registers an API client as an admin and returns its representation (asserting 201).
-pub async fn create_api_client(app: &TestApp, name: &str, roles: &[&str]) -> Value {
+/// Registers an API client as an admin and, when its roles need it, has a director approve it;
+/// returns the (active) client and its secret.
+pub async fn register_api_client(app: &TestApp, body: &Value) -> (Value, String) {
     let admin = token_for(&["admin"]);
     let request = app.request_as(Some(&admin), reqwest::Method::POST, "/api/v1/api-clients");
-    let reply = app.send(request.json(&json!({"name": name, "roles": roles}))).await;
+    let reply = app.send(request.json(body)).await;
     assert_eq!(reply.status, 201, "create API client failed: {}", reply.body);
-    reply.body["client"].clone()
+    let (mut client, secret) = (reply.body["client"].clone(), reply.body["client_secret"].as_str().unwrap().to_owned());
+    if client["status"] == "pending" {
+        let path = format!("/api/v1/api-clients/{}/approve", client["id"].as_str().unwrap());
+        let approved = app.send(app.request_as(Some(&token_for(&["director"])), reqwest::Method::POST, &path)).await;
+        assert_eq!(approved.status, 200, "approve API client failed: {}", approved.body);
+        client = approved.body;
+    }
+    (client, secret)
+}
+
+/// Registers an (active) API client with these roles and returns its representation.
+pub async fn create_api_client(app: &TestApp, name: &str, roles: &[&str]) -> Value {
+    register_api_client(app, &json!({"name": name, "roles": roles})).await.0
 }

@@ -230,6 +230,34 @@ impl TestApp {
         .await
     }
 
+    /// A token signed with cus-api's own key (read from the test's database), for claims the
+    /// service would never issue itself.
+    pub fn own_token(&self, claims: &Value) -> String {
+        use base64::Engine;
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Key {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            kid: String,
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            secret: String,
+        }
+        let sql = "SELECT kid, secret FROM signing_keys ORDER BY created_at DESC LIMIT 1";
+        let key: Key = match &self.db {
+            TestDb::Sqlite { path, .. } => {
+                diesel::sql_query(sql).get_result(&mut diesel::SqliteConnection::establish(path).unwrap())
+            }
+            TestDb::Postgres { url, .. } => {
+                diesel::sql_query(sql).get_result(&mut PgConnection::establish(url).unwrap())
+            }
+        }
+        .expect("read the signing key");
+        let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(key.secret).expect("base64url key");
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+        header.kid = Some(key.kid);
+        jsonwebtoken::encode(&header, claims, &jsonwebtoken::EncodingKey::from_secret(&secret)).expect("sign")
+    }
+
     /// Drops the test's PostgreSQL database under the running application (simulating an outage).
     pub fn drop_postgres_database(&self) {
         self.as_postgres_admin(|name| format!("DROP DATABASE {name} WITH (FORCE)"));

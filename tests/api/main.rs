@@ -1,6 +1,7 @@
 //! Integration tests through HTTP: each test spawns the real application on a fresh database,
 //! SQLite by default or PostgreSQL when `CUS_TEST_DATABASE_URL` names a server (see scripts/test).
 
+mod access_matrix;
 mod api_clients;
 mod audit;
 mod auth;

@@ -199,7 +199,7 @@ async fn a_provider_changes_only_its_own_contact_data() {
         json!([{"name": "Jan Kowalski", "position": null, "email": null, "phone": null}])
     );
     patch(path_of(&provider), json!({"name": "Nowa nazwa"})).await.problem(403, "forbidden");
-    patch(path_of(&other), json!({"contact": {"phone": "+48 41 000 00 00"}})).await.problem(403, "forbidden");
+    patch(path_of(&other), json!({"contact": {"phone": "+48 41 000 00 00"}})).await.problem(404, "not-found");
     let hidden = ProviderBuilder::new("Ukryta", NIPS[2]).create(&app).await;
     app.post(&format!("{}/suspend", path_of(&hidden))).await;
     patch(path_of(&hidden), json!({"contact": {}})).await.problem(404, "not-found");
@@ -249,7 +249,7 @@ async fn a_provider_manages_its_own_offers_only() {
     assert_eq!(mine.status, 201, "{}", mine.body);
     let theirs =
         app.send(app.request_as(Some(&own), Method::POST, &format!("{}/offers", path_of(&other))).json(&body)).await;
-    theirs.problem(403, "forbidden");
+    theirs.problem(404, "not-found");
     let integrator = token_for(&["integrator"]);
     let denied = app
         .send(app.request_as(Some(&integrator), Method::POST, &format!("{}/offers", path_of(&provider))).json(&body))
