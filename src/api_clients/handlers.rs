@@ -12,7 +12,9 @@ use crate::db;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
-use crate::http::responses::{DatabaseErrors, IdempotencyErrors, JsonBodyErrors, PathIdErrors, QueryErrors};
+use crate::http::responses::{
+    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, JsonBodyErrors, PathIdErrors, QueryErrors,
+};
 use crate::idempotency::{self, StoredResponse};
 use crate::startup::AppState;
 
@@ -127,7 +129,7 @@ pub async fn get_api_client(
     params(("id" = Uuid, Path, description = "Client id")),
     responses(
         (status = 200, description = "The new secret, shown only now", body = ApiClientWithSecret),
-        DatabaseErrors,
+        ChangedMeanwhileErrors, DatabaseErrors,
         (status = 400, description = "The id is not a UUID, or an Idempotency-Key was sent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The client is revoked", body = Problem, content_type = "application/problem+json")
@@ -162,7 +164,7 @@ pub async fn rotate_api_client_secret(
     ),
     responses(
         (status = 200, description = "The revoked client", body = ApiClient),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already revoked", body = Problem, content_type = "application/problem+json")
     )

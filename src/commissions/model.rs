@@ -287,17 +287,8 @@ pub fn insert(conn: &mut DbConnection, id: Uuid, draft: CommissionDraft) -> ApiR
     Ok(row)
 }
 
-fn save(conn: &mut DbConnection, mut row: CommissionRow) -> ApiResult<CommissionRow> {
-    let read_version = row.version;
-    row.version += 1;
-    row.updated_at = clock::now().max(row.updated_at);
-    let updated = diesel::update(commissions::table.find(&row.id).filter(commissions::version.eq(read_version)))
-        .set(&row)
-        .execute(conn)?;
-    if updated == 0 {
-        return Err(ApiError::PreconditionFailed { current_etag: etag(read_version + 1) });
-    }
-    Ok(row)
+fn save(conn: &mut DbConnection, row: CommissionRow) -> ApiResult<CommissionRow> {
+    crate::save_versioned!(conn, commissions, row, NOT_FOUND)
 }
 
 /// Terms fixed once the agreement is signed.

@@ -62,6 +62,17 @@ pub enum IfMatchErrors {
     Missing(Problem),
 }
 
+/// What the version check of a save refuses when the request carried no `If-Match` (an action
+/// that lost to a concurrent change of the record; see `save_versioned!`).
+#[derive(IntoResponses)]
+#[response(
+    status = 412,
+    description = "Changed by a concurrent request meanwhile; read it again (the current ETag is in the `ETag` header)",
+    content_type = PROBLEM_CONTENT_TYPE,
+    headers(("ETag" = String, description = "The current entity tag"))
+)]
+pub struct ChangedMeanwhileErrors(pub Problem);
+
 /// A retried POST whose `Idempotency-Key` was first used with a different request.
 #[derive(IntoResponses)]
 #[response(

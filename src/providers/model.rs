@@ -217,17 +217,8 @@ pub fn insert(conn: &mut DbConnection, id: Uuid, draft: ProviderDraft) -> ApiRes
 }
 
 /// Saves a changed row only if nobody changed it since it was read.
-fn save(conn: &mut DbConnection, mut row: ProviderRow) -> ApiResult<ProviderRow> {
-    let read_version = row.version;
-    row.version += 1;
-    row.updated_at = clock::now().max(row.updated_at);
-    let updated = diesel::update(providers::table.find(&row.id).filter(providers::version.eq(read_version)))
-        .set(&row)
-        .execute(conn)?;
-    if updated == 0 {
-        return Err(ApiError::PreconditionFailed { current_etag: etag(read_version + 1) });
-    }
-    Ok(row)
+fn save(conn: &mut DbConnection, row: ProviderRow) -> ApiResult<ProviderRow> {
+    crate::save_versioned!(conn, providers, row, NOT_FOUND)
 }
 
 /// Applies a change computed from the current record (a merge patch) under `If-Match`.

@@ -234,18 +234,8 @@ pub fn update(
             "the service of an offer cannot change; create another offer",
         )]));
     }
-    let read_version = row.version;
     row.set(draft);
-    row.version += 1;
-    row.updated_at = clock::now().max(row.updated_at);
-    let updated =
-        diesel::update(provider_offers::table.find(&row.id).filter(provider_offers::version.eq(read_version)))
-            .set(&row)
-            .execute(conn)?;
-    if updated == 0 {
-        return Err(ApiError::PreconditionFailed { current_etag: etag(read_version + 1) });
-    }
-    Ok(row)
+    crate::save_versioned!(conn, provider_offers, row, NOT_FOUND)
 }
 
 pub fn delete(conn: &mut DbConnection, provider_id: Uuid, id: Uuid, if_match: &IfMatch) -> ApiResult<()> {

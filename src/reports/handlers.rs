@@ -13,7 +13,9 @@ use crate::db;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
-use crate::http::responses::{DatabaseErrors, IdempotencyErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors};
+use crate::http::responses::{
+    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
+};
 use crate::idempotency::{self, StoredResponse};
 use crate::startup::AppState;
 
@@ -258,7 +260,7 @@ pub async fn list_report_versions(
     request_body(content = ReportInput),
     responses(
         (status = 201, description = "The report with its new version", body = Report),
-        PathIdJsonBodyErrors, DatabaseErrors,
+        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         (status = 400, description = "No Idempotency-Key, malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such commission or report, or not the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The report is not returned, or the commission takes no reports now", body = Problem, content_type = "application/problem+json"),
@@ -334,7 +336,7 @@ async fn review(
         IdempotencyKeyParam),
     responses(
         (status = 200, description = "The accepted report", body = Report),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         (status = 404, description = "No such commission or report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The report is not awaiting review", body = Problem, content_type = "application/problem+json")
     )
@@ -360,7 +362,7 @@ pub async fn accept_report(
     request_body(content = ReturnInput),
     responses(
         (status = 200, description = "The returned report", body = Report),
-        PathIdJsonBodyErrors, DatabaseErrors,
+        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         (status = 404, description = "No such commission or report", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The report is not awaiting review", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No comments, or Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json")

@@ -350,17 +350,8 @@ pub fn versions(
         .load(conn)?)
 }
 
-fn save(conn: &mut DbConnection, mut report: ReportRow) -> ApiResult<ReportRow> {
-    let read_version = report.version;
-    report.version += 1;
-    report.updated_at = clock::now().max(report.updated_at);
-    let updated = diesel::update(reports::table.find(&report.id).filter(reports::version.eq(read_version)))
-        .set(&report)
-        .execute(conn)?;
-    if updated == 0 {
-        return Err(ApiError::conflict("concurrent-change", "the report changed meanwhile; read it again"));
-    }
-    Ok(report)
+fn save(conn: &mut DbConnection, report: ReportRow) -> ApiResult<ReportRow> {
+    crate::save_versioned!(conn, reports, report, NOT_FOUND)
 }
 
 fn wrong_status(report: &ReportRow, expected: ReportStatus, what: &str) -> ApiResult<()> {

@@ -181,17 +181,8 @@ pub fn insert(conn: &mut DbConnection, id: Uuid, draft: ResidentDraft) -> ApiRes
     Ok(row)
 }
 
-fn save(conn: &mut DbConnection, mut row: ResidentRow) -> ApiResult<ResidentRow> {
-    let read_version = row.version;
-    row.version += 1;
-    row.updated_at = clock::now().max(row.updated_at);
-    let updated = diesel::update(residents::table.find(&row.id).filter(residents::version.eq(read_version)))
-        .set(&row)
-        .execute(conn)?;
-    if updated == 0 {
-        return Err(ApiError::PreconditionFailed { current_etag: etag(read_version + 1) });
-    }
-    Ok(row)
+fn save(conn: &mut DbConnection, row: ResidentRow) -> ApiResult<ResidentRow> {
+    crate::save_versioned!(conn, residents, row, NOT_FOUND)
 }
 
 fn ensure_not_anonymised(row: &ResidentRow) -> ApiResult<()> {

@@ -97,11 +97,6 @@ impl ServiceRow {
     }
 
     /// Marks a change: new version and timestamp.
-    fn touch(&mut self) {
-        self.version += 1;
-        self.updated_at = clock::now().max(self.updated_at);
-    }
-
     pub fn etag(&self) -> String {
         etag(self.version)
     }
@@ -202,17 +197,8 @@ fn find_matching(conn: &mut DbConnection, id: Uuid, if_match: &crate::http::extr
 
 /// Saves a changed row only if nobody changed it since it was read: no lost updates, even when
 /// two replicas handle two PATCHes at once.
-fn save(conn: &mut DbConnection, mut row: ServiceRow) -> ApiResult<ServiceRow> {
-    let read_version = row.version;
-    row.touch();
-    let updated = diesel::update(services::table.find(&row.id).filter(services::version.eq(read_version)))
-        .set(&row)
-        .execute(conn)?;
-    if updated == 0 {
-        let current = find(conn, row.id.parse().map_err(|_| ApiError::internal("stored id is not a UUID"))?)?;
-        return Err(ApiError::PreconditionFailed { current_etag: current.etag() });
-    }
-    Ok(row)
+fn save(conn: &mut DbConnection, row: ServiceRow) -> ApiResult<ServiceRow> {
+    crate::save_versioned!(conn, services, row, NOT_FOUND)
 }
 
 /// Applies a change computed from the current entry (a merge patch) under `If-Match`.
