@@ -7,6 +7,7 @@
 
 mod pool;
 pub mod schema;
+mod sql_text;
 
 use std::time::{Duration, Instant};
 
@@ -16,6 +17,7 @@ use diesel::prelude::*;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub use pool::{connect, ping, Backend, DbPool, PoolSettings};
+pub use sql_text::Id;
 
 use crate::error::ApiError;
 

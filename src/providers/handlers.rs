@@ -53,11 +53,11 @@ fn view_for(caller: &Caller) -> View {
 
 impl View {
     fn is_own(&self, row: &ProviderRow) -> bool {
-        self.own.is_some_and(|own| own.to_string() == row.id)
+        self.own.is_some_and(|own| row.id == own.into())
     }
 
-    fn can_see(&self, row: &ProviderRow) -> ApiResult<bool> {
-        Ok(self.is_own(row) || self.statuses.contains(&row.status()?))
+    fn can_see(&self, row: &ProviderRow) -> bool {
+        self.is_own(row) || self.statuses.contains(&row.status)
     }
 
     fn shows_persons(&self, row: &ProviderRow) -> bool {
@@ -68,7 +68,7 @@ impl View {
 /// Loads a provider the caller may see (404 otherwise).
 fn visible(conn: &mut DbConnection, view: &View, id: Uuid) -> ApiResult<ProviderRow> {
     let row = model::find(conn, id)?;
-    if !view.can_see(&row)? {
+    if !view.can_see(&row) {
         return Err(model::NOT_FOUND);
     }
     Ok(row)
@@ -280,7 +280,7 @@ fn import(conn: &mut DbConnection, rows: Vec<ProviderInput>) -> ApiResult<Import
             ApiError::Conflict { .. } => err.with("row", index + 1),
             other => other,
         })?;
-        result.provider_ids.push(row.uuid()?);
+        result.provider_ids.push(row.id.into());
     }
     Ok(result)
 }

@@ -10,6 +10,7 @@ use crate::audit::Event;
 use crate::auth::{access, Actor, Caller};
 use crate::commissions::model::Scope;
 use crate::db;
+use crate::db::Id;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
@@ -47,7 +48,7 @@ fn report_response(status: StatusCode, report: &ReportRow, version: &VersionRow)
     Ok(StoredResponse::json(status, &report.to_dto(version)?)?.header("etag", report.etag()))
 }
 
-fn location(commission_id: Uuid, report_id: &str) -> String {
+fn location(commission_id: Uuid, report_id: Id) -> String {
     format!("/api/v1/commissions/{commission_id}/reports/{report_id}")
 }
 
@@ -80,7 +81,7 @@ pub async fn list_reports(
         rows,
         limit,
         model::SORT,
-        |(report, _)| (String::new(), report.id.clone()),
+        |(report, _)| (String::new(), report.id.to_string()),
         |(report, version)| report.to_dto(&version),
     )?;
     Ok(page_response(&req, &page))
@@ -123,7 +124,7 @@ pub async fn list_commission_reports(
         rows,
         limit,
         model::SORT,
-        |(report, _)| (String::new(), report.id.clone()),
+        |(report, _)| (String::new(), report.id.to_string()),
         |(report, version)| report.to_dto(&version),
     )?;
     Ok(page_response(&req, &page))
@@ -191,7 +192,7 @@ pub async fn submit_report(
         move |conn| {
             let (report, version) = model::submit(conn, scope, commission_id, ids, &author, input.validate_draft()?)?;
             Ok(report_response(StatusCode::CREATED, &report, &version)?
-                .header("location", location(commission_id, &report.id)))
+                .header("location", location(commission_id, report.id)))
         },
     )
     .await
@@ -292,7 +293,7 @@ pub async fn correct_report(
         &fingerprint,
         move |conn| {
             let (report, _) = model::find(conn, scope, commission_id, report_id)?;
-            input.kind.get_or_insert_with(|| report.kind.clone());
+            input.kind.get_or_insert_with(|| report.kind.as_ref().to_owned());
             input.period.get_or_insert_with(|| crate::commissions::dto::Period {
                 start: Some(report.period_start.to_string()),
                 end: Some(report.period_end.to_string()),

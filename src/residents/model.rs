@@ -4,10 +4,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use super::dto::Sex;
 use super::dto::{birth_year, LegalRepresentative, Resident, ResidentContact, ResidentDraft, ResidentPseudonym};
 use crate::clock;
 use crate::db::schema::{plan_items, residents, service_plans};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, Id};
 use crate::domain::text;
 use crate::error::{ApiError, ApiResult};
 use crate::http::etag::etag;
@@ -18,13 +19,13 @@ use crate::providers::dto::Address;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = residents, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ResidentRow {
-    pub id: String,
+    pub id: Id,
     pub first_name: String,
     pub last_name: String,
     pub pesel: Option<String>,
     pub birth_date: Option<NaiveDate>,
     pub birth_year: Option<i32>,
-    pub sex: Option<String>,
+    pub sex: Option<Sex>,
     pub street: Option<String>,
     pub building: Option<String>,
     pub postal_code: Option<String>,
@@ -43,10 +44,6 @@ pub struct ResidentRow {
 
 pub const NOT_FOUND: ApiError = ApiError::NotFound { resource: "resident" };
 
-fn uuid(text: &str) -> ApiResult<Uuid> {
-    text.parse().map_err(|_| ApiError::internal("stored resident id is not a UUID"))
-}
-
 impl ResidentRow {
     fn set(&mut self, draft: ResidentDraft) {
         self.search_text = text::fold(&format!("{} {}", draft.first_name, draft.last_name));
@@ -55,7 +52,7 @@ impl ResidentRow {
         self.pesel = draft.pesel.map(|pesel| pesel.as_str().to_owned());
         self.birth_date = draft.birth_date;
         self.birth_year = birth_year(draft.birth_date);
-        self.sex = draft.sex.map(|sex| sex.as_ref().to_owned());
+        self.sex = draft.sex;
         self.street = draft.address.street;
         self.building = draft.address.building;
         self.postal_code = draft.address.postal_code;
@@ -65,10 +62,6 @@ impl ResidentRow {
         self.email = draft.email;
         self.legal_representative = draft.legal_representative.map(|r| serde_json::to_string(&r).unwrap_or_default());
         self.notes_on_needs = draft.notes_on_needs;
-    }
-
-    pub fn uuid(&self) -> ApiResult<Uuid> {
-        uuid(&self.id)
     }
 
     pub fn etag(&self) -> String {
@@ -87,12 +80,12 @@ impl ResidentRow {
 
     pub fn to_full(&self) -> ApiResult<Resident> {
         Ok(Resident {
-            id: self.uuid()?,
+            id: self.id.into(),
             first_name: self.first_name.clone(),
             last_name: self.last_name.clone(),
             pesel: self.pesel.clone(),
             birth_date: self.birth_date,
-            sex: self.sex.as_deref().and_then(|sex| sex.parse().ok()),
+            sex: self.sex,
             address: self.address(),
             phone: self.phone.clone(),
             email: self.email.clone(),
@@ -110,7 +103,7 @@ impl ResidentRow {
 
     pub fn to_pseudonym(&self, active_plans: i64) -> ApiResult<ResidentPseudonym> {
         Ok(ResidentPseudonym {
-            id: self.uuid()?,
+            id: self.id.into(),
             year_of_birth: self.birth_year,
             municipality: self.teryt.clone(),
             active_plans,
@@ -119,7 +112,7 @@ impl ResidentRow {
 
     pub fn to_contact(&self) -> ApiResult<ResidentContact> {
         Ok(ResidentContact {
-            id: self.uuid()?,
+            id: self.id.into(),
             first_name: self.first_name.clone(),
             last_name: self.last_name.clone(),
             address: self.address(),
@@ -129,7 +122,7 @@ impl ResidentRow {
 }
 
 pub fn find(conn: &mut DbConnection, id: Uuid) -> ApiResult<ResidentRow> {
-    residents::table.find(id.to_string()).select(ResidentRow::as_select()).first(conn).optional()?.ok_or(NOT_FOUND)
+    residents::table.find(Id::from(id)).select(ResidentRow::as_select()).first(conn).optional()?.ok_or(NOT_FOUND)
 }
 
 /// PESEL identifies one resident: 409 naming the record that has it.
@@ -153,7 +146,7 @@ fn ensure_pesel_free(conn: &mut DbConnection, row: &ResidentRow) -> ApiResult<()
 pub fn insert(conn: &mut DbConnection, id: Uuid, draft: ResidentDraft) -> ApiResult<ResidentRow> {
     let now = clock::now();
     let mut row = ResidentRow {
-        id: id.to_string(),
+        id: id.into(),
         first_name: String::new(),
         last_name: String::new(),
         pesel: None,
@@ -229,7 +222,7 @@ pub fn anonymise(conn: &mut DbConnection, id: Uuid) -> ApiResult<ResidentRow> {
     row.legal_representative = None;
     row.notes_on_needs = String::new();
     row.anonymised_at = Some(clock::now());
-    crate::service_plans::model::erase_free_texts(conn, &row.id)?;
+    crate::service_plans::model::erase_free_texts(conn, &row.id.to_string())?;
     save(conn, row)
 }
 
