@@ -204,3 +204,24 @@ pub fn stale_or_gone(current: QueryResult<Option<i64>>, not_found: ApiError) -> 
         Err(err) => err.into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::ResponseError;
+
+    use super::*;
+
+    const GONE: ApiError = ApiError::NotFound { resource: "thing" };
+
+    #[test]
+    fn a_save_that_matched_no_row_is_412_with_the_current_etag_or_404_when_the_row_is_gone() {
+        let stale = stale_or_gone(Ok(Some(7)), GONE);
+        assert_eq!(stale.status_code(), actix_web::http::StatusCode::PRECONDITION_FAILED);
+        assert!(
+            matches!(&stale, ApiError::PreconditionFailed { current_etag } if current_etag == "\"7\""),
+            "{stale:?}"
+        );
+        let gone = stale_or_gone(Ok(None), GONE);
+        assert_eq!(gone.status_code(), actix_web::http::StatusCode::NOT_FOUND);
+    }
+}
