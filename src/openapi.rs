@@ -19,7 +19,9 @@ individual service plans.\n\n\
 Conventions: JSON with snake_case fields; ids are UUIDs; timestamps RFC 3339 UTC; money a decimal string with two places \
 (PLN). Collections use cursor pagination (`limit`, `cursor`, `next_cursor`, `Link: rel=\"next\"`), filters named after \
 fields, `q` for case- and diacritic-insensitive search, `sort` with `-` for descending order, and reject unknown \
-parameters. Every record has `version`; its ETag is the version; PATCH (JSON merge patch) and DELETE require `If-Match`. \
+parameters. Every record has `version`; its ETag is the version; PATCH (JSON merge patch) and DELETE require `If-Match` \
+(428 without it). A write that finds the record changed since it was read is a 412 with the current `ETag`, whether a \
+stale `If-Match` or a concurrent change during an action told it: read the record again and retry. \
 Any POST accepts `Idempotency-Key` (replayed for 24 hours). Errors are RFC 9457 problem details \
 (`application/problem+json`) with a stable `code` and every invalid field in `errors`. Every response carries \
 `X-Request-Id`.\n\n\

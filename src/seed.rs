@@ -12,18 +12,24 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::clock;
+use crate::commissions::dto::{CommissionMode, CommissionStatus, CompetitionForm, ReportingSchedule};
 use crate::commissions::model::CommissionRow;
 use crate::db::schema::{
     commissions, plan_items, provider_offers, providers, report_versions, reports, residents, service_plans, services,
 };
-use crate::db::DbConnection;
+use crate::db::{DbConnection, Id};
+use crate::domain::ServiceArea;
 use crate::domain::{text, Nip, Pesel};
 use crate::error::{ApiError, ApiResult};
+use crate::providers::dto::{LegalForm, ProviderStatus};
 use crate::providers::model::ProviderRow;
 use crate::providers::offers::OfferRow;
+use crate::reports::dto::{ReportKind, ReportStatus};
 use crate::reports::model::{ReportRow, VersionRow};
+use crate::residents::dto::Sex;
 use crate::residents::model::ResidentRow;
 use crate::service_plans::model::{ItemRow, PlanRow};
+use crate::services::dto::{DeliveredBy, DeliveryMode, ServiceStatus, ServiceUnit};
 use crate::services::model::ServiceRow;
 
 /// Sizes at scale 1: a city the size of the larger pilots.
@@ -71,13 +77,13 @@ impl Random {
     }
 
     /// A UUIDv7-shaped id whose order follows the sequence number, so keyset pages are stable.
-    fn id(&mut self, sequence: u64) -> String {
+    fn id(&mut self, sequence: u64) -> Id {
         let random = self.next();
         Uuid::from_u64_pair(
             0x0193_0000_0000_7000 | (sequence << 16) & 0x0000_FFFF_FFFF_0000,
             0x8000_0000_0000_0000 | (random >> 2),
         )
-        .to_string()
+        .into()
     }
 }
 
@@ -134,24 +140,39 @@ const SERVICE_KINDS: [&str; 12] = [
 const PLACES: [&str; 8] =
     ["Starachowice", "Elbląg", "Wojcieszków", "Łódź", "Kraków", "Gdańsk", "Poznań", "Zielona Góra"];
 const TERYTS: [&str; 8] = ["2611011", "2861011", "0611102", "1061011", "1261011", "2261011", "3064011", "0862011"];
-const AREAS: [&str; 14] = [
-    "family_policy",
-    "family_support",
-    "foster_care",
-    "social_assistance",
-    "health",
-    "disability_support",
-    "public_education",
-    "counteracting_unemployment",
-    "culture",
-    "physical_culture_and_tourism",
-    "civic_activity",
-    "housing",
-    "environmental_protection",
-    "social_and_vocational_reintegration",
+const AREAS: [ServiceArea; 14] = [
+    ServiceArea::FamilyPolicy,
+    ServiceArea::FamilySupport,
+    ServiceArea::FosterCare,
+    ServiceArea::SocialAssistance,
+    ServiceArea::Health,
+    ServiceArea::DisabilitySupport,
+    ServiceArea::PublicEducation,
+    ServiceArea::CounteractingUnemployment,
+    ServiceArea::Culture,
+    ServiceArea::PhysicalCultureAndTourism,
+    ServiceArea::CivicActivity,
+    ServiceArea::Housing,
+    ServiceArea::EnvironmentalProtection,
+    ServiceArea::SocialAndVocationalReintegration,
 ];
-const UNITS: [&str; 7] = ["hour", "visit", "meal", "day", "session", "month", "place"];
-const LEGAL_FORMS: [&str; 6] = ["association", "foundation", "social_cooperative", "church_legal_person", "cis", "wtz"];
+const UNITS: [ServiceUnit; 7] = [
+    ServiceUnit::Hour,
+    ServiceUnit::Visit,
+    ServiceUnit::Meal,
+    ServiceUnit::Day,
+    ServiceUnit::Session,
+    ServiceUnit::Month,
+    ServiceUnit::Place,
+];
+const LEGAL_FORMS: [LegalForm; 6] = [
+    LegalForm::Association,
+    LegalForm::Foundation,
+    LegalForm::SocialCooperative,
+    LegalForm::ChurchLegalPerson,
+    LegalForm::Cis,
+    LegalForm::Wtz,
+];
 
 /// Writes rows in batches: one statement per chunk on either backend.
 macro_rules! insert_batches {
@@ -219,17 +240,17 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
                 code,
                 name,
                 description: "Usługa z lokalnego banku usług społecznych.".to_owned(),
-                area: AREAS[i % AREAS.len()].to_owned(),
+                area: AREAS[i % AREAS.len()],
                 target_groups: r#"["person"]"#.to_owned(),
-                delivery_mode: "at_home".to_owned(),
-                unit: UNITS[i % UNITS.len()].to_owned(),
+                delivery_mode: DeliveryMode::AtHome,
+                unit: UNITS[i % UNITS.len()],
                 unit_cost: Some(4_500),
                 fee_kind: "free".to_owned(),
                 fee_amount: None,
                 fee_description: None,
                 eligibility: String::new(),
-                delivered_by: "commissioned".to_owned(),
-                status: if i % 20 == 19 { "draft" } else { "active" }.to_owned(),
+                delivered_by: DeliveredBy::Commissioned,
+                status: if i % 20 == 19 { ServiceStatus::Draft } else { ServiceStatus::Active },
                 created_at: now,
                 updated_at: now,
                 version: 1,
@@ -242,7 +263,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
             let form = LEGAL_FORMS[i % LEGAL_FORMS.len()];
             let name = format!(
                 "{} {} {}",
-                if form == "association" { "Stowarzyszenie" } else { "Fundacja" },
+                if form == LegalForm::Association { "Stowarzyszenie" } else { "Fundacja" },
                 random.pick(&LAST_NAMES),
                 i
             );
@@ -252,9 +273,8 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
                 name_sort_key: text::polish_sort_key(&name),
                 name,
                 short_name: None,
-                legal_form: form.to_owned(),
-                sector: if matches!(form, "social_cooperative" | "cis" | "wtz") { "social_economy" } else { "ngo" }
-                    .to_owned(),
+                legal_form: form,
+                sector: form.sector(),
                 nip: Some(nip_for(i)),
                 regon: None,
                 krs: None,
@@ -267,9 +287,9 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
                 phone: Some("+48 41 274 00 00".to_owned()),
                 website: None,
                 contact_persons: "[]".to_owned(),
-                areas: format!(r#"["{}"]"#, AREAS[i % AREAS.len()]),
+                areas: format!(r#"["{}"]"#, AREAS[i % AREAS.len()].as_ref()),
                 description: String::new(),
-                status: "active".to_owned(),
+                status: ProviderStatus::Active,
                 created_at: now,
                 updated_at: now,
                 version: 1,
@@ -278,15 +298,15 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         .collect();
 
     // Each provider offers five active services; commissions and plan items use those pairs.
-    let active_services: Vec<&ServiceRow> = service_rows.iter().filter(|s| s.status == "active").collect();
+    let active_services: Vec<&ServiceRow> = service_rows.iter().filter(|s| s.status == ServiceStatus::Active).collect();
     let mut offer_rows = Vec::with_capacity(sizes.providers * 5);
     for (p, provider) in provider_rows.iter().enumerate() {
         for k in 0..5 {
             let service = active_services[(p * 5 + k) % active_services.len()];
             offer_rows.push(OfferRow {
                 id: random.id((p * 5 + k) as u64),
-                provider_id: provider.id.clone(),
-                service_id: service.id.clone(),
+                provider_id: provider.id,
+                service_id: service.id,
                 capacity_per_month: Some(400),
                 area_served: format!(r#"["{}"]"#, provider.teryt.clone().unwrap_or_default()),
                 notes: String::new(),
@@ -301,18 +321,17 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
     let commission_rows: Vec<CommissionRow> = (0..sizes.commissions)
         .map(|i| {
             let offer = &offer_rows[i % offer_rows.len()];
-            let unit =
-                service_rows.iter().find(|s| s.id == offer.service_id).map(|s| s.unit.clone()).unwrap_or_default();
+            let unit = service_rows.iter().find(|s| s.id == offer.service_id).map_or(ServiceUnit::Hour, |s| s.unit);
             let reference = format!("CUS/2026/{i:05}");
             CommissionRow {
                 id: random.id(i as u64),
                 search_text: text::fold(&format!("{reference} Zlecenie {i}")),
                 reference,
                 title: format!("Zlecenie {i}"),
-                service_id: offer.service_id.clone(),
-                provider_id: offer.provider_id.clone(),
-                mode: "open_competition".to_owned(),
-                form: Some("powierzenie".to_owned()),
+                service_id: offer.service_id,
+                provider_id: offer.provider_id,
+                mode: CommissionMode::OpenCompetition,
+                form: Some(CompetitionForm::Powierzenie),
                 agreement_number: Some(format!("UM/{i}")),
                 agreement_signed_on: Some(year_start),
                 period_start: year_start,
@@ -326,9 +345,9 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
                 planned_recipients: 40,
                 expected_results: json!([{"indicator": "Godziny usług", "unit": "godzina", "planned_value": 4800}])
                     .to_string(),
-                reporting_schedule: "monthly".to_owned(),
+                reporting_schedule: ReportingSchedule::Monthly,
                 reporting_due_days: 30,
-                status: "active".to_owned(),
+                status: CommissionStatus::Active,
                 termination_reason: None,
                 created_at: now,
                 updated_at: now,
@@ -348,12 +367,12 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
             let corrected = sequence.is_multiple_of(5);
             let report = ReportRow {
                 id: random.id(sequence),
-                commission_id: commission.id.clone(),
-                provider_id: commission.provider_id.clone(),
-                kind: "partial".to_owned(),
+                commission_id: commission.id,
+                provider_id: commission.provider_id,
+                kind: ReportKind::Partial,
                 period_start: start,
                 period_end: end,
-                status: if month < 8 { "accepted" } else { "submitted" }.to_owned(),
+                status: if month < 8 { ReportStatus::Accepted } else { ReportStatus::Submitted },
                 current_version: if corrected { 2 } else { 1 },
                 due_on: end + Duration::days(30),
                 first_submitted_at: now,
@@ -367,7 +386,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
             for number in 1..=report.current_version {
                 version_rows.push(VersionRow {
                     id: random.id(sequence * 2 + number as u64),
-                    report_id: report.id.clone(),
+                    report_id: report.id,
                     number,
                     content: content.to_string(),
                     units_delivered: 400,
@@ -377,7 +396,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
                     own_non_financial: 0,
                     submitted_by: "seed".to_owned(),
                     submitted_at: now,
-                    review_outcome: (number < report.current_version).then(|| "returned".to_owned()),
+                    review_outcome: (number < report.current_version).then_some(ReportStatus::Returned),
                     review_comments: None,
                     reviewed_by: None,
                     reviewed_at: None,
@@ -397,14 +416,14 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         let (first, last) = (random.pick(&FIRST_NAMES).to_owned(), random.pick(&LAST_NAMES).to_owned());
         let resident_id = random.id(r as u64);
         resident_rows.push(ResidentRow {
-            id: resident_id.clone(),
+            id: resident_id,
             search_text: text::fold(&format!("{first} {last}")),
             first_name: first,
             last_name: last,
             pesel: pesel_for(birth, r / BIRTH_DATE_CYCLE, female),
             birth_date: Some(birth),
             birth_year: Some(birth.year()),
-            sex: Some(if female { "female" } else { "male" }.to_owned()),
+            sex: Some(if female { Sex::Female } else { Sex::Male }),
             street: Some("ul. Polna".to_owned()),
             building: Some(format!("{}", r % 90 + 1)),
             postal_code: Some("27-200".to_owned()),
@@ -421,10 +440,10 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         });
         let plan_id = random.id(r as u64);
         let offer = &offer_rows[r % offer_rows.len()];
-        let unit = service_rows.iter().find(|s| s.id == offer.service_id).map(|s| s.unit.clone()).unwrap_or_default();
+        let unit = service_rows.iter().find(|s| s.id == offer.service_id).map_or("", |s| s.unit.as_ref()).to_owned();
         plan_rows.push(PlanRow {
-            id: plan_id.clone(),
-            resident_id,
+            id: plan_id.to_string(),
+            resident_id: resident_id.to_string(),
             coordinator: format!("kipus-{}", r % 20),
             requested_on: year_start,
             needs_assessment: "Ocena potrzeb przeprowadzona w miejscu zamieszkania.".to_owned(),
@@ -445,11 +464,11 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
             approved_revision: Some(1),
         });
         item_rows.push(ItemRow {
-            id: random.id(r as u64),
-            plan_id,
+            id: random.id(r as u64).to_string(),
+            plan_id: plan_id.to_string(),
             position: 0,
-            service_id: offer.service_id.clone(),
-            provider_id: offer.provider_id.clone(),
+            service_id: offer.service_id.to_string(),
+            provider_id: offer.provider_id.to_string(),
             commission_id: None,
             quantity: 120,
             unit,

@@ -14,7 +14,8 @@ use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
 use crate::http::responses::{
-    DatabaseErrors, IdempotencyErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors, QueryErrors, StateConflictErrors,
+    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors,
+    QueryErrors, StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -133,7 +134,7 @@ pub async fn get_api_client(
     params(("id" = Uuid, Path, description = "Client id")),
     responses(
         (status = 200, description = "The new secret, shown only now", body = ApiClientWithSecret),
-        DatabaseErrors,
+        ChangedMeanwhileErrors, DatabaseErrors,
         (status = 400, description = "The id is not a UUID, or an Idempotency-Key was sent", body = Problem, content_type = "application/problem+json"),
         NotFoundErrors,
         StateConflictErrors
@@ -169,7 +170,7 @@ pub async fn rotate_api_client_secret(
     ),
     responses(
         (status = 200, description = "The revoked client", body = ApiClient),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors
     )

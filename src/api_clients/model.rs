@@ -195,17 +195,8 @@ pub fn is_active(conn: &mut DbConnection, id: Option<Uuid>) -> ApiResult<bool> {
     Ok(status.as_deref() == Some(ClientStatus::Active.as_ref()))
 }
 
-fn save(conn: &mut DbConnection, mut row: ApiClientRow) -> ApiResult<ApiClientRow> {
-    let read_version = row.version;
-    row.version += 1;
-    row.updated_at = clock::now().max(row.updated_at);
-    let updated = diesel::update(api_clients::table.find(&row.id).filter(api_clients::version.eq(read_version)))
-        .set(&row)
-        .execute(conn)?;
-    if updated == 0 {
-        return Err(ApiError::conflict("concurrent-change", "the API client changed meanwhile; retry"));
-    }
-    Ok(row)
+fn save(conn: &mut DbConnection, row: ApiClientRow) -> ApiResult<ApiClientRow> {
+    crate::save_versioned!(conn, api_clients, row, NOT_FOUND)
 }
 
 /// Moves the client along its lifecycle (409 when its status forbids the action).

@@ -10,22 +10,22 @@ use super::{Event, Outcome};
 use crate::auth::Actor;
 use crate::clock;
 use crate::db::schema::audit_events;
-use crate::db::DbConnection;
-use crate::error::{ApiError, ApiResult};
+use crate::db::{DbConnection, Id};
+use crate::error::ApiResult;
 use crate::http::pagination::Cursor;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_events, treat_none_as_default_value = false)]
 pub struct AuditRow {
-    pub id: String,
+    pub id: Id,
     pub occurred_at: NaiveDateTime,
     pub subject: String,
-    pub client_id: Option<String>,
+    pub client_id: Option<Id>,
     pub roles: String,
     pub action: String,
     pub resource_type: String,
     pub resource_id: Option<String>,
-    pub outcome: String,
+    pub outcome: Outcome,
     pub request_id: Option<String>,
     pub source_address: Option<String>,
     pub detail: Option<String>,
@@ -34,15 +34,15 @@ pub struct AuditRow {
 pub fn insert(conn: &mut DbConnection, actor: &Actor, event: &Event) -> ApiResult<()> {
     let roles: Vec<&str> = actor.caller.roles().iter().map(AsRef::as_ref).collect();
     let row = AuditRow {
-        id: Uuid::now_v7().to_string(),
+        id: Uuid::now_v7().into(),
         occurred_at: clock::now(),
         subject: actor.caller.subject.clone(),
-        client_id: actor.caller.client_id.map(|id| id.to_string()),
+        client_id: actor.caller.client_id.map(Id::from),
         roles: serde_json::to_string(&roles).unwrap_or_else(|_| "[]".to_owned()),
         action: event.action.to_owned(),
         resource_type: event.resource_type.to_owned(),
         resource_id: event.resource_id.clone(),
-        outcome: event.outcome.as_ref().to_owned(),
+        outcome: event.outcome,
         request_id: actor.request_id.clone(),
         source_address: actor.source_address.clone(),
         detail: event.detail.as_ref().map(ToString::to_string),
@@ -89,15 +89,15 @@ pub struct AuditEvent {
 impl AuditRow {
     pub fn to_dto(&self) -> ApiResult<AuditEvent> {
         Ok(AuditEvent {
-            id: self.id.parse().map_err(|_| ApiError::internal("stored audit id is not a UUID"))?,
+            id: self.id.into(),
             occurred_at: clock::utc(self.occurred_at),
             subject: self.subject.clone(),
-            client_id: self.client_id.as_deref().and_then(|id| id.parse().ok()),
+            client_id: self.client_id.map(Uuid::from),
             roles: serde_json::from_str(&self.roles).unwrap_or_default(),
             action: self.action.clone(),
             resource_type: self.resource_type.clone(),
             resource_id: self.resource_id.clone(),
-            outcome: self.outcome.parse().map_err(|_| ApiError::internal("stored audit outcome is unknown"))?,
+            outcome: self.outcome,
             request_id: self.request_id.clone(),
             source_address: self.source_address.clone(),
             detail: self.detail.as_deref().and_then(|detail| serde_json::from_str(detail).ok()),
@@ -146,7 +146,7 @@ pub fn list(
         query = query.filter(audit_events::subject.eq(subject.clone()));
     }
     if let Some(client) = filter.client_id {
-        query = query.filter(audit_events::client_id.eq(client.to_string()));
+        query = query.filter(audit_events::client_id.eq(Id::from(client)));
     }
     if let Some(resource_type) = &filter.resource_type {
         query = query.filter(audit_events::resource_type.eq(resource_type.clone()));
@@ -158,7 +158,7 @@ pub fn list(
         query = query.filter(audit_events::action.eq(action.clone()));
     }
     if let Some(outcome) = filter.outcome {
-        query = query.filter(audit_events::outcome.eq(outcome.as_ref().to_owned()));
+        query = query.filter(audit_events::outcome.eq(outcome));
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(audit_events::occurred_at.ge(since.naive_utc()));

@@ -68,7 +68,7 @@ pub async fn list_commissions(
         crate::http::extract::check_search(q)?;
     }
     let rows = db::run(&state.pool, move |conn| model::list(conn, scope, &filter, cursor.as_ref(), limit)).await?;
-    let page = paginate(rows, limit, model::SORT, |row| (String::new(), row.id.clone()), |row| row.to_dto())?;
+    let page = paginate(rows, limit, model::SORT, |row| (String::new(), row.id.to_string()), |row| row.to_dto())?;
     Ok(page_response(&req, &page))
 }
 

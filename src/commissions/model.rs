@@ -7,28 +7,30 @@ use uuid::Uuid;
 
 use super::dto::{
     Agreement, Annex, Commission, CommissionAction, CommissionDraft, CommissionInput, CommissionListQuery,
-    CommissionMode, CommissionStatus, ExpectedResult, OwnContribution, Reporting, SMALL_GRANT_YEARLY_MAX,
+    CommissionMode, CommissionStatus, CompetitionForm, ExpectedResult, OwnContribution, Reporting, ReportingSchedule,
+    SMALL_GRANT_YEARLY_MAX,
 };
 use crate::clock;
 use crate::db::schema::{commission_annexes, commissions, providers, services};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, Id};
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::{text, Money, Period};
 use crate::error::{ApiError, ApiResult};
 use crate::http::etag::etag;
 use crate::http::extract::IfMatch;
 use crate::http::pagination::Cursor;
+use crate::services::dto::ServiceUnit;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = commissions, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct CommissionRow {
-    pub id: String,
+    pub id: Id,
     pub reference: String,
     pub title: String,
-    pub service_id: String,
-    pub provider_id: String,
-    pub mode: String,
-    pub form: Option<String>,
+    pub service_id: Id,
+    pub provider_id: Id,
+    pub mode: CommissionMode,
+    pub form: Option<CompetitionForm>,
     pub agreement_number: Option<String>,
     pub agreement_signed_on: Option<NaiveDate>,
     pub period_start: NaiveDate,
@@ -38,12 +40,12 @@ pub struct CommissionRow {
     pub own_financial: i64,
     pub own_non_financial: i64,
     pub planned_units: i64,
-    pub unit: String,
+    pub unit: ServiceUnit,
     pub planned_recipients: i64,
     pub expected_results: String,
-    pub reporting_schedule: String,
+    pub reporting_schedule: ReportingSchedule,
     pub reporting_due_days: i32,
-    pub status: String,
+    pub status: CommissionStatus,
     pub termination_reason: Option<String>,
     pub search_text: String,
     pub created_at: NaiveDateTime,
@@ -57,20 +59,16 @@ fn stored(what: &str) -> ApiError {
     ApiError::internal(format!("stored commission {what} is unreadable"))
 }
 
-fn uuid(text: &str) -> ApiResult<Uuid> {
-    text.parse().map_err(|_| stored("id"))
-}
-
 impl CommissionRow {
     fn new(id: Uuid, draft: CommissionDraft) -> Self {
         let now = clock::now();
         let mut row = CommissionRow {
-            id: id.to_string(),
+            id: id.into(),
             reference: String::new(),
             title: String::new(),
-            service_id: String::new(),
-            provider_id: String::new(),
-            mode: String::new(),
+            service_id: draft.service_id.into(),
+            provider_id: draft.provider_id.into(),
+            mode: draft.mode,
             form: None,
             agreement_number: None,
             agreement_signed_on: None,
@@ -81,12 +79,12 @@ impl CommissionRow {
             own_financial: 0,
             own_non_financial: 0,
             planned_units: 0,
-            unit: String::new(),
+            unit: draft.unit,
             planned_recipients: 0,
             expected_results: String::new(),
-            reporting_schedule: String::new(),
+            reporting_schedule: draft.schedule,
             reporting_due_days: 0,
-            status: CommissionStatus::Draft.as_ref().to_owned(),
+            status: CommissionStatus::Draft,
             termination_reason: None,
             search_text: String::new(),
             created_at: now,
@@ -111,10 +109,10 @@ impl CommissionRow {
         self.search_text = text::fold(&format!("{} {}", draft.reference, draft.title));
         self.reference = draft.reference;
         self.title = draft.title;
-        self.service_id = draft.service_id.to_string();
-        self.provider_id = draft.provider_id.to_string();
-        self.mode = draft.mode.as_ref().to_owned();
-        self.form = draft.form.map(|form| form.as_ref().to_owned());
+        self.service_id = draft.service_id.into();
+        self.provider_id = draft.provider_id.into();
+        self.mode = draft.mode;
+        self.form = draft.form;
         self.agreement_number = draft.agreement_number;
         self.agreement_signed_on = draft.agreement_signed_on;
         self.period_start = draft.period_start;
@@ -124,31 +122,15 @@ impl CommissionRow {
         self.own_financial = draft.own_financial.grosze();
         self.own_non_financial = draft.own_non_financial.grosze();
         self.planned_units = draft.planned_units;
-        self.unit = draft.unit.as_ref().to_owned();
+        self.unit = draft.unit;
         self.planned_recipients = draft.planned_recipients;
         self.expected_results = Value::Array(results).to_string();
-        self.reporting_schedule = draft.schedule.as_ref().to_owned();
+        self.reporting_schedule = draft.schedule;
         self.reporting_due_days = draft.due_days;
-    }
-
-    pub fn uuid(&self) -> ApiResult<Uuid> {
-        uuid(&self.id)
-    }
-
-    pub fn provider_uuid(&self) -> ApiResult<Uuid> {
-        uuid(&self.provider_id)
     }
 
     pub fn etag(&self) -> String {
         etag(self.version)
-    }
-
-    pub fn status(&self) -> ApiResult<CommissionStatus> {
-        self.status.parse().map_err(|_| stored("status"))
-    }
-
-    pub fn mode(&self) -> ApiResult<CommissionMode> {
-        self.mode.parse().map_err(|_| stored("mode"))
     }
 
     pub fn amount(&self) -> Money {
@@ -166,13 +148,13 @@ impl CommissionRow {
 
     pub fn to_dto(&self) -> ApiResult<Commission> {
         Ok(Commission {
-            id: self.uuid()?,
+            id: self.id.into(),
             reference: self.reference.clone(),
             title: self.title.clone(),
-            service_id: uuid(&self.service_id)?,
-            provider_id: self.provider_uuid()?,
-            mode: self.mode()?,
-            form: self.form.as_deref().map(|form| form.parse().map_err(|_| stored("form"))).transpose()?,
+            service_id: self.service_id.into(),
+            provider_id: self.provider_id.into(),
+            mode: self.mode,
+            form: self.form,
             agreement: Agreement {
                 number: self.agreement_number.clone(),
                 signed_on: self.agreement_signed_on.map(|date| date.to_string()),
@@ -185,14 +167,14 @@ impl CommissionRow {
                 non_financial: Some(Money::from_grosze(self.own_non_financial).to_string()),
             },
             planned_units: self.planned_units,
-            unit: self.unit.parse().map_err(|_| stored("unit"))?,
+            unit: self.unit,
             planned_recipients: self.planned_recipients,
             expected_results: serde_json::from_str(&self.expected_results).map_err(|_| stored("expected results"))?,
             reporting: Reporting {
-                schedule: Some(self.reporting_schedule.clone()),
+                schedule: Some(self.reporting_schedule.as_ref().to_owned()),
                 due_days: Some(self.reporting_due_days),
             },
-            status: self.status()?,
+            status: self.status,
             termination_reason: self.termination_reason.clone(),
             created_at: clock::utc(self.created_at),
             updated_at: clock::utc(self.updated_at),
@@ -219,9 +201,9 @@ pub struct Scope {
 }
 
 pub fn find(conn: &mut DbConnection, scope: Scope, id: Uuid) -> ApiResult<CommissionRow> {
-    let mut query = commissions::table.filter(commissions::id.eq(id.to_string())).into_boxed();
+    let mut query = commissions::table.filter(commissions::id.eq(Id::from(id))).into_boxed();
     if let Some(provider) = scope.provider {
-        query = query.filter(commissions::provider_id.eq(provider.to_string()));
+        query = query.filter(commissions::provider_id.eq(Id::from(provider)));
     }
     query.select(CommissionRow::as_select()).first(conn).optional()?.ok_or(NOT_FOUND)
 }
@@ -231,14 +213,14 @@ pub fn find(conn: &mut DbConnection, scope: Scope, id: Uuid) -> ApiResult<Commis
 /// PostgreSQL locks the row with `FOR UPDATE`, which diesel's common subset lacks; SQLite's write
 /// transactions (`BEGIN IMMEDIATE`) already run one at a time.
 pub fn find_locked(conn: &mut DbConnection, scope: Scope, id: Uuid) -> ApiResult<CommissionRow> {
-    let id = id.to_string();
+    let id = Id::from(id);
     let row = match conn {
         DbConnection::Pg(c) => {
             commissions::table.find(&id).select(CommissionRow::as_select()).for_update().first(c).optional()
         }
         DbConnection::Sqlite(c) => commissions::table.find(&id).select(CommissionRow::as_select()).first(c).optional(),
     }?;
-    row.filter(|row| scope.provider.is_none_or(|provider| row.provider_id == provider.to_string())).ok_or(NOT_FOUND)
+    row.filter(|row| scope.provider.is_none_or(|provider| row.provider_id == provider.into())).ok_or(NOT_FOUND)
 }
 
 /// References to the catalogue and the registry must exist, and the unit must be the service's.
@@ -248,7 +230,7 @@ fn check_references(conn: &mut DbConnection, row: &CommissionRow) -> ApiResult<(
         services::table.find(&row.service_id).select(services::unit).first(conn).optional()?;
     match service_unit {
         None => errors.add("service_id", "unknown", "no catalogue service has this id"),
-        Some(unit) if unit != row.unit => errors.add(
+        Some(unit) if unit != row.unit.as_ref() => errors.add(
             "unit",
             "unit_mismatch",
             format!("the catalogue service is measured in {unit}, so must the commission be"),
@@ -287,17 +269,8 @@ pub fn insert(conn: &mut DbConnection, id: Uuid, draft: CommissionDraft) -> ApiR
     Ok(row)
 }
 
-fn save(conn: &mut DbConnection, mut row: CommissionRow) -> ApiResult<CommissionRow> {
-    let read_version = row.version;
-    row.version += 1;
-    row.updated_at = clock::now().max(row.updated_at);
-    let updated = diesel::update(commissions::table.find(&row.id).filter(commissions::version.eq(read_version)))
-        .set(&row)
-        .execute(conn)?;
-    if updated == 0 {
-        return Err(ApiError::PreconditionFailed { current_etag: etag(read_version + 1) });
-    }
-    Ok(row)
+fn save(conn: &mut DbConnection, row: CommissionRow) -> ApiResult<CommissionRow> {
+    crate::save_versioned!(conn, commissions, row, NOT_FOUND)
 }
 
 /// Terms fixed once the agreement is signed.
@@ -347,7 +320,7 @@ pub fn update(
     if !if_match.matches(&row.etag()) {
         return Err(ApiError::PreconditionFailed { current_etag: row.etag() });
     }
-    let status = row.status()?;
+    let status = row.status;
     if matches!(status, CommissionStatus::Completed | CommissionStatus::Terminated) {
         return Err(ApiError::conflict("commission-closed", format!("a {} commission cannot change", status.as_ref()))
             .with("current_status", status.as_ref()));
@@ -363,8 +336,7 @@ fn small_grants_in_year(conn: &mut DbConnection, row: &CommissionRow) -> ApiResu
     let year = row.period_start.year();
     let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| stored("year"))?;
     let last = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| stored("year"))?;
-    let committed = [CommissionStatus::Active, CommissionStatus::Suspended, CommissionStatus::Completed]
-        .map(|s| s.as_ref().to_owned());
+    let committed = [CommissionStatus::Active, CommissionStatus::Suspended, CommissionStatus::Completed];
     let amounts: Vec<i64> = commissions::table
         .filter(commissions::provider_id.eq(&row.provider_id))
         .filter(commissions::mode.eq(CommissionMode::SmallGrant.as_ref()))
@@ -377,7 +349,7 @@ fn small_grants_in_year(conn: &mut DbConnection, row: &CommissionRow) -> ApiResu
 }
 
 fn check_small_grant_limit(conn: &mut DbConnection, row: &CommissionRow) -> ApiResult<()> {
-    if row.mode()? != CommissionMode::SmallGrant {
+    if row.mode != CommissionMode::SmallGrant {
         return Ok(());
     }
     let used = small_grants_in_year(conn, row)?;
@@ -420,7 +392,7 @@ fn check_activation(conn: &mut DbConnection, row: &CommissionRow) -> ApiResult<(
         )
         .with("service_status", service_status));
     }
-    if !crate::providers::offers::offers_service(conn, row.provider_uuid()?, uuid(&row.service_id)?)? {
+    if !crate::providers::offers::offers_service(conn, row.provider_id.into(), row.service_id.into())? {
         return Err(ApiError::conflict(
             "service-not-offered",
             "the provider does not offer this service: add it to its offers first",
@@ -436,14 +408,14 @@ pub fn transition(
     reason: Option<String>,
 ) -> ApiResult<CommissionRow> {
     let mut row = find(conn, Scope { provider: None }, id)?;
-    let next = row.status()?.transition(action)?;
+    let next = row.status.transition(action)?;
     if action == CommissionAction::Activate {
         check_activation(conn, &row)?;
     }
     if action == CommissionAction::Terminate {
         row.termination_reason = reason;
     }
-    row.status = next.as_ref().to_owned();
+    row.status = next;
     save(conn, row)
 }
 
@@ -458,7 +430,7 @@ pub fn annex(
     change: impl FnOnce(&Commission) -> ApiResult<CommissionDraft>,
 ) -> ApiResult<(CommissionRow, Annex)> {
     let mut row = find(conn, Scope { provider: None }, id)?;
-    let status = row.status()?;
+    let status = row.status;
     if !matches!(status, CommissionStatus::Active | CommissionStatus::Suspended) {
         return Err(ApiError::conflict(
             "annex-not-allowed",
@@ -488,7 +460,7 @@ pub fn annex(
     let changes = Value::Object(changes);
     diesel::insert_into(commission_annexes::table)
         .values((
-            commission_annexes::id.eq(annex_id.to_string()),
+            commission_annexes::id.eq(Id::from(annex_id)),
             commission_annexes::commission_id.eq(&row.id),
             commission_annexes::reason.eq(&reason),
             commission_annexes::changes.eq(changes.to_string()),
@@ -498,7 +470,7 @@ pub fn annex(
         .execute(conn)?;
     let annex = Annex {
         id: annex_id,
-        commission_id: row.uuid()?,
+        commission_id: row.id.into(),
         reason,
         changes,
         created_by: author.to_owned(),
@@ -508,8 +480,8 @@ pub fn annex(
 }
 
 pub fn annexes(conn: &mut DbConnection, commission_id: Uuid) -> ApiResult<Vec<Annex>> {
-    let rows: Vec<(String, String, String, String, NaiveDateTime)> = commission_annexes::table
-        .filter(commission_annexes::commission_id.eq(commission_id.to_string()))
+    let rows: Vec<(Id, String, String, String, NaiveDateTime)> = commission_annexes::table
+        .filter(commission_annexes::commission_id.eq(Id::from(commission_id)))
         .order(commission_annexes::id.asc())
         .select((
             commission_annexes::id,
@@ -522,7 +494,7 @@ pub fn annexes(conn: &mut DbConnection, commission_id: Uuid) -> ApiResult<Vec<An
     rows.into_iter()
         .map(|(id, reason, changes, created_by, created_at)| {
             Ok(Annex {
-                id: uuid(&id)?,
+                id: id.into(),
                 commission_id,
                 reason,
                 changes: serde_json::from_str(&changes).map_err(|_| stored("annex"))?,
@@ -545,19 +517,19 @@ pub fn list(
 ) -> ApiResult<Vec<CommissionRow>> {
     let mut query = commissions::table.select(CommissionRow::as_select()).into_boxed();
     if let Some(provider) = scope.provider {
-        query = query.filter(commissions::provider_id.eq(provider.to_string()));
+        query = query.filter(commissions::provider_id.eq(Id::from(provider)));
     }
     if let Some(status) = filter.status {
-        query = query.filter(commissions::status.eq(status.as_ref().to_owned()));
+        query = query.filter(commissions::status.eq(status));
     }
     if let Some(mode) = filter.mode {
-        query = query.filter(commissions::mode.eq(mode.as_ref().to_owned()));
+        query = query.filter(commissions::mode.eq(mode));
     }
     if let Some(provider) = filter.provider_id {
-        query = query.filter(commissions::provider_id.eq(provider.to_string()));
+        query = query.filter(commissions::provider_id.eq(Id::from(provider)));
     }
     if let Some(service) = filter.service_id {
-        query = query.filter(commissions::service_id.eq(service.to_string()));
+        query = query.filter(commissions::service_id.eq(Id::from(service)));
     }
     if let Some(day) = filter.active_on {
         query = query.filter(commissions::period_start.le(day)).filter(commissions::period_end.ge(day));

@@ -7,6 +7,7 @@
 
 mod pool;
 pub mod schema;
+mod sql_text;
 
 use std::time::{Duration, Instant};
 
@@ -16,6 +17,7 @@ use diesel::prelude::*;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub use pool::{connect, ping, Backend, DbPool, PoolSettings};
+pub use sql_text::Id;
 
 use crate::error::ApiError;
 
@@ -160,4 +162,66 @@ macro_rules! keyset {
             query.order(($column.asc(), $id.asc()))
         }
     }};
+}
+
+/// Saves a changed row (`version` + 1, `updated_at` now) only if its stored `version` is still the
+/// one it was read with: no lost updates, even when two replicas save the same record at once.
+/// Evaluates to `ApiResult<Row>`, the saved row.
+///
+/// When no row matched it reads the stored version once more, to tell why: none left is
+/// `$not_found` (a 404), another version a 412 with the current ETag. The same 412 answers a
+/// write that carried no `If-Match` (an action such as `activate`, a report review, a secret
+/// rotation) and lost to a concurrent change: its decision was taken on a state that is no longer
+/// current, so the client reads the record again and decides anew, as it does after a stale
+/// `If-Match`. The update's statement is the same whatever happened, so it stays cached.
+#[macro_export]
+macro_rules! save_versioned {
+    ($conn:expr, $table:ident, $row:expr, $not_found:expr) => {{
+        let conn: &mut $crate::db::DbConnection = $conn;
+        let mut row = $row;
+        let read_version = row.version;
+        row.version += 1;
+        row.updated_at = $crate::clock::now().max(row.updated_at);
+        match diesel::update($table::table.find(&row.id).filter($table::version.eq(read_version)))
+            .set(&row)
+            .execute(conn)
+        {
+            Ok(0) => Err($crate::db::stale_or_gone(
+                $table::table.find(&row.id).select($table::version).first::<i64>(conn).optional(),
+                $not_found,
+            )),
+            Ok(_) => Ok(row),
+            Err(err) => Err($crate::error::ApiError::from(err)),
+        }
+    }};
+}
+
+/// Why a versioned save matched no row, from the version stored now (see `save_versioned!`).
+pub fn stale_or_gone(current: QueryResult<Option<i64>>, not_found: ApiError) -> ApiError {
+    match current {
+        Ok(Some(version)) => ApiError::PreconditionFailed { current_etag: crate::http::etag::etag(version) },
+        Ok(None) => not_found,
+        Err(err) => err.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::ResponseError;
+
+    use super::*;
+
+    const GONE: ApiError = ApiError::NotFound { resource: "thing" };
+
+    #[test]
+    fn a_save_that_matched_no_row_is_412_with_the_current_etag_or_404_when_the_row_is_gone() {
+        let stale = stale_or_gone(Ok(Some(7)), GONE);
+        assert_eq!(stale.status_code(), actix_web::http::StatusCode::PRECONDITION_FAILED);
+        assert!(
+            matches!(&stale, ApiError::PreconditionFailed { current_etag } if current_etag == "\"7\""),
+            "{stale:?}"
+        );
+        let gone = stale_or_gone(Ok(None), GONE);
+        assert_eq!(gone.status_code(), actix_web::http::StatusCode::NOT_FOUND);
+    }
 }

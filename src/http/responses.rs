@@ -62,6 +62,23 @@ pub enum IfMatchErrors {
     Missing(Problem),
 }
 
+/// What the version check of a save refuses when the request carried no `If-Match` (an action
+/// that lost to a concurrent change of the record; see `save_versioned!`): `IfMatchErrors`' 412.
+pub struct ChangedMeanwhileErrors;
+
+impl IntoResponses for ChangedMeanwhileErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut responses = IfMatchErrors::responses();
+        responses.retain(|status, _| status == "412");
+        if let Some(RefOr::T(changed)) = responses.get_mut("412") {
+            changed.description =
+                "Changed by a concurrent request meanwhile; read it again (the current ETag is in the `ETag` header)"
+                    .to_owned();
+        }
+        responses
+    }
+}
+
 /// A retried POST whose `Idempotency-Key` was first used with a different request.
 #[derive(IntoResponses)]
 #[response(

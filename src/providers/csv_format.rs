@@ -122,7 +122,7 @@ pub fn write(rows: &[ProviderRow]) -> Result<String, ApiError> {
             .write_record([
                 row.name.clone(),
                 optional(&row.short_name),
-                row.legal_form.clone(),
+                row.legal_form.as_ref().to_owned(),
                 optional(&row.nip),
                 optional(&row.regon),
                 optional(&row.krs),

@@ -108,7 +108,7 @@ pub(super) fn import(conn: &mut DbConnection, rows: Vec<ProviderInput>) -> ApiRe
             ApiError::Conflict { .. } => err.with("row", index + 1),
             other => other,
         })?;
-        result.provider_ids.push(row.uuid()?);
+        result.provider_ids.push(row.id.into());
     }
     Ok(result)
 }

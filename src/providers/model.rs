@@ -5,11 +5,12 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::dto::{
-    Contact, Provider, ProviderAction, ProviderDraft, ProviderListQuery, ProviderSortField, ProviderStatus,
+    Contact, LegalForm, Provider, ProviderAction, ProviderDraft, ProviderListQuery, ProviderSortField, ProviderStatus,
+    Sector,
 };
 use crate::clock;
 use crate::db::schema::{provider_offers, providers};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, Id};
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::{text, Address, Krs, Nip};
 use crate::error::{ApiError, ApiResult};
@@ -20,11 +21,11 @@ use crate::http::pagination::{time_key, Cursor, Sort};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = providers, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ProviderRow {
-    pub id: String,
+    pub id: Id,
     pub name: String,
     pub short_name: Option<String>,
-    pub legal_form: String,
-    pub sector: String,
+    pub legal_form: LegalForm,
+    pub sector: Sector,
     pub nip: Option<String>,
     pub regon: Option<String>,
     pub krs: Option<String>,
@@ -39,7 +40,7 @@ pub struct ProviderRow {
     pub contact_persons: String,
     pub areas: String,
     pub description: String,
-    pub status: String,
+    pub status: ProviderStatus,
     pub search_text: String,
     pub name_sort_key: String,
     pub created_at: NaiveDateTime,
@@ -53,11 +54,11 @@ impl ProviderRow {
     fn new(id: Uuid, draft: ProviderDraft) -> Self {
         let now = clock::now();
         let mut row = ProviderRow {
-            id: id.to_string(),
+            id: id.into(),
             name: String::new(),
             short_name: None,
-            legal_form: String::new(),
-            sector: String::new(),
+            legal_form: draft.legal_form,
+            sector: draft.legal_form.sector(),
             nip: None,
             regon: None,
             krs: None,
@@ -72,7 +73,7 @@ impl ProviderRow {
             contact_persons: "[]".to_owned(),
             areas: "[]".to_owned(),
             description: String::new(),
-            status: ProviderStatus::Active.as_ref().to_owned(),
+            status: ProviderStatus::Active,
             search_text: String::new(),
             name_sort_key: String::new(),
             created_at: now,
@@ -90,8 +91,8 @@ impl ProviderRow {
         self.name_sort_key = text::polish_sort_key(&draft.name);
         self.name = draft.name;
         self.short_name = draft.short_name;
-        self.legal_form = draft.legal_form.as_ref().to_owned();
-        self.sector = draft.legal_form.sector().as_ref().to_owned();
+        self.legal_form = draft.legal_form;
+        self.sector = draft.legal_form.sector();
         self.nip = draft.nip.map(|nip| nip.as_str().to_owned());
         self.regon = draft.regon.map(|regon| regon.as_str().to_owned());
         self.krs = draft.krs.map(|krs| krs.as_str().to_owned());
@@ -108,16 +109,8 @@ impl ProviderRow {
         self.description = draft.description;
     }
 
-    pub fn uuid(&self) -> ApiResult<Uuid> {
-        self.id.parse().map_err(|_| ApiError::internal("stored provider id is not a UUID"))
-    }
-
     pub fn etag(&self) -> String {
         etag(self.version)
-    }
-
-    pub fn status(&self) -> ApiResult<ProviderStatus> {
-        self.status.parse().map_err(|_| ApiError::internal("stored provider status is unknown"))
     }
 
     /// The representation; contact persons only when the caller may see personal data.
@@ -125,11 +118,11 @@ impl ProviderRow {
         let stored = |what: &str| ApiError::internal(format!("stored provider {what} is unreadable"));
         let area_names: Vec<String> = serde_json::from_str(&self.areas).map_err(|_| stored("areas"))?;
         Ok(Provider {
-            id: self.uuid()?,
+            id: self.id.into(),
             name: self.name.clone(),
             short_name: self.short_name.clone(),
-            legal_form: self.legal_form.parse().map_err(|_| stored("legal form"))?,
-            sector: self.sector.parse().map_err(|_| stored("sector"))?,
+            legal_form: self.legal_form,
+            sector: self.sector,
             nip: self.nip.clone(),
             regon: self.regon.clone(),
             krs: self.krs.clone(),
@@ -148,7 +141,7 @@ impl ProviderRow {
             },
             areas: area_names.iter().map(|name| name.parse().map_err(|_| stored("area"))).collect::<ApiResult<_>>()?,
             description: self.description.clone(),
-            status: self.status()?,
+            status: self.status,
             created_at: clock::utc(self.created_at),
             updated_at: clock::utc(self.updated_at),
             version: self.version,
@@ -160,12 +153,12 @@ impl ProviderRow {
             ProviderSortField::Name => self.name_sort_key.clone(),
             ProviderSortField::UpdatedAt => time_key(self.updated_at),
         };
-        (key, self.id.clone())
+        (key, self.id.to_string())
     }
 }
 
 pub fn find(conn: &mut DbConnection, id: Uuid) -> ApiResult<ProviderRow> {
-    providers::table.find(id.to_string()).select(ProviderRow::as_select()).first(conn).optional()?.ok_or(NOT_FOUND)
+    providers::table.find(Id::from(id)).select(ProviderRow::as_select()).first(conn).optional()?.ok_or(NOT_FOUND)
 }
 
 /// The living (not archived) provider with this NIP or KRS, if any.
@@ -217,17 +210,8 @@ pub fn insert(conn: &mut DbConnection, id: Uuid, draft: ProviderDraft) -> ApiRes
 }
 
 /// Saves a changed row only if nobody changed it since it was read.
-fn save(conn: &mut DbConnection, mut row: ProviderRow) -> ApiResult<ProviderRow> {
-    let read_version = row.version;
-    row.version += 1;
-    row.updated_at = clock::now().max(row.updated_at);
-    let updated = diesel::update(providers::table.find(&row.id).filter(providers::version.eq(read_version)))
-        .set(&row)
-        .execute(conn)?;
-    if updated == 0 {
-        return Err(ApiError::PreconditionFailed { current_etag: etag(read_version + 1) });
-    }
-    Ok(row)
+fn save(conn: &mut DbConnection, row: ProviderRow) -> ApiResult<ProviderRow> {
+    crate::save_versioned!(conn, providers, row, NOT_FOUND)
 }
 
 /// Applies a change computed from the current record (a merge patch) under `If-Match`.
@@ -264,7 +248,7 @@ pub fn replace_from_import(
 
 pub fn transition(conn: &mut DbConnection, id: Uuid, action: ProviderAction) -> ApiResult<ProviderRow> {
     let mut row = find(conn, id)?;
-    row.status = row.status()?.transition(action)?.as_ref().to_owned();
+    row.status = row.status.transition(action)?;
     // An archived record's NIP or KRS may have been registered again meanwhile.
     ensure_identifiers_free(conn, &row)?;
     save(conn, row)
@@ -286,10 +270,10 @@ pub fn list(
     cursor: Option<&Cursor>,
     limit: u32,
 ) -> ApiResult<Vec<ProviderRow>> {
-    let statuses: Vec<&str> = visibility.statuses.iter().map(AsRef::as_ref).collect();
+    let statuses = visibility.statuses;
     let mut query = providers::table.select(ProviderRow::as_select()).into_boxed();
     query = match visibility.own {
-        Some(own) => query.filter(providers::status.eq_any(statuses).or(providers::id.eq(own.to_string()))),
+        Some(own) => query.filter(providers::status.eq_any(statuses).or(providers::id.eq(Id::from(own)))),
         None => query.filter(providers::status.eq_any(statuses)),
     };
     if let Some(q) = filter.q.as_deref().map(str::trim) {
@@ -301,20 +285,20 @@ pub fn list(
         };
     }
     if let Some(form) = filter.legal_form {
-        query = query.filter(providers::legal_form.eq(form.as_ref().to_owned()));
+        query = query.filter(providers::legal_form.eq(form));
     }
     if let Some(sector) = filter.sector {
-        query = query.filter(providers::sector.eq(sector.as_ref().to_owned()));
+        query = query.filter(providers::sector.eq(sector));
     }
     if let Some(status) = filter.status {
-        query = query.filter(providers::status.eq(status.as_ref().to_owned()));
+        query = query.filter(providers::status.eq(status));
     }
     if let Some(area) = filter.area {
         query = query.filter(providers::areas.like(format!("%\"{}\"%", area.as_ref())));
     }
     if let Some(service) = filter.service_id {
         let offering = provider_offers::table
-            .filter(provider_offers::service_id.eq(service.to_string()))
+            .filter(provider_offers::service_id.eq(Id::from(service)))
             .select(provider_offers::provider_id);
         query = query.filter(providers::id.eq_any(offering));
     }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::clock;
 use crate::db::schema::{provider_offers, services};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, Id};
 use crate::domain::Teryt;
 use crate::error::{ApiError, ApiResult};
 use crate::http::etag::etag;
@@ -104,9 +104,9 @@ impl OfferInput {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = provider_offers, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct OfferRow {
-    pub id: String,
-    pub provider_id: String,
-    pub service_id: String,
+    pub id: Id,
+    pub provider_id: Id,
+    pub service_id: Id,
     pub capacity_per_month: Option<i64>,
     pub area_served: String,
     pub notes: String,
@@ -130,11 +130,10 @@ impl OfferRow {
     }
 
     pub fn to_dto(&self) -> ApiResult<Offer> {
-        let uuid = |text: &str| text.parse::<Uuid>().map_err(|_| ApiError::internal("stored offer id is not a UUID"));
         Ok(Offer {
-            id: uuid(&self.id)?,
-            provider_id: uuid(&self.provider_id)?,
-            service_id: uuid(&self.service_id)?,
+            id: self.id.into(),
+            provider_id: self.provider_id.into(),
+            service_id: self.service_id.into(),
             capacity_per_month: self.capacity_per_month,
             area_served: serde_json::from_str(&self.area_served).unwrap_or_default(),
             notes: self.notes.clone(),
@@ -148,7 +147,7 @@ impl OfferRow {
 /// Offers of one provider, in creation order.
 pub fn list(conn: &mut DbConnection, provider_id: Uuid) -> ApiResult<Vec<OfferRow>> {
     Ok(provider_offers::table
-        .filter(provider_offers::provider_id.eq(provider_id.to_string()))
+        .filter(provider_offers::provider_id.eq(Id::from(provider_id)))
         .order(provider_offers::id.asc())
         .select(OfferRow::as_select())
         .load(conn)?)
@@ -156,8 +155,8 @@ pub fn list(conn: &mut DbConnection, provider_id: Uuid) -> ApiResult<Vec<OfferRo
 
 pub fn find(conn: &mut DbConnection, provider_id: Uuid, id: Uuid) -> ApiResult<OfferRow> {
     provider_offers::table
-        .filter(provider_offers::provider_id.eq(provider_id.to_string()))
-        .filter(provider_offers::id.eq(id.to_string()))
+        .filter(provider_offers::provider_id.eq(Id::from(provider_id)))
+        .filter(provider_offers::id.eq(Id::from(id)))
         .select(OfferRow::as_select())
         .first(conn)
         .optional()?
@@ -167,8 +166,8 @@ pub fn find(conn: &mut DbConnection, provider_id: Uuid, id: Uuid) -> ApiResult<O
 /// Whether the provider offers the service (used by commissions and plans).
 pub fn offers_service(conn: &mut DbConnection, provider_id: Uuid, service_id: Uuid) -> ApiResult<bool> {
     let count: i64 = provider_offers::table
-        .filter(provider_offers::provider_id.eq(provider_id.to_string()))
-        .filter(provider_offers::service_id.eq(service_id.to_string()))
+        .filter(provider_offers::provider_id.eq(Id::from(provider_id)))
+        .filter(provider_offers::service_id.eq(Id::from(service_id)))
         .count()
         .get_result(conn)?;
     Ok(count > 0)
@@ -176,7 +175,7 @@ pub fn offers_service(conn: &mut DbConnection, provider_id: Uuid, service_id: Uu
 
 pub fn insert(conn: &mut DbConnection, provider_id: Uuid, id: Uuid, draft: OfferDraft) -> ApiResult<OfferRow> {
     let service_status: Option<String> =
-        services::table.find(draft.service_id.to_string()).select(services::status).first(conn).optional()?;
+        services::table.find(Id::from(draft.service_id)).select(services::status).first(conn).optional()?;
     match service_status.as_deref() {
         None => {
             return Err(ApiError::Validation(vec![crate::error::FieldError::new(
@@ -199,9 +198,9 @@ pub fn insert(conn: &mut DbConnection, provider_id: Uuid, id: Uuid, draft: Offer
     }
     let now = clock::now();
     let mut row = OfferRow {
-        id: id.to_string(),
-        provider_id: provider_id.to_string(),
-        service_id: draft.service_id.to_string(),
+        id: id.into(),
+        provider_id: provider_id.into(),
+        service_id: draft.service_id.into(),
         capacity_per_month: None,
         area_served: String::new(),
         notes: String::new(),
@@ -227,25 +226,15 @@ pub fn update(
         return Err(ApiError::PreconditionFailed { current_etag: row.etag() });
     }
     let draft = change(&row.to_dto()?)?;
-    if draft.service_id.to_string() != row.service_id {
+    if row.service_id != draft.service_id.into() {
         return Err(ApiError::Validation(vec![crate::error::FieldError::new(
             "service_id",
             "read_only",
             "the service of an offer cannot change; create another offer",
         )]));
     }
-    let read_version = row.version;
     row.set(draft);
-    row.version += 1;
-    row.updated_at = clock::now().max(row.updated_at);
-    let updated =
-        diesel::update(provider_offers::table.find(&row.id).filter(provider_offers::version.eq(read_version)))
-            .set(&row)
-            .execute(conn)?;
-    if updated == 0 {
-        return Err(ApiError::PreconditionFailed { current_etag: etag(read_version + 1) });
-    }
-    Ok(row)
+    crate::save_versioned!(conn, provider_offers, row, NOT_FOUND)
 }
 
 pub fn delete(conn: &mut DbConnection, provider_id: Uuid, id: Uuid, if_match: &IfMatch) -> ApiResult<()> {

@@ -35,11 +35,11 @@ pub(super) fn view_for(caller: &Caller) -> View {
 
 impl View {
     pub(super) fn is_own(&self, row: &ProviderRow) -> bool {
-        self.own.is_some_and(|own| own.to_string() == row.id)
+        self.own.is_some_and(|own| row.id == own.into())
     }
 
-    pub(super) fn can_see(&self, row: &ProviderRow) -> ApiResult<bool> {
-        Ok(self.is_own(row) || self.statuses.contains(&row.status()?))
+    pub(super) fn can_see(&self, row: &ProviderRow) -> bool {
+        self.is_own(row) || self.statuses.contains(&row.status)
     }
 
     pub(super) fn shows_persons(&self, row: &ProviderRow) -> bool {
@@ -50,7 +50,7 @@ impl View {
 /// Loads a provider the caller may see (404 otherwise).
 pub(super) fn visible(conn: &mut DbConnection, view: &View, id: Uuid) -> ApiResult<ProviderRow> {
     let row = model::find(conn, id)?;
-    if !view.can_see(&row)? {
+    if !view.can_see(&row) {
         return Err(model::NOT_FOUND);
     }
     Ok(row)

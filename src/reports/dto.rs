@@ -9,6 +9,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::domain::lifecycle::Lifecycle;
 use crate::domain::period::{DateRange, Period};
 use crate::domain::{Money, Teryt};
 use crate::error::ApiResult;
@@ -32,6 +33,37 @@ pub enum ReportStatus {
     Returned,
     Accepted,
 }
+}
+
+/// A state change of a report: the reviewer's `accept` and `return`, the provider's correction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::AsRefStr)]
+pub enum ReportAction {
+    #[strum(serialize = "accept")]
+    Accept,
+    #[strum(serialize = "return")]
+    Return,
+    #[strum(serialize = "submit a correction")]
+    Correct,
+}
+
+impl Lifecycle for ReportStatus {
+    type Action = ReportAction;
+
+    fn allowed_actions(self) -> &'static [ReportAction] {
+        match self {
+            ReportStatus::Submitted => &[ReportAction::Accept, ReportAction::Return],
+            ReportStatus::Returned => &[ReportAction::Correct],
+            ReportStatus::Accepted => &[],
+        }
+    }
+
+    fn after(self, action: ReportAction) -> ReportStatus {
+        match action {
+            ReportAction::Accept => ReportStatus::Accepted,
+            ReportAction::Return => ReportStatus::Returned,
+            ReportAction::Correct => ReportStatus::Submitted,
+        }
+    }
 }
 
 crate::text_enum! {

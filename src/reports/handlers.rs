@@ -11,13 +11,14 @@ use crate::audit::Event;
 use crate::auth::{access, Actor, Caller};
 use crate::commissions::model::Scope;
 use crate::db;
+use crate::db::Id;
 use crate::domain::Period;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
 use crate::http::responses::{
-    DatabaseErrors, IdempotencyErrors, InvalidIdempotentInputErrors, NotFoundErrors, PathIdErrors,
-    PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
+    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, InvalidIdempotentInputErrors, NotFoundErrors,
+    PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -49,7 +50,7 @@ fn report_response(status: StatusCode, report: &ReportRow, version: &VersionRow)
     Ok(StoredResponse::json(status, &report.to_dto(version)?)?.header("etag", report.etag()))
 }
 
-fn location(commission_id: Uuid, report_id: &str) -> String {
+fn location(commission_id: Uuid, report_id: Id) -> String {
     format!("/api/v1/commissions/{commission_id}/reports/{report_id}")
 }
 
@@ -82,7 +83,7 @@ pub async fn list_reports(
         rows,
         limit,
         model::SORT,
-        |(report, _)| (String::new(), report.id.clone()),
+        |(report, _)| (String::new(), report.id.to_string()),
         |(report, version)| report.to_dto(&version),
     )?;
     Ok(page_response(&req, &page))
@@ -125,7 +126,7 @@ pub async fn list_commission_reports(
         rows,
         limit,
         model::SORT,
-        |(report, _)| (String::new(), report.id.clone()),
+        |(report, _)| (String::new(), report.id.to_string()),
         |(report, version)| report.to_dto(&version),
     )?;
     Ok(page_response(&req, &page))
@@ -193,7 +194,7 @@ pub async fn submit_report(
         move |conn| {
             let (report, version) = model::submit(conn, scope, commission_id, ids, &author, input.validate_draft()?)?;
             Ok(report_response(StatusCode::CREATED, &report, &version)?
-                .header("location", location(commission_id, &report.id)))
+                .header("location", location(commission_id, report.id)))
         },
     )
     .await
@@ -262,7 +263,7 @@ pub async fn list_report_versions(
     request_body(content = ReportInput),
     responses(
         (status = 201, description = "The report with its new version", body = Report),
-        PathIdJsonBodyErrors, DatabaseErrors,
+        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         (status = 400, description = "No Idempotency-Key, malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
         NotFoundErrors,
         (status = 409, description = "The report is not returned, or the commission takes no reports now", body = Problem, content_type = "application/problem+json"),
@@ -294,7 +295,7 @@ pub async fn correct_report(
         &fingerprint,
         move |conn| {
             let (report, _) = model::find(conn, scope, commission_id, report_id)?;
-            input.kind.get_or_insert_with(|| report.kind.clone());
+            input.kind.get_or_insert_with(|| report.kind.as_ref().to_owned());
             input.period.get_or_insert_with(|| Period {
                 start: Some(report.period_start.to_string()),
                 end: Some(report.period_end.to_string()),
@@ -338,7 +339,7 @@ async fn review(
         IdempotencyKeyParam),
     responses(
         (status = 200, description = "The accepted report", body = Report),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors
     )
@@ -364,7 +365,7 @@ pub async fn accept_report(
     request_body(content = ReturnInput),
     responses(
         (status = 200, description = "The returned report", body = Report),
-        PathIdJsonBodyErrors, DatabaseErrors,
+        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors,
         InvalidIdempotentInputErrors

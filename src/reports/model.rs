@@ -5,15 +5,16 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::dto::{
-    CommissionSummary, Figures, GrantFigures, OwnContributionFigures, Report, ReportCounts, ReportDraft, ReportKind,
-    ReportListQuery, ReportStatus, ReportVersion, Review, ReviewComment,
+    CommissionSummary, Figures, GrantFigures, OwnContributionFigures, Report, ReportAction, ReportCounts, ReportDraft,
+    ReportKind, ReportListQuery, ReportStatus, ReportVersion, Review, ReviewComment,
 };
 use super::schedule;
 use crate::clock;
 use crate::commissions::dto::CommissionStatus;
 use crate::commissions::model::{self as commissions_model, CommissionRow, Scope};
 use crate::db::schema::{report_versions, reports};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, Id};
+use crate::domain::lifecycle::Lifecycle;
 use crate::domain::Money;
 use crate::domain::Period;
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -23,13 +24,13 @@ use crate::http::pagination::Cursor;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = reports, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ReportRow {
-    pub id: String,
-    pub commission_id: String,
-    pub provider_id: String,
-    pub kind: String,
+    pub id: Id,
+    pub commission_id: Id,
+    pub provider_id: Id,
+    pub kind: ReportKind,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
-    pub status: String,
+    pub status: ReportStatus,
     pub current_version: i32,
     pub due_on: NaiveDate,
     pub first_submitted_at: NaiveDateTime,
@@ -42,8 +43,8 @@ pub struct ReportRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = report_versions, treat_none_as_default_value = false)]
 pub struct VersionRow {
-    pub id: String,
-    pub report_id: String,
+    pub id: Id,
+    pub report_id: Id,
     pub number: i32,
     pub content: String,
     pub units_delivered: i64,
@@ -53,7 +54,7 @@ pub struct VersionRow {
     pub own_non_financial: i64,
     pub submitted_by: String,
     pub submitted_at: NaiveDateTime,
-    pub review_outcome: Option<String>,
+    pub review_outcome: Option<ReportStatus>,
     pub review_comments: Option<String>,
     pub reviewed_by: Option<String>,
     pub reviewed_at: Option<NaiveDateTime>,
@@ -74,22 +75,13 @@ impl ReportRow {
         etag(self.version)
     }
 
-    pub fn status(&self) -> ApiResult<ReportStatus> {
-        self.status.parse().map_err(|_| stored("status"))
-    }
-
-    pub fn kind(&self) -> ApiResult<ReportKind> {
-        self.kind.parse().map_err(|_| stored("kind"))
-    }
-
     pub fn to_dto(&self, current: &VersionRow) -> ApiResult<Report> {
-        let uuid = |text: &str| text.parse::<Uuid>().map_err(|_| stored("id"));
-        let status = self.status()?;
+        let status = self.status;
         Ok(Report {
-            id: uuid(&self.id)?,
-            commission_id: uuid(&self.commission_id)?,
-            provider_id: uuid(&self.provider_id)?,
-            kind: self.kind()?,
+            id: self.id.into(),
+            commission_id: self.commission_id.into(),
+            provider_id: self.provider_id.into(),
+            kind: self.kind,
             period: Period { start: Some(self.period_start.to_string()), end: Some(self.period_end.to_string()) },
             status,
             current_version: self.current_version,
@@ -110,7 +102,7 @@ impl ReportRow {
 impl VersionRow {
     fn review(&self) -> ApiResult<Option<Review>> {
         let (Some(outcome), Some(reviewed_by), Some(reviewed_at)) =
-            (&self.review_outcome, &self.reviewed_by, self.reviewed_at)
+            (self.review_outcome, &self.reviewed_by, self.reviewed_at)
         else {
             return Ok(None);
         };
@@ -122,7 +114,7 @@ impl VersionRow {
             .map_err(|_| stored("review"))?
             .unwrap_or_default();
         Ok(Some(Review {
-            outcome: outcome.clone(),
+            outcome: outcome.as_ref().to_owned(),
             comments,
             reviewed_by: reviewed_by.clone(),
             reviewed_at: clock::utc(reviewed_at),
@@ -144,8 +136,8 @@ impl VersionRow {
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = reports)]
 struct OtherReport {
-    id: String,
-    kind: String,
+    id: Id,
+    kind: ReportKind,
     period_start: NaiveDate,
     period_end: NaiveDate,
     #[diesel(select_expression = report_versions::grant_used, select_expression_type = report_versions::grant_used)]
@@ -157,9 +149,9 @@ fn check_against_commission(
     conn: &mut DbConnection,
     commission: &CommissionRow,
     draft: &ReportDraft,
-    report_id: &str,
+    report_id: Id,
 ) -> ApiResult<()> {
-    let status = commission.status()?;
+    let status = commission.status;
     let final_window = draft.kind == ReportKind::Final
         && status == CommissionStatus::Completed
         && today()
@@ -209,22 +201,20 @@ fn check_against_commission(
         .select(OtherReport::as_select())
         .load(conn)?;
     let overlapping = others.iter().find(|other| {
-        other.kind == draft.kind.as_ref()
-            && other.period_start <= draft.period_end
-            && other.period_end >= draft.period_start
+        other.kind == draft.kind && other.period_start <= draft.period_end && other.period_end >= draft.period_start
     });
     if let Some(existing) = overlapping {
         return Err(ApiError::conflict(
             "overlapping-report",
             "a report of this kind already covers part of this period: correct that report instead",
         )
-        .with("existing_id", existing.id.clone()));
+        .with("existing_id", existing.id.to_string()));
     }
     // A final report covers the whole task; partial and annual ones add up.
     let used_by_others: i64 = if draft.kind == ReportKind::Final {
         0
     } else {
-        others.iter().filter(|other| other.kind != ReportKind::Final.as_ref()).map(|other| other.grant_used).sum()
+        others.iter().filter(|other| other.kind != ReportKind::Final).map(|other| other.grant_used).sum()
     };
     if used_by_others + draft.grant.grosze() > commission.amount {
         errors.push(FieldError::new(
@@ -246,15 +236,15 @@ fn check_against_commission(
 
 fn version_row(
     id: Uuid,
-    report_id: &str,
+    report_id: Id,
     number: i32,
     author: &str,
     draft: &ReportDraft,
     now: NaiveDateTime,
 ) -> VersionRow {
     VersionRow {
-        id: id.to_string(),
-        report_id: report_id.to_owned(),
+        id: id.into(),
+        report_id,
         number,
         content: draft.content.to_string(),
         units_delivered: draft.units_delivered,
@@ -282,16 +272,17 @@ pub fn submit(
 ) -> ApiResult<(ReportRow, VersionRow)> {
     let commission = commissions_model::find_locked(conn, scope, commission_id)?;
     let (report_id, version_id) = ids;
-    check_against_commission(conn, &commission, &draft, &report_id.to_string())?;
+    let report_id = Id::from(report_id);
+    check_against_commission(conn, &commission, &draft, report_id)?;
     let now = clock::now();
     let report = ReportRow {
-        id: report_id.to_string(),
-        commission_id: commission.id.clone(),
-        provider_id: commission.provider_id.clone(),
-        kind: draft.kind.as_ref().to_owned(),
+        id: report_id,
+        commission_id: commission.id,
+        provider_id: commission.provider_id,
+        kind: draft.kind,
         period_start: draft.period_start,
         period_end: draft.period_end,
-        status: ReportStatus::Submitted.as_ref().to_owned(),
+        status: ReportStatus::Submitted,
         current_version: 1,
         due_on: schedule::due_on(draft.kind, draft.period_end, commission.period_end, commission.reporting_due_days),
         first_submitted_at: now,
@@ -300,7 +291,7 @@ pub fn submit(
         updated_at: now,
         version: 1,
     };
-    let version = version_row(version_id, &report.id, 1, author, &draft, now);
+    let version = version_row(version_id, report.id, 1, author, &draft, now);
     diesel::insert_into(reports::table).values(&report).execute(conn)?;
     diesel::insert_into(report_versions::table).values(&version).execute(conn)?;
     Ok((report, version))
@@ -308,8 +299,8 @@ pub fn submit(
 
 fn find_row(conn: &mut DbConnection, commission_id: Uuid, report_id: Uuid) -> ApiResult<ReportRow> {
     reports::table
-        .filter(reports::commission_id.eq(commission_id.to_string()))
-        .filter(reports::id.eq(report_id.to_string()))
+        .filter(reports::commission_id.eq(Id::from(commission_id)))
+        .filter(reports::id.eq(Id::from(report_id)))
         .select(ReportRow::as_select())
         .first(conn)
         .optional()?
@@ -351,29 +342,8 @@ pub fn versions(
         .load(conn)?)
 }
 
-fn save(conn: &mut DbConnection, mut report: ReportRow) -> ApiResult<ReportRow> {
-    let read_version = report.version;
-    report.version += 1;
-    report.updated_at = clock::now().max(report.updated_at);
-    let updated = diesel::update(reports::table.find(&report.id).filter(reports::version.eq(read_version)))
-        .set(&report)
-        .execute(conn)?;
-    if updated == 0 {
-        return Err(ApiError::conflict("concurrent-change", "the report changed meanwhile; read it again"));
-    }
-    Ok(report)
-}
-
-fn wrong_status(report: &ReportRow, expected: ReportStatus, what: &str) -> ApiResult<()> {
-    if report.status == expected.as_ref() {
-        return Ok(());
-    }
-    let allowed: Vec<&str> = match report.status()? {
-        ReportStatus::Submitted => vec!["accept", "return"],
-        ReportStatus::Returned => vec!["submit a correction"],
-        ReportStatus::Accepted => vec![],
-    };
-    Err(crate::domain::lifecycle::forbidden_transition(&report.status, what, allowed))
+fn save(conn: &mut DbConnection, report: ReportRow) -> ApiResult<ReportRow> {
+    crate::save_versioned!(conn, reports, report, NOT_FOUND)
 }
 
 /// A correction of a returned report: its next version. Kind and period stay those of the report.
@@ -388,13 +358,13 @@ pub fn correct(
 ) -> ApiResult<(ReportRow, VersionRow)> {
     let commission = commissions_model::find_locked(conn, scope, commission_id)?;
     let mut report = find_row(conn, commission_id, report_id)?;
-    wrong_status(&report, ReportStatus::Returned, "a correction")?;
+    let next = report.status.transition(ReportAction::Correct)?;
     let mut errors = Vec::new();
-    if draft.kind.as_ref() != report.kind {
+    if draft.kind != report.kind {
         errors.push(FieldError::new(
             "kind",
             "read_only",
-            format!("a correction keeps the report's kind ({})", report.kind),
+            format!("a correction keeps the report's kind ({})", report.kind.as_ref()),
         ));
     }
     if (draft.period_start, draft.period_end) != (report.period_start, report.period_end) {
@@ -403,12 +373,12 @@ pub fn correct(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    check_against_commission(conn, &commission, &draft, &report.id)?;
+    check_against_commission(conn, &commission, &draft, report.id)?;
     let number = report.current_version + 1;
-    let version = version_row(version_id, &report.id, number, author, &draft, clock::now());
+    let version = version_row(version_id, report.id, number, author, &draft, clock::now());
     diesel::insert_into(report_versions::table).values(&version).execute(conn)?;
     report.current_version = number;
-    report.status = ReportStatus::Submitted.as_ref().to_owned();
+    report.status = next;
     Ok((save(conn, report)?, version))
 }
 
@@ -423,9 +393,8 @@ pub fn review(
     commissions_model::find(conn, Scope { provider: None }, commission_id)?;
     let mut report = find_row(conn, commission_id, report_id)?;
     let accepting = comments.is_none();
-    wrong_status(&report, ReportStatus::Submitted, if accepting { "accept" } else { "return" })?;
+    let outcome = report.status.transition(if accepting { ReportAction::Accept } else { ReportAction::Return })?;
     let now = clock::now();
-    let outcome = if accepting { ReportStatus::Accepted } else { ReportStatus::Returned };
     let comments_json = comments.map(|c| serde_json::to_string(&c).unwrap_or_else(|_| "[]".to_owned()));
     diesel::update(
         report_versions::table
@@ -433,13 +402,13 @@ pub fn review(
             .filter(report_versions::number.eq(report.current_version)),
     )
     .set((
-        report_versions::review_outcome.eq(outcome.as_ref()),
+        report_versions::review_outcome.eq(outcome),
         report_versions::review_comments.eq(comments_json),
         report_versions::reviewed_by.eq(reviewer),
         report_versions::reviewed_at.eq(now),
     ))
     .execute(conn)?;
-    report.status = outcome.as_ref().to_owned();
+    report.status = outcome;
     if accepting {
         report.accepted_at = Some(now);
     }
@@ -449,7 +418,7 @@ pub fn review(
 }
 
 /// Every report of a commission with its current version, oldest first.
-fn current_versions(conn: &mut DbConnection, commission_id: &str) -> ApiResult<Vec<(ReportRow, VersionRow)>> {
+fn current_versions(conn: &mut DbConnection, commission_id: Id) -> ApiResult<Vec<(ReportRow, VersionRow)>> {
     Ok(reports::table
         .inner_join(report_versions::table)
         .filter(reports::commission_id.eq(commission_id))
@@ -476,28 +445,25 @@ pub fn list(
         .select((ReportRow::as_select(), VersionRow::as_select()))
         .into_boxed();
     if let Some(provider) = scope.provider {
-        query = query.filter(reports::provider_id.eq(provider.to_string()));
+        query = query.filter(reports::provider_id.eq(Id::from(provider)));
     }
     if let Some(provider) = filter.provider_id {
-        query = query.filter(reports::provider_id.eq(provider.to_string()));
+        query = query.filter(reports::provider_id.eq(Id::from(provider)));
     }
     if let Some(commission) = filter.commission_id {
-        query = query.filter(reports::commission_id.eq(commission.to_string()));
+        query = query.filter(reports::commission_id.eq(Id::from(commission)));
     }
     if let Some(status) = filter.status {
-        query = query.filter(reports::status.eq(status.as_ref().to_owned()));
+        query = query.filter(reports::status.eq(status));
     }
     if let Some(kind) = filter.kind {
-        query = query.filter(reports::kind.eq(kind.as_ref().to_owned()));
+        query = query.filter(reports::kind.eq(kind));
     }
     match filter.overdue {
         Some(true) => {
-            query =
-                query.filter(reports::status.ne(ReportStatus::Accepted.as_ref())).filter(reports::due_on.lt(today()))
+            query = query.filter(reports::status.ne(ReportStatus::Accepted)).filter(reports::due_on.lt(today()))
         }
-        Some(false) => {
-            query = query.filter(reports::status.eq(ReportStatus::Accepted.as_ref()).or(reports::due_on.ge(today())))
-        }
+        Some(false) => query = query.filter(reports::status.eq(ReportStatus::Accepted).or(reports::due_on.ge(today()))),
         None => {}
     }
     if let Some(since) = filter.updated_since {
@@ -514,7 +480,7 @@ pub fn list(
 /// (recipients: the largest total, since people recur across periods).
 fn figures<'a>(versions: impl Iterator<Item = (&'a ReportRow, &'a VersionRow)>) -> [i64; 5] {
     let versions: Vec<_> = versions.collect();
-    if let Some((_, last)) = versions.iter().find(|(report, _)| report.kind == ReportKind::Final.as_ref()) {
+    if let Some((_, last)) = versions.iter().find(|(report, _)| report.kind == ReportKind::Final) {
         return [
             last.units_delivered,
             last.recipients_total,
@@ -537,20 +503,22 @@ fn figures<'a>(versions: impl Iterator<Item = (&'a ReportRow, &'a VersionRow)>) 
 /// Planned against reported figures, and where the expected reports stand.
 pub fn summary(conn: &mut DbConnection, scope: Scope, commission_id: Uuid) -> ApiResult<CommissionSummary> {
     let commission = commissions_model::find(conn, scope, commission_id)?;
-    let all = current_versions(conn, &commission.id)?;
-    let is = |report: &ReportRow, statuses: &[ReportStatus]| statuses.iter().any(|s| report.status == s.as_ref());
+    let all = current_versions(conn, commission.id)?;
+    let is = |report: &ReportRow, statuses: &[ReportStatus]| statuses.contains(&report.status);
     let accepted = figures(all.iter().filter(|(r, _)| is(r, &[ReportStatus::Accepted])).map(|(r, v)| (r, v)));
     let pending = figures(
         all.iter().filter(|(r, _)| is(r, &[ReportStatus::Accepted, ReportStatus::Submitted])).map(|(r, v)| (r, v)),
     );
-    let schedule: crate::commissions::dto::ReportingSchedule =
-        commission.reporting_schedule.parse().map_err(|_| stored("schedule"))?;
-    let slots =
-        schedule::expected(schedule, commission.period_start, commission.period_end, commission.reporting_due_days);
+    let slots = schedule::expected(
+        commission.reporting_schedule,
+        commission.period_start,
+        commission.period_end,
+        commission.reporting_due_days,
+    );
     let today = today();
     let covered = |slot: &schedule::Slot| {
         all.iter().any(|(report, _)| {
-            let same_class = (report.kind == ReportKind::Final.as_ref()) == (slot.kind == ReportKind::Final);
+            let same_class = (report.kind == ReportKind::Final) == (slot.kind == ReportKind::Final);
             same_class
                 && !is(report, &[ReportStatus::Returned])
                 && report.period_start <= slot.end
@@ -558,7 +526,7 @@ pub fn summary(conn: &mut DbConnection, scope: Scope, commission_id: Uuid) -> Ap
         })
     };
     let due: Vec<&schedule::Slot> = slots.iter().filter(|slot| slot.due_on <= today).collect();
-    let count = |status: ReportStatus| all.iter().filter(|(r, _)| r.status == status.as_ref()).count();
+    let count = |status: ReportStatus| all.iter().filter(|(r, _)| r.status == status).count();
     Ok(CommissionSummary {
         commission_id,
         planned_units: commission.planned_units,

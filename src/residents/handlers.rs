@@ -13,7 +13,7 @@ use super::provider_view::ResidentForProvider;
 use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{access, Actor, Caller, Role};
-use crate::db::{self, DbConnection};
+use crate::db::{self, DbConnection, Id};
 use crate::domain::Pesel;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
@@ -66,11 +66,12 @@ fn render(conn: &mut DbConnection, view: View, rows: &[ResidentRow]) -> ApiResul
     match view {
         View::Full => rows.iter().map(|row| row.to_full().map(ResidentView::Full)).collect(),
         View::Pseudonymous => {
-            let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
+            let ids: Vec<String> = rows.iter().map(|row| row.id.to_string()).collect();
             let counts = model::active_plan_counts(conn, &ids)?;
             rows.iter()
-                .map(|row| {
-                    let active = counts.iter().find(|(id, _)| *id == row.id).map_or(0, |(_, n)| *n);
+                .zip(&ids)
+                .map(|(row, row_id)| {
+                    let active = counts.iter().find(|(id, _)| id == row_id).map_or(0, |(_, n)| *n);
                     row.to_pseudonym(active).map(ResidentView::Pseudonymous)
                 })
                 .collect()
@@ -79,9 +80,10 @@ fn render(conn: &mut DbConnection, view: View, rows: &[ResidentRow]) -> ApiResul
             let items = plans::items_for_provider(conn, provider)?;
             rows.iter()
                 .map(|row| {
+                    let row_id = row.id.to_string();
                     let mine = items
                         .iter()
-                        .filter(|(_, resident)| *resident == row.id)
+                        .filter(|(_, resident)| *resident == row_id)
                         .map(|(item, _)| item.to_dto())
                         .collect::<ApiResult<_>>()?;
                     Ok(ResidentView::ForProvider(ResidentForProvider { contact: row.to_contact()?, items: mine }))
@@ -96,10 +98,10 @@ fn audit_read(
     conn: &mut DbConnection,
     actor: &Actor,
     rule: &access::Access,
-    id: Option<&str>,
-    ids: Vec<&str>,
+    id: Option<Id>,
+    ids: Vec<Id>,
 ) -> ApiResult<()> {
-    let event = Event::new(rule.operation, "resident", id.map(str::to_owned)).with_detail(json!({"ids": ids}));
+    let event = Event::new(rule.operation, "resident", id.map(|id| id.to_string())).with_detail(json!({"ids": ids}));
     conn.write_transaction(|conn| audit::record(conn, actor, &event))
 }
 
@@ -115,13 +117,13 @@ fn read_page(
 ) -> ApiResult<Page<ResidentView>> {
     let rows = model::list(conn, view.scope(), filter, cursor.as_ref(), limit)?;
     let shown: Vec<ResidentRow> = rows.iter().take(limit as usize).cloned().collect();
-    audit_read(conn, actor, rule, None, shown.iter().map(|row| row.id.as_str()).collect())?;
+    audit_read(conn, actor, rule, None, shown.iter().map(|row| row.id).collect())?;
     let mut views = render(conn, view, &shown)?.into_iter();
     paginate(
         rows,
         limit,
         model::SORT,
-        |row| (String::new(), row.id.clone()),
+        |row| (String::new(), row.id.to_string()),
         |_| views.next().ok_or_else(|| ApiError::internal("view count")),
     )
 }
@@ -280,7 +282,7 @@ pub async fn get_resident(
                 return Err(model::NOT_FOUND);
             }
         }
-        audit_read(conn, &actor, &access::GET_RESIDENT, Some(&row.id), vec![row.id.as_str()])?;
+        audit_read(conn, &actor, &access::GET_RESIDENT, Some(row.id), vec![row.id])?;
         Ok((rendered, row.etag()))
     })
     .await?;
@@ -362,11 +364,11 @@ pub async fn export_resident(
     let id = id.into_inner();
     let export = db::run(&state.pool, move |conn| {
         let row = model::find(conn, id)?;
-        audit_read(conn, &actor, &access::EXPORT_RESIDENT, Some(&row.id), vec![row.id.as_str()])?;
-        let access_log = crate::audit::model::about(conn, "resident", &row.id)?;
+        audit_read(conn, &actor, &access::EXPORT_RESIDENT, Some(row.id), vec![row.id])?;
+        let access_log = crate::audit::model::about(conn, "resident", &row.id.to_string())?;
         Ok(ResidentExport {
             resident: row.to_full()?,
-            service_plans: plans::plans_of_resident(conn, &row.id)?,
+            service_plans: plans::plans_of_resident(conn, &row.id.to_string())?,
             access_log,
         })
     })

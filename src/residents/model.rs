@@ -4,11 +4,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use super::dto::Sex;
 use super::dto::{birth_year, LegalRepresentative, Resident, ResidentDraft, ResidentPseudonym};
 use super::provider_view::ResidentContact;
 use crate::clock;
 use crate::db::schema::{plan_items, residents, service_plans};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, Id};
 use crate::domain::text;
 use crate::domain::Address;
 use crate::error::{ApiError, ApiResult};
@@ -19,13 +20,13 @@ use crate::http::pagination::Cursor;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = residents, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ResidentRow {
-    pub id: String,
+    pub id: Id,
     pub first_name: String,
     pub last_name: String,
     pub pesel: Option<String>,
     pub birth_date: Option<NaiveDate>,
     pub birth_year: Option<i32>,
-    pub sex: Option<String>,
+    pub sex: Option<Sex>,
     pub street: Option<String>,
     pub building: Option<String>,
     pub postal_code: Option<String>,
@@ -44,10 +45,6 @@ pub struct ResidentRow {
 
 pub const NOT_FOUND: ApiError = ApiError::NotFound { resource: "resident" };
 
-fn uuid(text: &str) -> ApiResult<Uuid> {
-    text.parse().map_err(|_| ApiError::internal("stored resident id is not a UUID"))
-}
-
 impl ResidentRow {
     fn set(&mut self, draft: ResidentDraft) {
         self.search_text = text::fold(&format!("{} {}", draft.first_name, draft.last_name));
@@ -56,7 +53,7 @@ impl ResidentRow {
         self.pesel = draft.pesel.map(|pesel| pesel.as_str().to_owned());
         self.birth_date = draft.birth_date;
         self.birth_year = birth_year(draft.birth_date);
-        self.sex = draft.sex.map(|sex| sex.as_ref().to_owned());
+        self.sex = draft.sex;
         self.street = draft.address.street;
         self.building = draft.address.building;
         self.postal_code = draft.address.postal_code;
@@ -66,10 +63,6 @@ impl ResidentRow {
         self.email = draft.email;
         self.legal_representative = draft.legal_representative.map(|r| serde_json::to_string(&r).unwrap_or_default());
         self.notes_on_needs = draft.notes_on_needs;
-    }
-
-    pub fn uuid(&self) -> ApiResult<Uuid> {
-        uuid(&self.id)
     }
 
     pub fn etag(&self) -> String {
@@ -88,12 +81,12 @@ impl ResidentRow {
 
     pub fn to_full(&self) -> ApiResult<Resident> {
         Ok(Resident {
-            id: self.uuid()?,
+            id: self.id.into(),
             first_name: self.first_name.clone(),
             last_name: self.last_name.clone(),
             pesel: self.pesel.clone(),
             birth_date: self.birth_date,
-            sex: self.sex.as_deref().and_then(|sex| sex.parse().ok()),
+            sex: self.sex,
             address: self.address(),
             phone: self.phone.clone(),
             email: self.email.clone(),
@@ -111,7 +104,7 @@ impl ResidentRow {
 
     pub fn to_pseudonym(&self, active_plans: i64) -> ApiResult<ResidentPseudonym> {
         Ok(ResidentPseudonym {
-            id: self.uuid()?,
+            id: self.id.into(),
             year_of_birth: self.birth_year,
             municipality: self.teryt.clone(),
             active_plans,
@@ -120,7 +113,7 @@ impl ResidentRow {
 
     pub fn to_contact(&self) -> ApiResult<ResidentContact> {
         Ok(ResidentContact {
-            id: self.uuid()?,
+            id: self.id.into(),
             first_name: self.first_name.clone(),
             last_name: self.last_name.clone(),
             address: self.address(),
@@ -130,7 +123,7 @@ impl ResidentRow {
 }
 
 pub fn find(conn: &mut DbConnection, id: Uuid) -> ApiResult<ResidentRow> {
-    residents::table.find(id.to_string()).select(ResidentRow::as_select()).first(conn).optional()?.ok_or(NOT_FOUND)
+    residents::table.find(Id::from(id)).select(ResidentRow::as_select()).first(conn).optional()?.ok_or(NOT_FOUND)
 }
 
 /// PESEL identifies one resident: 409 naming the record that has it.
@@ -154,7 +147,7 @@ fn ensure_pesel_free(conn: &mut DbConnection, row: &ResidentRow) -> ApiResult<()
 pub fn insert(conn: &mut DbConnection, id: Uuid, draft: ResidentDraft) -> ApiResult<ResidentRow> {
     let now = clock::now();
     let mut row = ResidentRow {
-        id: id.to_string(),
+        id: id.into(),
         first_name: String::new(),
         last_name: String::new(),
         pesel: None,
@@ -182,17 +175,8 @@ pub fn insert(conn: &mut DbConnection, id: Uuid, draft: ResidentDraft) -> ApiRes
     Ok(row)
 }
 
-fn save(conn: &mut DbConnection, mut row: ResidentRow) -> ApiResult<ResidentRow> {
-    let read_version = row.version;
-    row.version += 1;
-    row.updated_at = clock::now().max(row.updated_at);
-    let updated = diesel::update(residents::table.find(&row.id).filter(residents::version.eq(read_version)))
-        .set(&row)
-        .execute(conn)?;
-    if updated == 0 {
-        return Err(ApiError::PreconditionFailed { current_etag: etag(read_version + 1) });
-    }
-    Ok(row)
+fn save(conn: &mut DbConnection, row: ResidentRow) -> ApiResult<ResidentRow> {
+    crate::save_versioned!(conn, residents, row, NOT_FOUND)
 }
 
 fn ensure_not_anonymised(row: &ResidentRow) -> ApiResult<()> {
@@ -239,7 +223,7 @@ pub fn anonymise(conn: &mut DbConnection, id: Uuid) -> ApiResult<ResidentRow> {
     row.legal_representative = None;
     row.notes_on_needs = String::new();
     row.anonymised_at = Some(clock::now());
-    crate::service_plans::model::erase_free_texts(conn, &row.id)?;
+    crate::service_plans::model::erase_free_texts(conn, &row.id.to_string())?;
     save(conn, row)
 }
 

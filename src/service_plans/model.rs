@@ -412,17 +412,8 @@ pub fn find(conn: &mut DbConnection, id: Uuid) -> ApiResult<(PlanRow, Vec<ItemRo
     Ok((plan, items))
 }
 
-fn save(conn: &mut DbConnection, mut plan: PlanRow) -> ApiResult<PlanRow> {
-    let read_version = plan.version;
-    plan.version += 1;
-    plan.updated_at = clock::now().max(plan.updated_at);
-    let updated = diesel::update(service_plans::table.find(&plan.id).filter(service_plans::version.eq(read_version)))
-        .set(&plan)
-        .execute(conn)?;
-    if updated == 0 {
-        return Err(ApiError::PreconditionFailed { current_etag: etag(read_version + 1) });
-    }
-    Ok(plan)
+fn save(conn: &mut DbConnection, plan: PlanRow) -> ApiResult<PlanRow> {
+    crate::save_versioned!(conn, service_plans, plan, NOT_FOUND)
 }
 
 /// Keeps the plan as it is now as a revision, when changing an approved plan.

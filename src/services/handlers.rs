@@ -152,7 +152,7 @@ pub async fn get_service(
     let actor = access::GET_SERVICE.authorize(&req, &state, caller).await?;
     let id = id.into_inner();
     let row = db::run(&state.pool, move |conn| model::find(conn, id)).await?;
-    if !visible_statuses(&actor.caller).contains(&row.status()?) {
+    if !visible_statuses(&actor.caller).contains(&row.status) {
         return Err(ApiError::NotFound { resource: "service" });
     }
     if not_modified(&req, &row.etag()) {

@@ -4,11 +4,15 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::dto::{FeeRule, Service, ServiceAction, ServiceDraft, ServiceListQuery, ServiceSortField, ServiceStatus};
+use super::dto::{
+    DeliveredBy, DeliveryMode, FeeRule, Service, ServiceAction, ServiceDraft, ServiceListQuery, ServiceSortField,
+    ServiceStatus, ServiceUnit,
+};
 use crate::clock;
 use crate::db::schema::services;
-use crate::db::DbConnection;
+use crate::db::{DbConnection, Id};
 use crate::domain::lifecycle::Lifecycle;
+use crate::domain::ServiceArea;
 use crate::domain::{text, Money};
 use crate::error::{ApiError, ApiResult};
 use crate::http::etag::etag;
@@ -18,21 +22,21 @@ use crate::http::pagination::{time_key, Cursor, Sort};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = services, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ServiceRow {
-    pub id: String,
+    pub id: Id,
     pub code: String,
     pub name: String,
     pub description: String,
-    pub area: String,
+    pub area: ServiceArea,
     pub target_groups: String,
-    pub delivery_mode: String,
-    pub unit: String,
+    pub delivery_mode: DeliveryMode,
+    pub unit: ServiceUnit,
     pub unit_cost: Option<i64>,
     pub fee_kind: String,
     pub fee_amount: Option<i64>,
     pub fee_description: Option<String>,
     pub eligibility: String,
-    pub delivered_by: String,
-    pub status: String,
+    pub delivered_by: DeliveredBy,
+    pub status: ServiceStatus,
     pub search_text: String,
     pub name_sort_key: String,
     pub created_at: NaiveDateTime,
@@ -46,21 +50,21 @@ impl ServiceRow {
     fn new(id: Uuid, draft: ServiceDraft) -> Self {
         let now = clock::now();
         let mut row = ServiceRow {
-            id: id.to_string(),
+            id: id.into(),
             code: String::new(),
             name: String::new(),
             description: String::new(),
-            area: String::new(),
+            area: draft.area,
             target_groups: String::new(),
-            delivery_mode: String::new(),
-            unit: String::new(),
+            delivery_mode: draft.delivery_mode,
+            unit: draft.unit,
             unit_cost: None,
             fee_kind: String::new(),
             fee_amount: None,
             fee_description: None,
             eligibility: String::new(),
-            delivered_by: String::new(),
-            status: ServiceStatus::Draft.as_ref().to_owned(),
+            delivered_by: draft.delivered_by,
+            status: ServiceStatus::Draft,
             search_text: String::new(),
             name_sort_key: String::new(),
             created_at: now,
@@ -84,30 +88,21 @@ impl ServiceRow {
         self.code = draft.code;
         self.name = draft.name;
         self.description = draft.description;
-        self.area = draft.area.as_ref().to_owned();
+        self.area = draft.area;
         self.target_groups = serde_json::to_string(&target_groups).unwrap_or_else(|_| "[]".to_owned());
-        self.delivery_mode = draft.delivery_mode.as_ref().to_owned();
-        self.unit = draft.unit.as_ref().to_owned();
+        self.delivery_mode = draft.delivery_mode;
+        self.unit = draft.unit;
         self.unit_cost = draft.unit_cost.map(Money::grosze);
         self.fee_kind = fee_kind.to_owned();
         self.fee_amount = fee_amount;
         self.fee_description = fee_description;
         self.eligibility = draft.eligibility;
-        self.delivered_by = draft.delivered_by.as_ref().to_owned();
+        self.delivered_by = draft.delivered_by;
     }
 
     /// Marks a change: new version and timestamp.
-    fn touch(&mut self) {
-        self.version += 1;
-        self.updated_at = clock::now().max(self.updated_at);
-    }
-
     pub fn etag(&self) -> String {
         etag(self.version)
-    }
-
-    pub fn status(&self) -> ApiResult<ServiceStatus> {
-        parse_stored("status", &self.status)
     }
 
     /// The API representation; a stored value that no longer parses is an internal error.
@@ -123,22 +118,22 @@ impl ServiceRow {
         let target_groups: Vec<String> = serde_json::from_str(&self.target_groups)
             .map_err(|err| ApiError::internal(format!("stored target groups unreadable: {err}")))?;
         Ok(Service {
-            id: self.id.parse().map_err(|_| ApiError::internal("stored service id is not a UUID"))?,
+            id: self.id.into(),
             code: self.code.clone(),
             name: self.name.clone(),
             description: self.description.clone(),
-            area: parse_stored("area", &self.area)?,
+            area: self.area,
             target_groups: target_groups
                 .iter()
                 .map(|group| parse_stored("target group", group))
                 .collect::<ApiResult<_>>()?,
-            delivery_mode: parse_stored("delivery mode", &self.delivery_mode)?,
-            unit: parse_stored("unit", &self.unit)?,
+            delivery_mode: self.delivery_mode,
+            unit: self.unit,
             unit_cost: self.unit_cost.map(Money::from_grosze),
             fee_rule,
             eligibility: self.eligibility.clone(),
-            delivered_by: parse_stored("delivered_by", &self.delivered_by)?,
-            status: self.status()?,
+            delivered_by: self.delivered_by,
+            status: self.status,
             created_at: clock::utc(self.created_at),
             updated_at: clock::utc(self.updated_at),
             version: self.version,
@@ -152,7 +147,7 @@ impl ServiceRow {
             ServiceSortField::Code => self.code.clone(),
             ServiceSortField::UpdatedAt => time_key(self.updated_at),
         };
-        (key, self.id.clone())
+        (key, self.id.to_string())
     }
 }
 
@@ -162,7 +157,7 @@ fn parse_stored<T: std::str::FromStr>(what: &str, value: &str) -> ApiResult<T> {
 
 /// The public catalogue's hottest read.
 pub fn find(conn: &mut DbConnection, id: Uuid) -> ApiResult<ServiceRow> {
-    let id = id.to_string();
+    let id = Id::from(id);
     crate::on_backend!(conn, |c| services::table.find(&id).select(ServiceRow::as_select()).first(c).optional())?
         .ok_or(NOT_FOUND)
 }
@@ -202,17 +197,8 @@ fn find_matching(conn: &mut DbConnection, id: Uuid, if_match: &crate::http::extr
 
 /// Saves a changed row only if nobody changed it since it was read: no lost updates, even when
 /// two replicas handle two PATCHes at once.
-fn save(conn: &mut DbConnection, mut row: ServiceRow) -> ApiResult<ServiceRow> {
-    let read_version = row.version;
-    row.touch();
-    let updated = diesel::update(services::table.find(&row.id).filter(services::version.eq(read_version)))
-        .set(&row)
-        .execute(conn)?;
-    if updated == 0 {
-        let current = find(conn, row.id.parse().map_err(|_| ApiError::internal("stored id is not a UUID"))?)?;
-        return Err(ApiError::PreconditionFailed { current_etag: current.etag() });
-    }
-    Ok(row)
+fn save(conn: &mut DbConnection, row: ServiceRow) -> ApiResult<ServiceRow> {
+    crate::save_versioned!(conn, services, row, NOT_FOUND)
 }
 
 /// Applies a change computed from the current entry (a merge patch) under `If-Match`.
@@ -225,7 +211,7 @@ pub fn update(
     let mut row = find_matching(conn, id, if_match)?;
     let draft = change(&row.to_dto()?)?;
     if draft.code != row.code {
-        ensure_code_free(conn, &draft.code, Some(&row.id))?;
+        ensure_code_free(conn, &draft.code, Some(&row.id.to_string()))?;
     }
     row.set(draft);
     save(conn, row)
@@ -233,14 +219,14 @@ pub fn update(
 
 pub fn transition(conn: &mut DbConnection, id: Uuid, action: ServiceAction) -> ApiResult<ServiceRow> {
     let mut row = find(conn, id)?;
-    row.status = row.status()?.transition(action)?.as_ref().to_owned();
+    row.status = row.status.transition(action)?;
     save(conn, row)
 }
 
 /// Deletes a draft; anything else is kept for history and must be retired instead.
 pub fn delete_draft(conn: &mut DbConnection, id: Uuid, if_match: &crate::http::extract::IfMatch) -> ApiResult<()> {
     let row = find_matching(conn, id, if_match)?;
-    let status = row.status()?;
+    let status = row.status;
     if status != ServiceStatus::Draft {
         return Err(ApiError::conflict(
             "not-a-draft",
@@ -262,21 +248,20 @@ pub fn list(
     cursor: Option<&Cursor>,
     limit: u32,
 ) -> ApiResult<Vec<ServiceRow>> {
-    let visible: Vec<&str> = visible.iter().map(AsRef::as_ref).collect();
     let mut query =
         services::table.select(ServiceRow::as_select()).filter(services::status.eq_any(visible)).into_boxed();
     if let Some(area) = filter.area {
-        query = query.filter(services::area.eq(area.as_ref().to_owned()));
+        query = query.filter(services::area.eq(area));
     }
     if let Some(status) = filter.status {
-        query = query.filter(services::status.eq(status.as_ref().to_owned()));
+        query = query.filter(services::status.eq(status));
     }
     if let Some(group) = filter.target_group {
         // target_groups is a JSON array of codes; a quoted code matches one element exactly.
         query = query.filter(services::target_groups.like(format!("%\"{}\"%", group.as_ref())));
     }
     if let Some(mode) = filter.delivery_mode {
-        query = query.filter(services::delivery_mode.eq(mode.as_ref().to_owned()));
+        query = query.filter(services::delivery_mode.eq(mode));
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(services::updated_at.ge(since.naive_utc()));

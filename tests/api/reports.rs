@@ -17,6 +17,36 @@ async fn submit(app: &TestApp, token: &str, path: &str, key: &str, body: &Value)
 }
 
 #[actix_web::test]
+async fn a_report_action_its_status_forbids_is_409_naming_the_status_and_the_actions_it_allows() {
+    let app = crate::helpers::spawn_app();
+    let (commission, parties) = active_commission(&app, "F/9", NIPS[0], &[]).await;
+    let token = &parties.provider_token;
+    let path = reports_path(&commission);
+    let body = report_body("partial", "2026-01-01", "2026-03-31", "13000.00");
+    let submitted = submit(&app, token, &path, "sub-9", &body).await;
+    assert_eq!(submitted.status, 201, "{}", submitted.body);
+    let report = format!("{path}/{}", submitted.body["id"].as_str().unwrap());
+
+    let mut correction = body.clone();
+    correction.as_object_mut().unwrap().remove("kind");
+    let early = submit(&app, token, &format!("{report}/versions"), "fix-9", &correction).await;
+    let problem = early.problem(409, "invalid-state-transition");
+    assert_eq!(
+        (&problem["current_status"], &problem["allowed_actions"]),
+        (&json!("submitted"), &json!(["accept", "return"]))
+    );
+
+    assert_eq!(app.post(&format!("{report}/accept")).await.status, 200);
+    let again = app.post(&format!("{report}/accept")).await;
+    let problem = again.problem(409, "invalid-state-transition");
+    assert_eq!((&problem["current_status"], &problem["allowed_actions"]), (&json!("accepted"), &json!([])));
+    let returned = app
+        .post_json(&format!("{report}/return"), &json!({"comments": [{"field": "activities", "comment": "?"}]}))
+        .await;
+    returned.problem(409, "invalid-state-transition");
+}
+
+#[actix_web::test]
 async fn the_whole_flow_submit_retry_return_correct_accept_and_summarise() {
     let app = crate::helpers::spawn_app();
     let (commission, parties) = active_commission(&app, "F/1", NIPS[0], &[]).await;
