@@ -13,7 +13,7 @@ use super::{access, failures, Actor, Caller};
 use crate::audit::{self, Event, Outcome};
 use crate::db;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
-use crate::http::extract::parse_json;
+use crate::http::extract::{parse_json, without_value};
 use crate::http::responses::DatabaseErrors;
 use crate::startup::AppState;
 
@@ -49,8 +49,9 @@ fn credentials(req: &HttpRequest, body: &Bytes) -> ApiResult<(Uuid, String)> {
     let mut request: TokenRequest = if body.is_empty() {
         TokenRequest::default()
     } else if content_type.starts_with("application/x-www-form-urlencoded") {
-        serde_urlencoded::from_bytes(body)
-            .map_err(|err| ApiError::bad_request(format!("the form is invalid: {err}"), Vec::new()))?
+        serde_urlencoded::from_bytes(body).map_err(|err| {
+            ApiError::bad_request(format!("the form is invalid: {}", without_value(&err.to_string())), Vec::new())
+        })?
     } else if content_type.starts_with("application/json") {
         parse_json(body)?
     } else {

@@ -2,6 +2,7 @@
 
 pub mod identifiers;
 pub mod lifecycle;
+pub mod limits;
 pub mod money;
 pub mod service_area;
 pub mod text;

@@ -24,8 +24,7 @@ impl Money {
     /// Parses a non-negative amount as people write it: `45`, `45.5`, `45.50`, `45,50`.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
-        let invalid =
-            || format!("'{text}' is not an amount in PLN: write it like 1234.50 (at most two decimal places)");
+        let invalid = || "not an amount in PLN: write it like 1234.50 (at most two decimal places)".to_owned();
         let (whole, fraction) = match text.split_once(['.', ',']) {
             Some((_, "")) => return Err(invalid()),
             Some((whole, fraction)) => (whole, fraction),

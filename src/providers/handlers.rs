@@ -17,6 +17,7 @@ use super::offers::{self, Offer, OfferInput};
 use crate::audit::{self, Event};
 use crate::auth::{access, Caller, Role};
 use crate::db::{self, DbConnection};
+use crate::domain::limits;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::etag::not_modified;
 use crate::http::extract::{
@@ -213,7 +214,7 @@ fn import_rows(req: &HttpRequest, body: &Bytes) -> ApiResult<Vec<ProviderInput>>
 
 /// Validates every row, then creates or updates (matched by NIP or KRS) all of them, or nothing.
 fn import(conn: &mut DbConnection, rows: Vec<ProviderInput>) -> ApiResult<ImportResult> {
-    const MAX_ROWS: usize = 10_000;
+    const MAX_ROWS: usize = limits::IMPORT_MAX_ROWS;
     if rows.is_empty() || rows.len() > MAX_ROWS {
         return Err(ApiError::Validation(vec![FieldError::new(
             "rows",
