@@ -104,6 +104,7 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
         DatabaseErrors,
         (status = 400, description = "Missing credentials or an unsupported grant type", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown client, wrong secret or revoked client", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "Body not received within the configured time (`REQUEST_BODY_TIMEOUT_SECONDS`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither a form nor JSON", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts for this client or address", body = Problem, content_type = "application/problem+json",

@@ -57,7 +57,7 @@ pub fn parse_stored_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErro
 }
 
 /// The field errors of a parsed body's texts and arrays against `domain::limits`.
-pub fn content_errors(value: &Value) -> Vec<FieldError> {
+fn content_errors(value: &Value) -> Vec<FieldError> {
     let mut found = Vec::new();
     check_content(value, &JsonPath::Root, "", &mut found);
     found
