@@ -135,7 +135,18 @@ async fn bidi_controls_and_control_characters_are_refused_in_texts_and_line_brea
     assert_eq!(reply.problem(422, "validation-failed")["errors"][0]["field"], "address.street");
     let multiline =
         ProviderBuilder::new("Fundacja", NIPS[0]).with("description", json!("linia\r\nlinia\tz tabulatorem"));
-    assert_eq!(app.post_json("/api/v1/providers", multiline.body()).await.status, 201);
+    let created = app.post_json("/api/v1/providers", multiline.body()).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let path = format!("/api/v1/providers/{}", created.body["id"].as_str().unwrap());
+    let etag = created.header("etag").unwrap().to_owned();
+    let patched = app.patch_json(&path, &etag, &json!({"short_name": "F\u{202E}x"})).await;
+    assert_eq!(patched.problem(422, "validation-failed")["errors"][0]["field"], "short_name");
+    let csv = "name;legal_form;city;building;postal_code\nFundacja \u{2067}x;foundation;Starachowice;1;27-200\n";
+    let imported = app
+        .send(app.request(Method::POST, "/api/v1/providers/import").header("content-type", "text/csv").body(csv))
+        .await;
+    let problem = imported.problem(422, "validation-failed");
+    assert_eq!((problem["errors"][0]["field"].as_str(), problem["errors"][0]["row"].as_u64()), (Some("name"), Some(1)));
     let reply = app.get("/api/v1/providers?q=a%E2%80%AEb").await;
     assert_eq!(reply.problem(400, "bad-request")["errors"][0]["code"], "invalid_character");
 }
