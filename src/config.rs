@@ -14,6 +14,8 @@ pub struct Config {
     pub pool: PoolSettings,
     /// Largest request body accepted, in bytes (413 above it).
     pub body_limit: usize,
+    /// How long a request body may take to arrive after the head (408 after it).
+    pub body_timeout: Duration,
     /// HTTP worker threads; actix's default (one per core) when unset.
     pub workers: Option<usize>,
     /// How long requests in flight may take to finish after SIGTERM before they are cut
@@ -86,6 +88,10 @@ impl Config {
         if body_limit < 1024 {
             return Err(format!("REQUEST_BODY_LIMIT must be at least 1024 bytes, got {body_limit}"));
         }
+        let body_timeout: u64 = parse(&lookup, "REQUEST_BODY_TIMEOUT_SECONDS", 30)?;
+        if !(1..=3600).contains(&body_timeout) {
+            return Err(format!("REQUEST_BODY_TIMEOUT_SECONDS must be between 1 and 3600, got {body_timeout}"));
+        }
         let shutdown_timeout: u64 = parse(&lookup, "SHUTDOWN_TIMEOUT_SECONDS", 30)?;
         if shutdown_timeout > 3600 {
             return Err(format!("SHUTDOWN_TIMEOUT_SECONDS must be at most 3600, got {shutdown_timeout}"));
@@ -126,6 +132,7 @@ impl Config {
                 statement_timeout: Duration::from_secs(statement_timeout),
             },
             body_limit,
+            body_timeout: Duration::from_secs(body_timeout),
             workers,
             shutdown_timeout: Duration::from_secs(shutdown_timeout),
         })
@@ -173,6 +180,7 @@ mod tests {
         assert!(config(&[("DATABASE_POOL_SIZE", "0")]).unwrap_err().contains("DATABASE_POOL_SIZE"));
         assert!(config(&[("REQUEST_BODY_LIMIT", "12")]).unwrap_err().contains("REQUEST_BODY_LIMIT"));
         assert!(config(&[("DATABASE_STATEMENT_TIMEOUT_SECONDS", "0")]).unwrap_err().contains("between 1 and 3600"));
+        assert!(config(&[("REQUEST_BODY_TIMEOUT_SECONDS", "0")]).unwrap_err().contains("REQUEST_BODY_TIMEOUT_SECONDS"));
     }
 
     #[test]

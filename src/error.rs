@@ -8,6 +8,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
+use crate::domain::limits::MAX_LISTED_ERRORS;
+
 pub type ApiResult<T> = Result<T, ApiError>;
 
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
@@ -64,11 +66,12 @@ pub struct Problem {
     /// The `X-Request-Id` of the request, to quote when reporting a problem.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    /// Every invalid field, for 400 and 422.
+    /// Every invalid field, for 400 and 422; at most the first 100, with `errors_total` saying
+    /// how many there were when there were more.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
     /// Members specific to a problem type, e.g. `current_status` and `allowed_actions` of a
-    /// forbidden state change, `existing_id` of a duplicate.
+    /// forbidden state change, `existing_id` of a duplicate, `errors_total` of a long error list.
     #[serde(flatten)]
     #[schema(value_type = Object)]
     pub extra: Map<String, Value>,
@@ -106,6 +109,9 @@ pub enum ApiError {
     PreconditionFailed { current_etag: String },
     #[error("request body too large")]
     PayloadTooLarge { limit: usize },
+    /// The body did not arrive within the configured time.
+    #[error("request body time-out")]
+    RequestTimeout { seconds: u64 },
     #[error("unsupported media type")]
     UnsupportedMediaType { detail: String },
     #[error("too many requests")]
@@ -165,6 +171,7 @@ impl ApiError {
             ApiError::PreconditionRequired => "precondition-required",
             ApiError::PreconditionFailed { .. } => "precondition-failed",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
+            ApiError::RequestTimeout { .. } => "request-timeout",
             ApiError::UnsupportedMediaType { .. } => "unsupported-media-type",
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
             ApiError::DatabaseUnavailable(_) => "database-unavailable",
@@ -206,6 +213,9 @@ impl ApiError {
                 "the resource has changed since it was read; its current ETag is {current_etag}: read it again and reapply the change"
             ),
             ApiError::PayloadTooLarge { limit } => format!("the request body is larger than {limit} bytes"),
+            ApiError::RequestTimeout { seconds } => {
+                format!("the request body did not arrive within {seconds} seconds")
+            }
             ApiError::IdempotencyKeyReused => {
                 "this Idempotency-Key was already used with a different request; use a new key for a new request".to_owned()
             }
@@ -235,11 +245,16 @@ impl ApiError {
     /// The problem response, with the request's path and id when known.
     pub fn to_response(&self, instance: Option<&str>, request_id: Option<&str>) -> HttpResponse {
         let status = self.status_code();
-        let (errors, extra) = match self {
-            ApiError::BadRequest { errors, .. } | ApiError::Validation(errors) => (errors.clone(), Map::new()),
-            ApiError::Conflict { extra, .. } => (Vec::new(), extra.clone()),
-            _ => (Vec::new(), Map::new()),
+        let (errors, mut extra) = match self {
+            ApiError::BadRequest { errors, .. } | ApiError::Validation(errors) => (errors.as_slice(), Map::new()),
+            ApiError::Conflict { extra, .. } => (&[][..], extra.clone()),
+            _ => (&[][..], Map::new()),
         };
+        // A body with 50,000 bad rows gets the first errors and their count, not a 50,000-entry list.
+        if errors.len() > MAX_LISTED_ERRORS {
+            extra.insert("errors_total".to_owned(), errors.len().into());
+        }
+        let errors = errors.iter().take(MAX_LISTED_ERRORS).cloned().collect();
         let code = self.code();
         let problem = Problem {
             problem_type: format!("{PROBLEM_TYPE_BASE}{code}"),
@@ -294,6 +309,7 @@ impl ResponseError for ApiError {
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) | ApiError::Database(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -15,6 +15,7 @@ pub mod error;
 pub mod health;
 pub mod http;
 pub mod idempotency;
+pub mod logging;
 pub mod metrics;
 pub mod openapi;
 pub mod providers;

@@ -1,10 +1,14 @@
 //! The OpenAPI 3.1 document's frame; operations and schemas are collected from the handlers.
 
+use std::collections::HashSet;
+
+use serde_json::Value;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::schema::{KnownFormat, Object, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type};
 use utoipa::openapi::RefOr;
 use utoipa::OpenApi;
 
+use crate::domain::limits;
 use crate::http::extract::{IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_MAX, IF_MATCH, SEARCH_MAX_CHARS};
 use crate::http::pagination::MAX_LIMIT;
 
@@ -58,6 +62,75 @@ pub fn operations_mut(api: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item 
 pub fn refine(api: &mut utoipa::openapi::OpenApi) {
     required_fields_are_not_null(api);
     constrain_shared_parameters(api);
+    document_input_limits(api);
+}
+
+/// Writes the limits of `domain::limits`, which the JSON reader enforces on every request body,
+/// into the request schemas: `maxLength` of every free text and `maxItems` of every array, by
+/// member name (a tighter limit a field declares itself stays).
+fn document_input_limits(api: &mut utoipa::openapi::OpenApi) {
+    let Ok(mut document) = serde_json::to_value(&*api) else { return };
+    let mut limits = Vec::new();
+    let mut seen = HashSet::new();
+    let escape = |segment: &str| segment.replace('~', "~0").replace('/', "~1");
+    for (path, item) in document["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let content = operation["requestBody"]["content"].as_object().into_iter().flatten();
+            for (media, body) in content.filter(|(media, _)| media.contains("json")) {
+                let pointer = format!("/paths/{}/{method}/requestBody/content/{}/schema", escape(path), escape(media));
+                collect_limits(&document, &body["schema"], pointer, "", &mut seen, &mut limits);
+            }
+        }
+    }
+    for (pointer, keyword, max) in limits {
+        if let Some(Value::Object(schema)) = document.pointer_mut(&pointer) {
+            let tighter = schema.get(keyword).and_then(Value::as_u64).is_some_and(|own| own <= max as u64);
+            if !tighter {
+                schema.insert(keyword.to_owned(), max.into());
+            }
+        }
+    }
+    if let Ok(limited) = serde_json::from_value(document) {
+        *api = limited;
+    }
+}
+
+/// Finds the free texts and arrays of a request schema (following `$ref`s into the components)
+/// with the limit each gets: (JSON pointer, keyword, limit).
+fn collect_limits(
+    document: &Value,
+    schema: &Value,
+    pointer: String,
+    member: &str,
+    seen: &mut HashSet<(String, String)>,
+    found: &mut Vec<(String, &'static str, usize)>,
+) {
+    if !seen.insert((pointer.clone(), member.to_owned())) {
+        return;
+    }
+    if let Some(target) = schema["$ref"].as_str().and_then(|r| r.strip_prefix('#')) {
+        if let Some(referenced) = document.pointer(target) {
+            collect_limits(document, referenced, target.to_owned(), member, seen, found);
+        }
+        return;
+    }
+    for keyword in ["oneOf", "anyOf", "allOf"] {
+        for (index, option) in schema[keyword].as_array().into_iter().flatten().enumerate() {
+            collect_limits(document, option, format!("{pointer}/{keyword}/{index}"), member, seen, found);
+        }
+    }
+    let is =
+        |kind: &str| schema["type"] == kind || schema["type"].as_array().is_some_and(|t| t.iter().any(|t| t == kind));
+    if is("string") && schema.get("enum").is_none() && schema.get("format").is_none() {
+        found.push((pointer.clone(), "maxLength", limits::max_chars(member)));
+    }
+    if is("array") {
+        found.push((pointer.clone(), "maxItems", limits::max_items(member)));
+        collect_limits(document, &schema["items"], format!("{pointer}/items"), member, seen, found);
+    }
+    for (name, property) in schema["properties"].as_object().into_iter().flatten() {
+        collect_limits(document, property, format!("{pointer}/properties/{name}"), name, seen, found);
+    }
 }
 
 /// Input fields are `Option`s so that validation can name every missing one at once, which makes

@@ -15,7 +15,7 @@ use crate::app::AppState;
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::extract::BodyLimit;
-use crate::http::middleware::request_context;
+use crate::http::middleware::{request_context, BodyTimeout};
 use crate::openapi::ApiDoc;
 
 /// A bound, not yet running server.
@@ -34,12 +34,14 @@ impl Application {
             .map_err(|err| format!("cannot listen on {}: {err}", config.bind_addr))?;
         let port = listener.local_addr().map_err(|err| err.to_string())?.port();
         let body_limit = BodyLimit(config.body_limit);
+        let body_timeout = BodyTimeout(config.body_timeout);
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(web::Data::new(state.clone()))
                 .app_data(known_paths.clone())
                 .app_data(body_limit)
                 .app_data(body_limit.payload_config())
+                .app_data(body_timeout)
                 .app_data(path_config())
                 .wrap(from_fn(request_context))
                 .into_utoipa_app()
@@ -137,13 +139,18 @@ async fn unrouted(req: HttpRequest, known: web::Data<KnownPaths>) -> ApiResult<H
 /// A malformed path segment (e.g. an id that is not a UUID) is a 400 naming it, unless the path is
 /// a fixed one that another method's template caught (`PATCH /providers/export`): that is a 405.
 fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|err, req| {
+    web::PathConfig::default().error_handler(|_, req| {
         let known = req.app_data::<web::Data<KnownPaths>>().and_then(|known| known.method_not_allowed(req));
         known
             .unwrap_or_else(|| {
+                // Not the parser's message: it would quote the segment, which may be anything.
                 ApiError::bad_request(
                     "invalid path parameter",
-                    vec![FieldError::new("id", "invalid_id", err.to_string())],
+                    vec![FieldError::new(
+                        "id",
+                        "invalid_id",
+                        "ids are UUIDs, e.g. 0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41",
+                    )],
                 )
             })
             .into()

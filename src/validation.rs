@@ -72,11 +72,7 @@ impl FieldErrors {
         match text.parse() {
             Ok(parsed) => Some(parsed),
             Err(_) => {
-                self.add(
-                    field,
-                    "unknown_value",
-                    format!("'{}' is not one of: {}", truncate(text, 40), T::VARIANTS.join(", ")),
-                );
+                self.add(field, "unknown_value", format!("unknown value; use one of: {}", T::VARIANTS.join(", ")));
                 None
             }
         }
@@ -120,10 +116,6 @@ impl FieldErrors {
         }
         build().ok_or_else(|| ApiError::internal("validated input was incomplete"))
     }
-}
-
-fn truncate(text: &str, max_chars: usize) -> String {
-    text.chars().take(max_chars).collect()
 }
 
 /// Flattens validator's nested errors into `field.sub[index]` paths.

@@ -15,7 +15,7 @@ use crate::app::AppState;
 use crate::audit::{self, Event, Outcome};
 use crate::db;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
-use crate::http::extract::parse_json;
+use crate::http::extract::{parse_json, without_value};
 use crate::http::responses::DatabaseErrors;
 
 /// Client credentials, as a form (`application/x-www-form-urlencoded`, OAuth 2.0) or as JSON. The
@@ -50,8 +50,9 @@ fn credentials(req: &HttpRequest, body: &Bytes) -> ApiResult<(Uuid, String)> {
     let mut request: TokenRequest = if body.is_empty() {
         TokenRequest::default()
     } else if content_type.starts_with("application/x-www-form-urlencoded") {
-        serde_urlencoded::from_bytes(body)
-            .map_err(|err| ApiError::bad_request(format!("the form is invalid: {err}"), Vec::new()))?
+        serde_urlencoded::from_bytes(body).map_err(|err| {
+            ApiError::bad_request(format!("the form is invalid: {}", without_value(&err.to_string())), Vec::new())
+        })?
     } else if content_type.starts_with("application/json") {
         parse_json(body)?
     } else {
@@ -104,6 +105,7 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
         DatabaseErrors,
         (status = 400, description = "Missing credentials or an unsupported grant type", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown client, wrong secret or revoked client", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "Body not received within the configured time (`REQUEST_BODY_TIMEOUT_SECONDS`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither a form nor JSON", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts for this client or address", body = Problem, content_type = "application/problem+json",

@@ -3,6 +3,7 @@
 pub mod address;
 pub mod identifiers;
 pub mod lifecycle;
+pub mod limits;
 pub mod money;
 pub mod period;
 pub mod service_area;

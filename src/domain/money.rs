@@ -24,8 +24,7 @@ impl Money {
     /// Parses a non-negative amount as people write it: `45`, `45.5`, `45.50`, `45,50`.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
-        let invalid =
-            || format!("'{text}' is not an amount in PLN: write it like 1234.50 (at most two decimal places)");
+        let invalid = || "not an amount in PLN: write it like 1234.50 (at most two decimal places)".to_owned();
         let (whole, fraction) = match text.split_once(['.', ',']) {
             Some((_, "")) => return Err(invalid()),
             Some((whole, fraction)) => (whole, fraction),
@@ -37,7 +36,7 @@ impl Money {
         }
         // 13 digits of złoty keep every sum of amounts far from i64 overflow.
         if whole.len() > 13 {
-            return Err(format!("'{text}' is larger than the largest amount accepted (9999999999999.99)"));
+            return Err("larger than the largest amount accepted (9999999999999.99)".to_owned());
         }
         let whole: i64 = whole.parse().map_err(|_| invalid())?;
         let fraction: i64 = format!("{fraction:0<2}").parse().map_err(|_| invalid())?;

@@ -77,7 +77,7 @@ fn required_date(errors: &mut FieldErrors, field: &str, value: Option<&str>) -> 
 
 /// A calendar day written `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| format!("'{text}' is not a date (YYYY-MM-DD)"))
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| "not a date (YYYY-MM-DD)".to_owned())
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Extractors whose failures are problem details naming the offending field, instead of actix's
 //! plain-text defaults.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -8,12 +9,13 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::web::{Bytes, PayloadConfig};
 use actix_web::{FromRequest, HttpRequest};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::{ObjectBuilder, Required, Type};
 
+use crate::domain::limits;
 use crate::error::{ApiError, FieldError};
 
 /// A JSON request body (`application/json`, `application/merge-patch+json` or any `+json`),
@@ -36,54 +38,171 @@ fn is_json(content_type: &str) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-/// Why text with NUL is refused: PostgreSQL cannot store it, and no text of this API needs it, so
-/// it is refused where it enters, the same on both backends.
-pub const NUL_REFUSED: &str = "text must not contain the NUL character (U+0000)";
-
 /// Deserialises JSON, naming the field that failed (`fee_rule.amount: invalid type: ...`).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     from_json_value(parse_value(bytes)?)
 }
 
-/// Deserialises a JSON body whose text is kept. PostgreSQL cannot store U+0000 in text, so a
-/// string holding it is invalid content: a 422 naming every such field, once the body has
-/// matched the schema.
+/// Deserialises a JSON body whose text is kept. Its texts and arrays must keep the limits of
+/// `domain::limits` (characters and sizes): a 422 naming every field that does not, once the body
+/// has matched the schema.
 pub fn parse_stored_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value = parse_value(bytes)?;
-    let mut fields = Vec::new();
-    find_nul(&value, "", &mut fields);
+    let fields = content_errors(&value);
     let typed = from_json_value(value)?;
     if fields.is_empty() {
         return Ok(typed);
     }
-    Err(ApiError::Validation(
-        fields.into_iter().map(|field| FieldError::new(field, "invalid_character", NUL_REFUSED)).collect(),
-    ))
+    Err(ApiError::Validation(fields))
 }
 
+/// The field errors of a parsed body's texts and arrays against `domain::limits`.
+fn content_errors(value: &Value) -> Vec<FieldError> {
+    let mut found = Vec::new();
+    check_content(value, &JsonPath::Root, "", &mut found);
+    found
+}
+
+/// A JSON body, refusing an object that holds a member twice (which parsers resolve differently,
+/// so the one checked might not be the one used): a 400 naming the member's path.
 fn parse_value(bytes: &[u8]) -> Result<Value, ApiError> {
-    serde_json::from_slice(bytes)
-        .map_err(|err| ApiError::bad_request(format!("the body is not valid JSON: {err}"), Vec::new()))
+    let duplicate = RefCell::new(None);
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let parsed = StrictValue { at: &JsonPath::Root, duplicate: &duplicate }
+        .deserialize(&mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value));
+    match (parsed, duplicate.into_inner()) {
+        (_, Some(path)) => Err(ApiError::bad_request(
+            format!("the body holds {path} more than once"),
+            vec![FieldError::new(path, "duplicate_key", "a member may appear only once in an object")],
+        )),
+        (Ok(value), None) => Ok(value),
+        (Err(err), None) => Err(ApiError::bad_request(format!("the body is not valid JSON: {err}"), Vec::new())),
+    }
 }
 
-/// The paths (`results[0].indicator`) of the strings and member names that hold U+0000.
-fn find_nul(value: &Value, path: &str, found: &mut Vec<String>) {
-    let member = |name: &str| if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+/// Where a value sits in the body, built into a string only when an error names it.
+enum JsonPath<'a> {
+    Root,
+    Member(&'a JsonPath<'a>, &'a str),
+    Index(&'a JsonPath<'a>, usize),
+}
+
+impl std::fmt::Display for JsonPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JsonPath::Root => f.write_str("body"),
+            JsonPath::Member(JsonPath::Root, name) => f.write_str(name),
+            JsonPath::Member(parent, name) => write!(f, "{parent}.{name}"),
+            JsonPath::Index(JsonPath::Root, index) => write!(f, "[{index}]"),
+            JsonPath::Index(parent, index) => write!(f, "{parent}[{index}]"),
+        }
+    }
+}
+
+/// Deserialises any JSON into a `Value` like serde_json does, but records the first member that
+/// an object holds twice (serde_json keeps the last silently).
+struct StrictValue<'a> {
+    at: &'a JsonPath<'a>,
+    duplicate: &'a RefCell<Option<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for StrictValue<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrictValue<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq
+            .next_element_seed(StrictValue { at: &JsonPath::Index(self.at, items.len()), duplicate: self.duplicate })?
+        {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = serde_json::Map::new();
+        while let Some(name) = map.next_key::<String>()? {
+            let at = JsonPath::Member(self.at, &name);
+            if members.contains_key(&name) {
+                *self.duplicate.borrow_mut() = Some(at.to_string());
+                return Err(serde::de::Error::custom("duplicate member"));
+            }
+            let value = map.next_value_seed(StrictValue { at: &at, duplicate: self.duplicate })?;
+            members.insert(name, value);
+        }
+        Ok(Value::Object(members))
+    }
+}
+
+/// Checks every text (characters, length) and array (items) at `at`, whose nearest member name is
+/// `member`: a text in an array is limited as its array's member says.
+fn check_content(value: &Value, at: &JsonPath, member: &str, found: &mut Vec<FieldError>) {
     match value {
-        Value::String(text) if text.contains('\0') => {
-            found.push(if path.is_empty() { "body".to_owned() } else { path.to_owned() })
+        Value::String(text) => {
+            if let Some(reason) = limits::refused_character(text, limits::is_long_text(member)) {
+                found.push(FieldError::new(at.to_string(), "invalid_character", reason));
+            }
+            if let Some(reason) = limits::too_long(member, text) {
+                found.push(FieldError::new(at.to_string(), "length", reason));
+            }
         }
         Value::Array(items) => {
+            let max = limits::max_items(member);
+            if items.len() > max {
+                found.push(FieldError::new(at.to_string(), "max_items", format!("at most {max} items")));
+            }
             for (index, item) in items.iter().enumerate() {
-                find_nul(item, &format!("{path}[{index}]"), found);
+                check_content(item, &JsonPath::Index(at, index), member, found);
             }
         }
         Value::Object(members) => {
             for (name, item) in members {
-                if name.contains('\0') {
-                    found.push(member(name));
+                let field = JsonPath::Member(at, name);
+                if let Some(reason) = limits::refused_character(name, false) {
+                    found.push(FieldError::new(field.to_string(), "invalid_character", reason));
                 }
-                find_nul(item, &member(name), found);
+                check_content(item, &field, name, found);
             }
         }
         _ => {}
@@ -120,7 +239,11 @@ fn schema_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
     let message = err.into_inner().to_string();
     // A number of the right kind but out of the field's range is invalid content, not a bad form.
     if out_of_range(&message) {
-        return ApiError::Validation(vec![FieldError::new(field.trim_start_matches('.'), "range", message)]);
+        return ApiError::Validation(vec![FieldError::new(
+            field.trim_start_matches('.'),
+            "range",
+            without_value(&message),
+        )]);
     }
     let (field, code) = match (unknown_field(&message), field.as_str()) {
         (Some(name), ".") => (name.to_owned(), "unknown_field"),
@@ -132,8 +255,40 @@ fn schema_error(err: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
     };
     ApiError::bad_request(
         format!("the body does not match the schema at {field}"),
-        vec![FieldError::new(field, code, message)],
+        vec![FieldError::new(field, code, without_value(&message))],
     )
+}
+
+/// serde's message without the value it quotes (`invalid type: integer `2211307589`, expected a
+/// string` may hold a PESEL): what was expected, and member names, which are the schema's.
+/// Messages of other parsers (dates, UUIDs) that quote anything become a plain "invalid value".
+pub fn without_value(message: &str) -> String {
+    fn expected(message: &str) -> Option<&str> {
+        message.rfind(", expected ").map(|at| &message[at + 2..])
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        return expected(rest).map_or_else(|| "invalid type".to_owned(), |e| format!("invalid type, {e}"));
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ") {
+        return expected(rest).map_or_else(|| "invalid value".to_owned(), |e| format!("invalid value, {e}"));
+    }
+    if let Some(rest) = message.strip_prefix("invalid length ") {
+        return expected(rest).map_or_else(|| "invalid length".to_owned(), |e| format!("invalid length, {e}"));
+    }
+    if message.starts_with("unknown variant ") {
+        return match message.split_once(", expected ") {
+            Some((_, names)) => format!("unknown value, expected {}", names.replace('`', "")),
+            None => "unknown value".to_owned(),
+        };
+    }
+    let names_only = ["unknown field `", "missing field `", "duplicate field `"];
+    if names_only.iter().any(|prefix| message.starts_with(prefix)) {
+        return message.to_owned();
+    }
+    if message.contains(['`', '\'', '"']) || message.chars().any(|c| c.is_ascii_digit()) {
+        return "invalid value".to_owned();
+    }
+    message.to_owned()
 }
 
 /// Whether serde's message is about a whole number (an integer to JSON Schema) that the integer
@@ -217,11 +372,13 @@ pub struct QueryParams<T>(pub T);
 
 impl<T: DeserializeOwned> QueryParams<T> {
     pub fn parse(query: &str) -> Result<Self, ApiError> {
-        if let Some((name, _)) = form_urlencoded::parse(query.as_bytes()).find(|(_, value)| value.contains('\0')) {
-            return Err(ApiError::bad_request(
-                format!("invalid query parameter {name}"),
-                vec![FieldError::new(name, "invalid_character", NUL_REFUSED)],
-            ));
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            if let Some(reason) = limits::refused_character(&value, false) {
+                return Err(ApiError::bad_request(
+                    format!("invalid query parameter {name}"),
+                    vec![FieldError::new(name, "invalid_character", reason)],
+                ));
+            }
         }
         let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(deserializer).map(QueryParams).map_err(|err| {
@@ -232,7 +389,7 @@ impl<T: DeserializeOwned> QueryParams<T> {
             }
             ApiError::bad_request(
                 format!("invalid query parameter {field}"),
-                vec![FieldError::new(field, "invalid_parameter", message)],
+                vec![FieldError::new(field, "invalid_parameter", without_value(&message))],
             )
         })
     }

@@ -1,13 +1,23 @@
 //! The request context: a request id on every response, one access-log line and the metrics of
-//! every request, and every error rendered as problem details that name the request.
+//! every request, every error rendered as problem details that name the request, a deadline for
+//! the body and the headers that keep responses out of caches and content sniffing.
 
-use std::time::Instant;
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::error::PayloadError;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
+use actix_web::rt::time::Sleep;
+use actix_web::web::Bytes;
 use actix_web::{web, Error, HttpMessage};
+use futures_util::Stream;
 
 use crate::app::AppState;
 use crate::error::{ApiError, PROBLEM_CONTENT_TYPE};
@@ -29,14 +39,84 @@ fn request_id_of(req: &ServiceRequest) -> String {
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string())
 }
 
+/// How long a request's body may take to arrive, counted from its head (`REQUEST_BODY_TIMEOUT_SECONDS`).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimeout(pub Duration);
+
+impl BodyTimeout {
+    pub const DEFAULT: BodyTimeout = BodyTimeout(Duration::from_secs(30));
+}
+
+/// A request body that fails once its deadline has passed, so that a client sending it slowly (or
+/// never finishing it) holds a connection for a bounded time; `expired` tells the middleware to
+/// answer 408, whichever extractor was reading.
+struct DeadlinePayload {
+    inner: Payload,
+    deadline: Pin<Box<Sleep>>,
+    expired: Rc<Cell<bool>>,
+}
+
+impl Stream for DeadlinePayload {
+    type Item = Result<Bytes, PayloadError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if let Poll::Ready(chunk) = Pin::new(&mut this.inner).poll_next(cx) {
+            return Poll::Ready(chunk);
+        }
+        if this.deadline.as_mut().poll(cx).is_pending() {
+            return Poll::Pending;
+        }
+        this.expired.set(true);
+        let timed_out = std::io::Error::new(std::io::ErrorKind::TimedOut, "request body time-out");
+        Poll::Ready(Some(Err(PayloadError::Io(timed_out))))
+    }
+}
+
+/// Puts a deadline on the body of a request that announces one; the flag says whether it passed.
+fn limit_body_time(req: &mut ServiceRequest) -> Option<(Rc<Cell<bool>>, BodyTimeout)> {
+    let has_body = req.headers().contains_key(header::TRANSFER_ENCODING)
+        || req.headers().get(header::CONTENT_LENGTH).is_some_and(|length| length.as_bytes() != b"0");
+    if !has_body {
+        return None;
+    }
+    let timeout = req.app_data::<BodyTimeout>().copied().unwrap_or(BodyTimeout::DEFAULT);
+    let expired = Rc::new(Cell::new(false));
+    let inner = req.take_payload();
+    let deadline = Box::pin(actix_web::rt::time::sleep(timeout.0));
+    let payload: Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>> =
+        Box::pin(DeadlinePayload { inner, deadline, expired: expired.clone() });
+    req.set_payload(Payload::from(payload));
+    Some((expired, timeout))
+}
+
+const NOSNIFF: HeaderValue = HeaderValue::from_static("nosniff");
+const NO_STORE: HeaderValue = HeaderValue::from_static("no-store");
+
+/// `nosniff` on every response; `no-store` on every response but an anonymous read (the public
+/// catalogue, health, documentation), since any other may hold personal data or a secret.
+fn security_headers(response: &mut ServiceResponse<BoxBody>) {
+    let anonymous_read = {
+        let req = response.request();
+        matches!(*req.method(), actix_web::http::Method::GET | actix_web::http::Method::HEAD)
+            && !req.headers().contains_key(header::AUTHORIZATION)
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, NOSNIFF);
+    if !anonymous_read && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, NO_STORE);
+    }
+}
+
 pub async fn request_context(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let started = Instant::now();
     let request_id = request_id_of(&req);
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let method = req.method().clone();
+    let body_deadline = limit_body_time(&mut req);
 
     let (mut response, database_error) = match next.call(req).await {
         Ok(response) => {
@@ -47,6 +127,10 @@ pub async fn request_context(
         // An error that escaped the service chain: render it against a request we no longer own.
         Err(err) => return Err(err),
     };
+    if let Some((_, timeout)) = body_deadline.filter(|(expired, _)| expired.get()) {
+        response = timed_out(response, timeout, &request_id);
+    }
+    security_headers(&mut response);
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
@@ -64,6 +148,16 @@ pub async fn request_context(
         state.metrics.record(&method, route, status, latency, database_error);
     }
     Ok(response)
+}
+
+/// The 408 for a body that missed its deadline, whatever the reader made of the broken body; the
+/// connection is closed, since the rest of the body may still arrive.
+fn timed_out(response: ServiceResponse<BoxBody>, timeout: BodyTimeout, request_id: &str) -> ServiceResponse<BoxBody> {
+    let (req, _) = response.into_parts();
+    let error = ApiError::RequestTimeout { seconds: timeout.0.as_secs() };
+    let mut problem = error.to_response(Some(req.path()), Some(request_id));
+    problem.head_mut().set_connection_type(actix_web::http::ConnectionType::Close);
+    ServiceResponse::new(req, problem)
 }
 
 /// Renders every error response as problem details with `instance` and `request_id`, including

@@ -110,7 +110,7 @@ impl<'de, F: FromStr + strum::VariantNames> Deserialize<'de> for Sort<F> {
         };
         let field = name.parse().map_err(|_| {
             serde::de::Error::custom(format!(
-                "unknown sort '{text}': use one of {} (prefix with - for descending order)",
+                "unknown sort: use one of {} (prefix with - for descending order)",
                 F::VARIANTS.join(", ")
             ))
         })?;

@@ -25,12 +25,18 @@ pub struct QueryErrors(pub Problem);
 pub enum JsonBodyErrors {
     #[response(
         status = 400,
-        description = "Malformed JSON, a field of the wrong type or an unknown field",
+        description = "Malformed JSON, a field of the wrong type, an unknown field or a member given twice",
         content_type = PROBLEM_CONTENT_TYPE
     )]
     Malformed(Problem),
     #[response(status = 413, description = "Body larger than the configured limit", content_type = PROBLEM_CONTENT_TYPE)]
     TooLarge(Problem),
+    #[response(
+        status = 408,
+        description = "Body not received within the configured time (`REQUEST_BODY_TIMEOUT_SECONDS`)",
+        content_type = PROBLEM_CONTENT_TYPE
+    )]
+    TimedOut(Problem),
     #[response(status = 415, description = "Body is not JSON", content_type = PROBLEM_CONTENT_TYPE)]
     NotJson(Problem),
 }

@@ -3,9 +3,10 @@
 
 use super::dto::{Contact, ProviderInput};
 use super::model::ProviderRow;
+use crate::domain::limits;
 use crate::domain::Address;
 use crate::error::{ApiError, FieldError};
-use crate::http::extract::NUL_REFUSED;
+use crate::http::csv::{restore_cell, CsvWriter, BOM};
 
 /// The columns, in order. `areas` holds area codes separated by `|`.
 pub const COLUMNS: [&str; 16] = [
@@ -26,8 +27,6 @@ pub const COLUMNS: [&str; 16] = [
     "areas",
     "description",
 ];
-
-const BOM: &str = "\u{feff}";
 
 /// Reads CSV text into one input per data row. The text is the body's content, so unknown or
 /// missing columns and ragged rows are invalid content (422) naming the column or row.
@@ -62,24 +61,46 @@ pub fn parse(text: &str) -> Result<Vec<ProviderInput>, ApiError> {
         return Err(ApiError::Validation(column_errors));
     }
     let mut inputs = Vec::new();
-    let mut nul_cells = Vec::new();
+    let mut cell_errors = Vec::new();
     for (index, record) in reader.records().enumerate() {
+        if index == limits::IMPORT_MAX_ROWS {
+            let limit = limits::IMPORT_MAX_ROWS;
+            return Err(ApiError::Validation(vec![FieldError::new(
+                "rows",
+                "max_items",
+                format!("at most {limit} rows"),
+            )]));
+        }
         let at_row = |mut error: FieldError| {
             error.row = Some(index + 1);
             error
         };
+        // csv's message says where the row went wrong, never what it holds.
         let record = record.map_err(|err| {
-            ApiError::Validation(vec![at_row(FieldError::new("row", "malformed_row", err.to_string()))])
+            let message = match err.kind() {
+                csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                    format!("the row has {len} fields, the header {expected_len}")
+                }
+                csv::ErrorKind::Utf8 { .. } => "the row is not UTF-8".to_owned(),
+                _ => "the row cannot be read as CSV".to_owned(),
+            };
+            ApiError::Validation(vec![at_row(FieldError::new("row", "malformed_row", message))])
         })?;
-        // PostgreSQL cannot store U+0000 in text.
-        for (header, _) in headers.iter().zip(record.iter()).filter(|(_, value)| value.contains('\0')) {
-            nul_cells.push(at_row(FieldError::new(header.clone(), "invalid_character", NUL_REFUSED)));
+        // The same character and length rules as JSON bodies (`domain::limits`).
+        for (header, value) in headers.iter().zip(record.iter()) {
+            if let Some(reason) = limits::refused_character(value, limits::is_long_text(header)) {
+                cell_errors.push(at_row(FieldError::new(header.clone(), "invalid_character", reason)));
+            }
+            if let Some(reason) = limits::too_long(header, value) {
+                cell_errors.push(at_row(FieldError::new(header.clone(), "length", reason)));
+            }
         }
         let cell = |name: &str| {
             headers
                 .iter()
                 .position(|h| h == name)
                 .and_then(|i| record.get(i))
+                .map(restore_cell)
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned)
         };
@@ -104,41 +125,39 @@ pub fn parse(text: &str) -> Result<Vec<ProviderInput>, ApiError> {
             description: cell("description"),
         });
     }
-    if !nul_cells.is_empty() {
-        return Err(ApiError::Validation(nul_cells));
+    if !cell_errors.is_empty() {
+        return Err(ApiError::Validation(cell_errors));
     }
     Ok(inputs)
 }
 
-/// Writes rows as `;`-separated CSV with a byte order mark, which spreadsheets open as UTF-8.
+/// Writes rows through the shared CSV writer, which neutralises formulas.
 pub fn write(rows: &[ProviderRow]) -> Result<String, ApiError> {
-    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
-    let failed = |err: csv::Error| ApiError::internal(format!("cannot write CSV: {err}"));
-    writer.write_record(COLUMNS).map_err(failed)?;
+    let mut writer = CsvWriter::new(&COLUMNS)?;
     for row in rows {
         let areas: Vec<String> = serde_json::from_str(&row.areas).unwrap_or_default();
-        let optional = |value: &Option<String>| value.clone().unwrap_or_default();
-        writer
-            .write_record([
-                row.name.clone(),
-                optional(&row.short_name),
-                row.legal_form.as_ref().to_owned(),
-                optional(&row.nip),
-                optional(&row.regon),
-                optional(&row.krs),
-                optional(&row.street),
-                row.building.clone(),
-                row.postal_code.clone(),
-                row.city.clone(),
-                optional(&row.teryt),
-                optional(&row.email),
-                optional(&row.phone),
-                optional(&row.website),
-                areas.join("|"),
-                row.description.clone(),
-            ])
-            .map_err(failed)?;
+        let areas = areas.join("|");
+        fn optional(value: &Option<String>) -> &str {
+            value.as_deref().unwrap_or_default()
+        }
+        writer.row([
+            row.name.as_str(),
+            optional(&row.short_name),
+            row.legal_form.as_ref(),
+            optional(&row.nip),
+            optional(&row.regon),
+            optional(&row.krs),
+            optional(&row.street),
+            &row.building,
+            &row.postal_code,
+            &row.city,
+            optional(&row.teryt),
+            optional(&row.email),
+            optional(&row.phone),
+            optional(&row.website),
+            &areas,
+            &row.description,
+        ])?;
     }
-    let bytes = writer.into_inner().map_err(|err| ApiError::internal(format!("cannot write CSV: {err}")))?;
-    Ok(format!("{BOM}{}", String::from_utf8_lossy(&bytes)))
+    writer.finish()
 }

@@ -342,7 +342,7 @@ pub fn parse_areas(errors: &mut FieldErrors, names: &[String]) -> Option<Vec<Ser
         let field = format!("areas[{index}]");
         match errors.parse_enum::<ServiceArea>(&field, Some(name.trim())) {
             Some(area) if areas.contains(&area) => {
-                errors.add(field, "duplicate", format!("'{}' is listed twice", area.as_ref()));
+                errors.add(field, "duplicate", format!("{} is listed twice", area.as_ref()));
                 valid = false;
             }
             Some(area) => areas.push(area),

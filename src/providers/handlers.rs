@@ -147,6 +147,7 @@ pub async fn export_providers(
         DatabaseErrors,
         (status = 400, description = "CSV that is not UTF-8, or malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A row's NIP and KRS belong to two different providers (`row` names it)", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "Body not received within the configured time (`REQUEST_BODY_TIMEOUT_SECONDS`)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body larger than the configured limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither CSV nor JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No rows or too many, unknown or missing CSV columns, or invalid rows: every error with its row, field and reason", body = Problem, content_type = "application/problem+json",

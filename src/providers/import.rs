@@ -11,6 +11,7 @@ use super::csv_format;
 use super::dto::ProviderInput;
 use super::model;
 use crate::db::DbConnection;
+use crate::domain::limits;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::extract::parse_stored_json;
 
@@ -41,7 +42,7 @@ pub(super) fn import_rows(req: &HttpRequest, body: &Bytes) -> ApiResult<Vec<Prov
 
 /// Validates every row, then creates or updates (matched by NIP or KRS) all of them, or nothing.
 pub(super) fn import(conn: &mut DbConnection, rows: Vec<ProviderInput>) -> ApiResult<ImportResult> {
-    const MAX_ROWS: usize = 10_000;
+    const MAX_ROWS: usize = limits::IMPORT_MAX_ROWS;
     if rows.is_empty() || rows.len() > MAX_ROWS {
         return Err(ApiError::Validation(vec![FieldError::new(
             "rows",

@@ -308,7 +308,7 @@ fn parse_target_groups(errors: &mut FieldErrors, groups: Option<&[String]>) -> O
         let field = format!("target_groups[{index}]");
         match errors.parse_enum::<TargetGroup>(&field, Some(group)) {
             Some(group) if parsed.contains(&group) => {
-                errors.add(field, "duplicate", format!("'{}' is listed twice", group.as_ref()));
+                errors.add(field, "duplicate", format!("{} is listed twice", group.as_ref()));
                 valid = false;
             }
             Some(group) => parsed.push(group),

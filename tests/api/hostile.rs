@@ -410,3 +410,132 @@ async fn malformed_http_is_refused_before_the_application() {
         assert_eq!(status, Some(400), "{}", String::from_utf8_lossy(request));
     }
 }
+
+/// A PESEL and a surname: neither may ever come back in an error.
+const PESEL_MARKER: &str = "22113075891";
+const NAME_MARKER: &str = "Kowalska";
+
+/// JSON pointers of every leaf of an example body, with the leaf.
+fn leaves(value: &Value, pointer: String, found: &mut Vec<(String, Value)>) {
+    match value {
+        Value::Object(members) => {
+            for (name, member) in members {
+                leaves(member, format!("{pointer}/{}", name.replace('~', "~0").replace('/', "~1")), found);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                leaves(item, format!("{pointer}/{index}"), found);
+            }
+        }
+        leaf => found.push((pointer, leaf.clone())),
+    }
+}
+
+/// Values of another JSON type than the leaf's, each carrying a PESEL or a name.
+fn typed_wrong(leaf: &Value) -> Vec<Value> {
+    let text = Value::String(format!("{NAME_MARKER} {PESEL_MARKER}"));
+    let pesel_number = json!(22_113_075_891_u64);
+    let in_array = json!([format!("{NAME_MARKER} {PESEL_MARKER}")]);
+    match leaf {
+        Value::String(_) => vec![pesel_number, in_array, json!({"pesel": PESEL_MARKER})],
+        Value::Number(_) => vec![text, json!(-22_113_075_891_i64), json!(22_113_075_891.5), in_array],
+        _ => vec![text, pesel_number, in_array],
+    }
+}
+
+/// A body with its media type.
+type MediaBody = (String, Vec<u8>);
+
+#[actix_web::test]
+async fn no_error_repeats_a_submitted_pesel_or_name() {
+    let app = spawn_with(TestDb::new(), &[]);
+    let staff = token_for(&["ous", "director", "admin", "auditor", "kipus", "integrator"]);
+    let service = ServiceBuilder::new("MARKER").create_active(&app).await;
+    let provider = ProviderBuilder::new("Marker", NIPS[0]).create(&app).await;
+    let ids = [("services", service["id"].clone()), ("providers", provider["id"].clone())];
+    let existing = |collection: &str| {
+        ids.iter()
+            .find(|(name, _)| *name == collection)
+            .and_then(|(_, id)| id.as_str().map(str::to_owned))
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+    };
+    let document = serde_json::to_value(cus_api::startup::openapi()).unwrap();
+    let mut probes: Vec<(Method, String, Option<MediaBody>)> = Vec::new();
+    for operation in operations(&document) {
+        let mut path = String::new();
+        let mut marked_path = Vec::new();
+        let mut previous = "";
+        for segment in operation.template.split('/').skip(1) {
+            path.push('/');
+            if segment.starts_with('{') {
+                marked_path.push(format!("{path}{NAME_MARKER}{PESEL_MARKER}"));
+                path.push_str(&existing(previous));
+            } else {
+                path.push_str(segment);
+            }
+            previous = segment;
+        }
+        for marked in marked_path {
+            // The rest of the template after the marked segment, with real ids.
+            let tail: Vec<&str> = path.split('/').skip(marked.matches('/').count() + 1).collect();
+            let full = if tail.is_empty() { marked.clone() } else { format!("{marked}/{}", tail.join("/")) };
+            probes.push((operation.method.clone(), full, None));
+        }
+        for name in &operation.query {
+            for value in [PESEL_MARKER.to_owned(), format!("{NAME_MARKER}{PESEL_MARKER}"), format!("-{PESEL_MARKER}")] {
+                probes.push((operation.method.clone(), format!("{path}?{name}={value}"), None));
+            }
+        }
+        let Some((media, example)) = &operation.body else { continue };
+        if !media.contains("json") {
+            continue;
+        }
+        let mut found = Vec::new();
+        leaves(example, String::new(), &mut found);
+        for (pointer, leaf) in found {
+            for wrong in typed_wrong(&leaf) {
+                let mut body = example.clone();
+                if let Some(slot) = body.pointer_mut(&pointer) {
+                    *slot = wrong;
+                }
+                probes.push((
+                    operation.method.clone(),
+                    path.clone(),
+                    Some((media.clone(), body.to_string().into_bytes())),
+                ));
+            }
+        }
+    }
+    let count = probes.len();
+    let failures: Vec<String> = stream::iter(probes)
+        .map(|(method, path, body)| {
+            let (app, staff) = (&app, &staff);
+            async move {
+                let mut request = app.request_as(Some(staff), method.clone(), &path).header(IF_MATCH, "*");
+                let sent = body.as_ref().map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned());
+                if let Some((media, bytes)) = body {
+                    request = request.header(CONTENT_TYPE, media).body(bytes);
+                }
+                let mut reply = app.send(request).await;
+                // `instance` is the path the client chose to send, not a value it submitted.
+                if let Some(problem) = reply.body.as_object_mut() {
+                    problem.remove("instance");
+                }
+                let text = reply.body.to_string();
+                let leaked = reply.status >= 400 && (text.contains(PESEL_MARKER) || text.contains(NAME_MARKER));
+                leaked.then(|| format!("{method} {path} {}: {text}\n  sent {}", reply.status, sent.unwrap_or_default()))
+            }
+        })
+        .buffer_unordered(8)
+        .filter_map(|failure| async { failure })
+        .collect()
+        .await;
+    assert!(count > 300, "only {count} probes");
+    assert!(
+        failures.is_empty(),
+        "{} of {count} errors repeated a submitted value:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -12,6 +12,7 @@ mod errors;
 mod health;
 mod helpers;
 mod hostile;
+mod input_security;
 mod metrics;
 mod openapi;
 mod providers;
