@@ -172,8 +172,11 @@ fn drop_null(schema: &mut RefOr<Schema>) {
     }
 }
 
-/// Text without U+0000, which PostgreSQL cannot store and the extractors refuse.
-const NO_NUL: &str = r"^[^\x00]*$";
+/// Text without the characters `QueryParams` refuses in a query (`domain::limits::refused_character`):
+/// control characters (U+0000, which PostgreSQL cannot store, among them) and bidirectional controls.
+const NO_CONTROL: &str = r"^[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$";
+/// The same, holding something other than spaces.
+const NO_CONTROL_NOT_BLANK: &str = r"^[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*[^ \x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$";
 
 /// The parameters every resource shares are checked by shared code (`http::extract`,
 /// `http::pagination`), so their constraints are written here once, into every operation.
@@ -186,13 +189,13 @@ fn constrain_shared_parameters(api: &mut utoipa::openapi::OpenApi) {
             } else if let (ParameterIn::Query, Some(RefOr::T(Schema::Object(text)))) =
                 (&parameter.parameter_in, &mut parameter.schema)
             {
-                // Any other free text in a query: everything but U+0000 (`QueryParams` refuses it).
+                // Any other free text in a query: everything `QueryParams` does not refuse.
                 let free_text = text.schema_type == SchemaType::Type(Type::String)
                     && text.enum_values.is_none()
                     && text.format.is_none()
                     && text.pattern.is_none();
                 if free_text {
-                    text.pattern = Some(NO_NUL.to_owned());
+                    text.pattern = Some(NO_CONTROL.to_owned());
                 }
             }
         }
@@ -207,7 +210,7 @@ fn shared_parameter(name: &str, location: &ParameterIn) -> Option<Object> {
         (ParameterIn::Header, IF_MATCH) => text(1, None, r"^[\t -~]*[!-~][\t -~]*$"),
         (ParameterIn::Header, IDEMPOTENCY_KEY) => text(1, Some(IDEMPOTENCY_KEY_MAX), "^[!-~]+$"),
         (ParameterIn::Query, "cursor") => text(1, None, "^[A-Za-z0-9_-]+$"),
-        (ParameterIn::Query, "q") => text(1, Some(SEARCH_MAX_CHARS), r"^[^\x00]*[^ \x00][^\x00]*$"),
+        (ParameterIn::Query, "q") => text(1, Some(SEARCH_MAX_CHARS), NO_CONTROL_NOT_BLANK),
         (ParameterIn::Query, "limit") => ObjectBuilder::new()
             .schema_type(Type::Integer)
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
