@@ -19,8 +19,9 @@ use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBod
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
 use crate::http::responses::{
-    DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidIdempotentInputErrors, JsonBodyErrors,
-    NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
+    ChangedMeanwhileErrors, DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors,
+    InvalidIdempotentInputErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
+    StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 use crate::validation::FieldErrors;
@@ -230,7 +231,7 @@ async fn act(
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active commission", body = Commission),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         (status = 409, description = "Not a draft, or a rule fails: agreement-missing, provider-not-active, service-not-active, service-not-offered, small-grant-yearly-limit", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/service-not-offered", "title": "Conflict", "status": 409,
@@ -256,7 +257,7 @@ pub async fn activate_commission(
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The suspended commission", body = Commission),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors
     )
@@ -280,7 +281,7 @@ pub async fn suspend_commission(
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active commission", body = Commission),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors
     )
@@ -304,7 +305,7 @@ pub async fn resume_commission(
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The completed commission", body = Commission),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors
     )
@@ -329,7 +330,7 @@ pub async fn complete_commission(
     request_body(content = TerminationInput),
     responses(
         (status = 200, description = "The terminated commission", body = Commission),
-        PathIdJsonBodyErrors, DatabaseErrors,
+        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors,
         InvalidIdempotentInputErrors
@@ -397,7 +398,7 @@ pub async fn list_commission_annexes(
     request_body(content = AnnexInput),
     responses(
         (status = 201, description = "The annex, with the changes it made", body = Annex),
-        PathIdJsonBodyErrors, DatabaseErrors,
+        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         (status = 409, description = "Not active or suspended, or the small-grant yearly limit", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, no change, or the new terms break a rule", body = Problem, content_type = "application/problem+json")

@@ -22,8 +22,8 @@ use crate::http::extract::{hex_sha256, IdempotencyKey, IdempotencyKeyParam, IfMa
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
 use crate::http::responses::{
-    DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors, JsonBodyErrors,
-    NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
+    ChangedMeanwhileErrors, DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors,
+    JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -361,7 +361,7 @@ async fn act(
     params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active provider", body = Provider),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         (status = 409, description = "Already active, or its NIP/KRS now belongs to another provider", body = Problem, content_type = "application/problem+json")
     )
@@ -385,7 +385,7 @@ pub async fn activate_provider(
     params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The suspended provider", body = Provider),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors
     )
@@ -409,7 +409,7 @@ pub async fn suspend_provider(
     params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The archived provider", body = Provider),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors
     )

@@ -20,8 +20,9 @@ use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBod
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, Cursor, Page};
 use crate::http::responses::{
-    DatabaseErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors, InvalidIdempotentInputErrors, JsonBodyErrors,
-    NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
+    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors,
+    InvalidIdempotentInputErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
+    StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 use crate::residents::provider_view::AssignedItem;
@@ -310,7 +311,7 @@ fn validate_closure(closure: Closure) -> ApiResult<Closure> {
     params(("id" = Uuid, Path, description = "Plan id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The plan awaiting approval", body = ServicePlan),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         (status = 409, description = "Closed, already submitted, unchanged since its approval, or incomplete", body = Problem, content_type = "application/problem+json")
     )
@@ -338,7 +339,7 @@ pub async fn submit_service_plan_for_approval(
     params(("id" = Uuid, Path, description = "Plan id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The approved plan", body = ServicePlan),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         (status = 403, description = "`self-approval`: the caller is the coordinator or an author since the last approval", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not submitted, unchanged since its approval, closed, or incomplete", body = Problem, content_type = "application/problem+json")
@@ -364,7 +365,7 @@ pub async fn approve_service_plan(
     params(("id" = Uuid, Path, description = "Plan id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active plan", body = ServicePlan),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors
     )
@@ -390,7 +391,7 @@ pub async fn activate_service_plan(
     request_body(content = Closure),
     responses(
         (status = 200, description = "The closed plan", body = ServicePlan),
-        PathIdJsonBodyErrors, DatabaseErrors,
+        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors,
         InvalidIdempotentInputErrors
@@ -417,7 +418,7 @@ pub async fn close_service_plan(
     request_body(content = MonitoringEntry, example = json!({"date": "2027-01-15", "note": "Wizyta domowa: postępy w samodzielności."})),
     responses(
         (status = 201, description = "The plan with the new entry", body = ServicePlan),
-        PathIdJsonBodyErrors, DatabaseErrors,
+        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors,
         InvalidIdempotentInputErrors

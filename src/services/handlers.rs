@@ -18,8 +18,9 @@ use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBod
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
 use crate::http::responses::{
-    DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidIdempotentInputErrors, JsonBodyErrors,
-    NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, StateConflictErrors,
+    ChangedMeanwhileErrors, DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors,
+    InvalidIdempotentInputErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors,
+    StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -274,7 +275,7 @@ async fn act(
     ),
     responses(
         (status = 200, description = "The active entry", body = Service),
-        IdempotencyErrors, DatabaseErrors,
+        IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         (status = 400, description = "The id is not a UUID, or a malformed Idempotency-Key", body = Problem, content_type = "application/problem+json"),
         NotFoundErrors,
         (status = 409, description = "Already active", body = Problem, content_type = "application/problem+json",
@@ -305,7 +306,7 @@ pub async fn activate_service(
     ),
     responses(
         (status = 200, description = "The retired entry", body = Service),
-        IdempotencyErrors, DatabaseErrors,
+        IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         (status = 400, description = "The id is not a UUID, or a malformed Idempotency-Key", body = Problem, content_type = "application/problem+json"),
         NotFoundErrors,
         StateConflictErrors
