@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::dto::{ApiClient, ApiClientQuery, ClientAction, ClientDraft, ClientStatus};
-use crate::auth::Role;
+use crate::auth::caller::Role;
 use crate::clock;
 use crate::db::schema::{api_clients, providers};
 use crate::db::DbConnection;

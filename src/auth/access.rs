@@ -8,9 +8,10 @@ use utoipa::openapi::security::{
 };
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
 
-use super::{Actor, Caller, Role};
+use super::caller::{Actor, Caller, Role};
 use crate::app::AppState;
-use crate::audit::{self, Outcome};
+use crate::audit::event::{Event, Outcome};
+use crate::audit::model::record;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 
@@ -229,9 +230,9 @@ impl Access {
             return Ok(actor);
         };
         let resource_id = req.match_info().get("id").map(str::to_owned);
-        let event = audit::Event::new(self.operation, self.resource, resource_id).failed_with(Outcome::Denied, &denial);
+        let event = Event::new(self.operation, self.resource, resource_id).failed_with(Outcome::Denied, &denial);
         let recorder = actor.clone();
-        if let Err(err) = db::run(&state.pool, move |conn| audit::record(conn, &recorder, &event)).await {
+        if let Err(err) = db::run(&state.pool, move |conn| record(conn, &recorder, &event)).await {
             log::warn!("could not audit a denied request: {err}");
         }
         Err(denial)
