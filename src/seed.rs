@@ -23,7 +23,7 @@ use crate::domain::{text, Nip, Pesel};
 use crate::error::{ApiError, ApiResult};
 use crate::providers::dto::{LegalForm, ProviderStatus};
 use crate::providers::model::ProviderRow;
-use crate::providers::offers::OfferRow;
+use crate::providers::offers::model::OfferRow;
 use crate::reports::dto::{ReportKind, ReportStatus};
 use crate::reports::model::{ReportRow, VersionRow};
 use crate::residents::dto::Sex;

@@ -77,7 +77,7 @@ fn render(conn: &mut DbConnection, view: View, rows: &[ResidentRow]) -> ApiResul
                 .collect()
         }
         View::Provider(provider) => {
-            let items = plans::items_for_provider(conn, provider)?;
+            let items = crate::plan_items::model::items_for_provider(conn, provider)?;
             rows.iter()
                 .map(|row| {
                     let row_id = row.id.to_string();

@@ -1,4 +1,4 @@
-//! Plan storage: plans, their items, revisions and the deliveries providers record.
+//! Plan storage: plans, their items and revisions (deliveries on items are `plan_items`').
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -6,8 +6,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::dto::{
-    Closure, Consent, Delivery, Goal, ItemDraft, ItemStatus, MonitoringEntry, PlanAction, PlanDraft, PlanItem,
-    PlanListQuery, PlanRevision, PlanStatus, ServicePlan, ServicePlanOverview,
+    Closure, Consent, Goal, ItemDraft, ItemStatus, MonitoringEntry, PlanAction, PlanDraft, PlanItem, PlanListQuery,
+    PlanRevision, PlanStatus, ServicePlan, ServicePlanOverview,
 };
 use crate::clock;
 use crate::db::schema::{
@@ -244,7 +244,7 @@ fn check_items(conn: &mut DbConnection, items: &[ItemDraft]) -> ApiResult<()> {
             )),
             Some(_) => {}
         }
-        if !crate::providers::offers::offers_service(conn, item.provider_id, item.service_id)? {
+        if !crate::providers::offers::model::offers_service(conn, item.provider_id, item.service_id)? {
             errors.push(FieldError::new(
                 field("provider_id"),
                 "not_offered",
@@ -686,100 +686,6 @@ pub fn items_of_plans(conn: &mut DbConnection, plan_ids: &[String]) -> ApiResult
         .order((plan_items::plan_id.asc(), plan_items::position.asc()))
         .select(ItemRow::as_select())
         .load(conn)?)
-}
-
-/// Active items of active plans that a provider delivers, with their residents' ids.
-pub fn items_for_provider(conn: &mut DbConnection, provider: Uuid) -> ApiResult<Vec<(ItemRow, String)>> {
-    Ok(plan_items::table
-        .inner_join(service_plans::table)
-        .filter(plan_items::provider_id.eq(provider.to_string()))
-        .filter(plan_items::status.eq(ItemStatus::Active.as_ref()))
-        .filter(service_plans::status.eq(PlanStatus::Active.as_ref()))
-        .order(plan_items::id.asc())
-        .select((ItemRow::as_select(), service_plans::resident_id))
-        .load(conn)?)
-}
-
-/// An item the provider delivers under approved terms (404 for anyone else's, and while its
-/// naming of the provider awaits approval).
-pub fn provider_item(conn: &mut DbConnection, provider: Option<Uuid>, item_id: Uuid) -> ApiResult<ItemRow> {
-    let mut query = plan_items::table.filter(plan_items::id.eq(item_id.to_string())).into_boxed();
-    if let Some(provider) = provider {
-        query = query.filter(plan_items::provider_id.eq(provider.to_string())).filter(plan_items::approved.eq(true));
-    }
-    query.select(ItemRow::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound { resource: "plan item" })
-}
-
-type DeliveryRow = (String, String, NaiveDate, i64, String, String, NaiveDateTime);
-
-fn delivery_dto(row: DeliveryRow) -> ApiResult<Delivery> {
-    let (id, item_id, delivered_on, units, note, recorded_by, created_at) = row;
-    Ok(Delivery {
-        id: uuid(&id)?,
-        item_id: uuid(&item_id)?,
-        delivered_on,
-        units,
-        note,
-        recorded_by,
-        created_at: clock::utc(created_at),
-    })
-}
-
-/// Records a delivery on an active item of an active plan, on a day within the item's dates.
-pub fn record_delivery(
-    conn: &mut DbConnection,
-    provider: Uuid,
-    item_id: Uuid,
-    id: Uuid,
-    recorded_by: &str,
-    (delivered_on, units, note): (NaiveDate, i64, String),
-) -> ApiResult<Delivery> {
-    let item = provider_item(conn, Some(provider), item_id)?;
-    let plan_status: String = service_plans::table.find(&item.plan_id).select(service_plans::status).first(conn)?;
-    if item.status != ItemStatus::Active.as_ref() || plan_status != PlanStatus::Active.as_ref() {
-        return Err(ApiError::conflict("item-not-active", "deliveries are recorded on active items of active plans")
-            .with("item_status", item.status.clone())
-            .with("plan_status", plan_status));
-    }
-    if delivered_on < item.start_on || delivered_on > item.end_on {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "delivered_on",
-            "outside_item",
-            format!("the item runs {}..{}", item.start_on, item.end_on),
-        )]));
-    }
-    let row: DeliveryRow =
-        (id.to_string(), item.id.clone(), delivered_on, units, note, recorded_by.to_owned(), clock::now());
-    diesel::insert_into(item_deliveries::table)
-        .values((
-            item_deliveries::id.eq(&row.0),
-            item_deliveries::item_id.eq(&row.1),
-            item_deliveries::delivered_on.eq(row.2),
-            item_deliveries::units.eq(row.3),
-            item_deliveries::note.eq(&row.4),
-            item_deliveries::recorded_by.eq(&row.5),
-            item_deliveries::created_at.eq(row.6),
-        ))
-        .execute(conn)?;
-    delivery_dto(row)
-}
-
-pub fn deliveries(conn: &mut DbConnection, provider: Option<Uuid>, item_id: Uuid) -> ApiResult<Vec<Delivery>> {
-    provider_item(conn, provider, item_id)?;
-    let rows: Vec<DeliveryRow> = item_deliveries::table
-        .filter(item_deliveries::item_id.eq(item_id.to_string()))
-        .order((item_deliveries::delivered_on.asc(), item_deliveries::id.asc()))
-        .select((
-            item_deliveries::id,
-            item_deliveries::item_id,
-            item_deliveries::delivered_on,
-            item_deliveries::units,
-            item_deliveries::note,
-            item_deliveries::recorded_by,
-            item_deliveries::created_at,
-        ))
-        .load(conn)?;
-    rows.into_iter().map(delivery_dto).collect()
 }
 
 /// Plans of a resident with their items, for the GDPR export.
