@@ -57,7 +57,7 @@ pub async fn list_api_clients(
     let limit = checked_limit(filter.limit)?;
     let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
     let rows = db::run(&state.pool, move |conn| model::list(conn, &filter, cursor.as_ref(), limit)).await?;
-    let page = paginate(rows, limit, model::SORT, |row| (String::new(), row.id.clone()), |row| row.to_dto())?;
+    let page = paginate(rows, limit, model::SORT, |row| (String::new(), row.id.to_string()), |row| row.to_dto())?;
     Ok(page_response(&req, &page))
 }
 

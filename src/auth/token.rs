@@ -141,17 +141,20 @@ pub async fn issue_token(req: HttpRequest, state: web::Data<AppState>, body: Byt
             return Err(err);
         };
         // A client registered before the provider role became exclusive gets no token.
-        let caller =
-            match Caller::new(actor.caller.subject.clone(), Some(client_id), client.roles(), client.provider_uuid()) {
-                Ok(caller) => caller,
-                Err(conflict) => {
-                    let err =
-                        ApiError::Unauthorized(format!("the client's roles cannot be used: {}", conflict.message()));
-                    let denied = event.failed_with(Outcome::Denied, &err);
-                    conn.write_transaction(|conn| record(conn, &actor, &denied))?;
-                    return Err(err);
-                }
-            };
+        let caller = match Caller::new(
+            actor.caller.subject.clone(),
+            Some(client_id),
+            client.roles(),
+            client.provider_id.map(Uuid::from),
+        ) {
+            Ok(caller) => caller,
+            Err(conflict) => {
+                let err = ApiError::Unauthorized(format!("the client's roles cannot be used: {}", conflict.message()));
+                let denied = event.failed_with(Outcome::Denied, &err);
+                conn.write_transaction(|conn| record(conn, &actor, &denied))?;
+                return Err(err);
+            }
+        };
         actor.caller = caller;
         let token = state_for_work.keys.issue(
             &actor.caller.subject,

@@ -10,7 +10,7 @@ use super::model;
 use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{access, Caller};
-use crate::db;
+use crate::db::{self, Id};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::responses::{
@@ -48,7 +48,7 @@ pub async fn list_plan_items(
     let provider = query.0.provider_for(&actor.caller)?;
     let assigned = db::run(&state.pool, move |conn| {
         let items = model::items_for_provider(conn, provider)?;
-        let mut residents: Vec<String> = items.iter().map(|(_, resident)| resident.clone()).collect();
+        let mut residents: Vec<Id> = items.iter().map(|(_, resident)| *resident).collect();
         residents.dedup();
         let event =
             Event::new(access::LIST_PLAN_ITEMS.operation, "resident", None).with_detail(json!({"ids": residents}));

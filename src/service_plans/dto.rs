@@ -79,6 +79,36 @@ pub enum ItemStatus {
 }
 }
 
+/// A state change of a plan item, made by its plan's actions: activating the plan starts its
+/// approved items, closing it completes the active ones and cancels the planned ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, AsRefStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum ItemAction {
+    Start,
+    Complete,
+    Cancel,
+}
+
+impl Lifecycle for ItemStatus {
+    type Action = ItemAction;
+
+    fn allowed_actions(self) -> &'static [ItemAction] {
+        match self {
+            ItemStatus::Planned => &[ItemAction::Start, ItemAction::Cancel],
+            ItemStatus::Active => &[ItemAction::Complete, ItemAction::Cancel],
+            ItemStatus::Completed | ItemStatus::Cancelled => &[],
+        }
+    }
+
+    fn after(self, action: ItemAction) -> ItemStatus {
+        match action {
+            ItemAction::Start => ItemStatus::Active,
+            ItemAction::Complete => ItemStatus::Completed,
+            ItemAction::Cancel => ItemStatus::Cancelled,
+        }
+    }
+}
+
 crate::text_enum! {
 /// Why a plan closed: `completed` (zrealizowany), `resigned` (rezygnacja), `other`.
 pub enum ClosureReason {

@@ -12,7 +12,7 @@ use super::model::{self, ItemRow, PlanRow};
 use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{access, Actor, Caller, Role};
-use crate::db::{self, DbConnection};
+use crate::db::{self, DbConnection, Id};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
@@ -51,7 +51,7 @@ fn audit_read(
     actor: &Actor,
     rule: &access::Access,
     id: Option<String>,
-    ids: Vec<String>,
+    ids: Vec<Id>,
 ) -> ApiResult<()> {
     let event = Event::new(rule.operation, rule.resource, id).with_detail(json!({"ids": ids}));
     conn.write_transaction(|conn| audit::record(conn, actor, &event))
@@ -85,7 +85,7 @@ pub async fn list_service_plans(
         filter.coordinator.as_deref().map(|c| if c == "me" { actor.caller.subject.clone() } else { c.to_owned() });
     let page = db::run(&state.pool, move |conn| {
         let mut rows = model::list(conn, &filter, coordinator.as_deref(), cursor.as_ref(), limit)?;
-        let shown: Vec<String> = rows.iter().take(limit as usize).map(|row| row.id.clone()).collect();
+        let shown: Vec<Id> = rows.iter().take(limit as usize).map(|row| row.id).collect();
         audit_read(conn, &actor, &access::LIST_SERVICE_PLANS, None, shown.clone())?;
         let items = model::items_of_plans(conn, &shown)?;
         let has_more = rows.len() > limit as usize;
@@ -98,8 +98,9 @@ pub async fn list_service_plans(
             })
             .collect::<ApiResult<Vec<_>>>()?;
         let next_cursor = if has_more {
-            rows.last()
-                .map(|last| Cursor { sort: model::SORT.to_owned(), key: String::new(), id: last.id.clone() }.encode())
+            rows.last().map(|last| {
+                Cursor { sort: model::SORT.to_owned(), key: String::new(), id: last.id.to_string() }.encode()
+            })
         } else {
             None
         };
@@ -180,7 +181,7 @@ pub async fn get_service_plan(
     let id = id.into_inner();
     let (view, etag) = db::run(&state.pool, move |conn| {
         let (plan, items) = model::find(conn, id)?;
-        audit_read(conn, &actor, &access::GET_SERVICE_PLAN, Some(plan.id.clone()), vec![plan.id.clone()])?;
+        audit_read(conn, &actor, &access::GET_SERVICE_PLAN, Some(plan.id.to_string()), vec![plan.id])?;
         Ok((render(&actor.caller, &plan, &items)?, plan.etag()))
     })
     .await?;
@@ -459,7 +460,7 @@ pub async fn list_plan_revisions(
     let id = id.into_inner();
     let revisions = db::run(&state.pool, move |conn| {
         let revisions = model::revisions(conn, id)?;
-        audit_read(conn, &actor, &access::LIST_PLAN_REVISIONS, Some(id.to_string()), vec![id.to_string()])?;
+        audit_read(conn, &actor, &access::LIST_PLAN_REVISIONS, Some(id.to_string()), vec![id.into()])?;
         Ok(revisions)
     })
     .await?;
