@@ -230,7 +230,7 @@ async fn act(
 ) -> ApiResult<HttpResponse> {
     let actor = rule.authorize(&req, &state, caller).await?;
     let subject = actor.caller.subject.clone();
-    let event = Event::new(rule.operation, rule.resource, Some(id.to_string()));
+    let event = rule.event(id);
     idempotency::run_once(&req, &state.pool, &actor, event, key, "", move |conn| {
         StoredResponse::json(StatusCode::OK, &change(conn, id, &subject)?.to_dto()?)
     })

@@ -203,6 +203,11 @@ pub const OPERATIONS: &[&Access] = &[
 ];
 
 impl Access {
+    /// The audit event of this operation on one record.
+    pub fn event(&self, id: uuid::Uuid) -> Event {
+        Event::new(self.operation, self.resource, Some(id.to_string()))
+    }
+
     const fn public(operation: &'static str, resource: &'static str) -> Access {
         Access { operation, resource, roles: &Role::ALL, public: true }
     }

@@ -10,7 +10,7 @@ use super::dto::{
 };
 use super::model::{self, CommissionRow, Scope};
 use crate::app::AppState;
-use crate::audit::{self, Event};
+use crate::audit;
 use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiResult, Problem};
@@ -25,10 +25,6 @@ use crate::http::responses::{
 };
 use crate::idempotency::{self, StoredResponse};
 use crate::validation::FieldErrors;
-
-fn event(rule: &access::Access, id: Uuid) -> Event {
-    Event::new(rule.operation, rule.resource, Some(id.to_string()))
-}
 
 fn scope_of(caller: &Caller) -> Scope {
     Scope { provider: caller.provider_scope() }
@@ -111,7 +107,7 @@ pub async fn create_commission(
         &req,
         &state.pool,
         &actor,
-        event(&access::CREATE_COMMISSION, id),
+        access::CREATE_COMMISSION.event(id),
         key,
         &fingerprint,
         move |conn| {
@@ -182,7 +178,7 @@ pub async fn update_commission(
     let actor = access::UPDATE_COMMISSION.authorize(&req, &state, caller).await?;
     let (id, patch) = (id.into_inner(), patch.into_inner());
     let row = db::run(&state.pool, move |conn| {
-        audit::audited(conn, &actor, event(&access::UPDATE_COMMISSION, id), |conn| {
+        audit::audited(conn, &actor, access::UPDATE_COMMISSION.event(id), |conn| {
             model::update(conn, id, &if_match, |current| {
                 let patched: CommissionInput =
                     merge_patch::patched(current, &patch, &READ_ONLY, "; status changes through the actions")?;
@@ -215,7 +211,7 @@ async fn act(
     let actor = rule.authorize(&req, &state, caller).await?;
     let fingerprint = termination.as_ref().map(|body| body.fingerprint.clone()).unwrap_or_default();
     let reason = termination.map(|body| required_reason(body.into_inner().reason)).transpose()?;
-    idempotency::run_once(&req, &state.pool, &actor, event(rule, id), key, &fingerprint, move |conn| {
+    idempotency::run_once(&req, &state.pool, &actor, rule.event(id), key, &fingerprint, move |conn| {
         commission_response(StatusCode::OK, &model::transition(conn, id, action, reason)?)
     })
     .await
@@ -435,7 +431,7 @@ pub async fn create_commission_annex(
         &req,
         &state.pool,
         &actor,
-        event(&access::CREATE_COMMISSION_ANNEX, id),
+        access::CREATE_COMMISSION_ANNEX.event(id),
         key,
         &fingerprint,
         move |conn| {

@@ -98,7 +98,7 @@ pub async fn record_delivery(
         &req,
         &state.pool,
         &actor,
-        Event::new(access::RECORD_DELIVERY.operation, access::RECORD_DELIVERY.resource, Some(item_id.to_string())),
+        access::RECORD_DELIVERY.event(item_id),
         key,
         &fingerprint,
         move |conn| {

@@ -26,10 +26,6 @@ use crate::http::responses::{
 };
 use crate::idempotency::{self, StoredResponse};
 
-fn event(rule: &access::Access, id: Option<Uuid>) -> Event {
-    Event::new(rule.operation, rule.resource, id.map(|id| id.to_string()))
-}
-
 fn provider_response(status: StatusCode, row: &ProviderRow) -> ApiResult<StoredResponse> {
     Ok(StoredResponse::json(status, &row.to_dto(true)?)?.header("etag", row.etag()))
 }
@@ -171,7 +167,7 @@ pub async fn import_providers(
         &req,
         &state.pool,
         &actor,
-        event(&access::IMPORT_PROVIDERS, None),
+        Event::new(access::IMPORT_PROVIDERS.operation, access::IMPORT_PROVIDERS.resource, None),
         key,
         &fingerprint,
         move |conn| StoredResponse::json(StatusCode::OK, &import(conn, rows)?),
@@ -213,7 +209,7 @@ pub async fn create_provider(
         &req,
         &state.pool,
         &actor,
-        event(&access::CREATE_PROVIDER, Some(id)),
+        access::CREATE_PROVIDER.event(id),
         key,
         &fingerprint,
         move |conn| {
@@ -252,8 +248,7 @@ pub async fn get_provider(
         let row = visible(conn, &view, id)?;
         let with_persons = view.shows_persons(&row);
         if with_persons && row.contact_persons != "[]" {
-            let read =
-                event(&access::GET_PROVIDER, Some(id)).with_detail(json!({"personal_data": ["contact_persons"]}));
+            let read = access::GET_PROVIDER.event(id).with_detail(json!({"personal_data": ["contact_persons"]}));
             conn.write_transaction(|conn| audit::record(conn, &actor, &read))?;
         }
         Ok((row, with_persons))
@@ -303,7 +298,7 @@ pub async fn update_provider(
     let (id, patch) = (id.into_inner(), patch.into_inner());
     let row = db::run(&state.pool, move |conn| {
         let caller = actor.caller.clone();
-        audit::audited(conn, &actor, event(&access::UPDATE_PROVIDER, Some(id)), |conn| {
+        audit::audited(conn, &actor, access::UPDATE_PROVIDER.event(id), |conn| {
             ensure_writable(&caller, id)?;
             if caller.provider_scope().is_some() {
                 let forbidden: Vec<&String> =
@@ -345,7 +340,7 @@ async fn act(
         ProviderAction::Archive => &access::ARCHIVE_PROVIDER,
     };
     let actor = rule.authorize(&req, &state, caller).await?;
-    idempotency::run_once(&req, &state.pool, &actor, event(rule, Some(id)), key, "", move |conn| {
+    idempotency::run_once(&req, &state.pool, &actor, rule.event(id), key, "", move |conn| {
         provider_response(StatusCode::OK, &model::transition(conn, id, action)?)
     })
     .await

@@ -37,10 +37,6 @@ fn render(caller: &Caller, plan: &PlanRow, items: &[ItemRow]) -> ApiResult<Servi
     })
 }
 
-fn event(rule: &access::Access, id: Uuid) -> Event {
-    Event::new(rule.operation, rule.resource, Some(id.to_string()))
-}
-
 fn plan_response(status: StatusCode, plan: &PlanRow, items: &[ItemRow]) -> ApiResult<StoredResponse> {
     Ok(StoredResponse::json(status, &plan.to_full(items)?)?.header("etag", plan.etag()))
 }
@@ -145,7 +141,7 @@ pub async fn create_service_plan(
         &req,
         &state.pool,
         &actor,
-        event(&access::CREATE_SERVICE_PLAN, id),
+        access::CREATE_SERVICE_PLAN.event(id),
         key,
         &fingerprint,
         move |conn| {
@@ -241,7 +237,7 @@ pub async fn update_service_plan(
     let (id, patch) = (id.into_inner(), patch.into_inner());
     let author = actor.caller.subject.clone();
     let (plan, items) = db::run(&state.pool, move |conn| {
-        audit::audited(conn, &actor, event(&access::UPDATE_SERVICE_PLAN, id), |conn| {
+        audit::audited(conn, &actor, access::UPDATE_SERVICE_PLAN.event(id), |conn| {
             model::update(conn, id, &if_match, &author, |current| {
                 let mut input: ServicePlanInput =
                     merge_patch::patched(current, &patch, &READ_ONLY, "; status changes through the actions")?;
@@ -279,7 +275,7 @@ async fn act(
     let fingerprint = closure.as_ref().map(|body| body.fingerprint.clone()).unwrap_or_default();
     let closure = closure.map(|body| body.into_inner().validate_closure()).transpose()?;
     let subject = actor.caller.subject.clone();
-    idempotency::run_once(&req, &state.pool, &actor, event(rule, id), key, &fingerprint, move |conn| {
+    idempotency::run_once(&req, &state.pool, &actor, rule.event(id), key, &fingerprint, move |conn| {
         let (plan, items) = model::transition(conn, id, action, &subject, closure)?;
         plan_response(StatusCode::OK, &plan, &items)
     })
@@ -426,7 +422,7 @@ pub async fn add_plan_monitoring(
         &req,
         &state.pool,
         &actor,
-        event(&access::ADD_PLAN_MONITORING, id),
+        access::ADD_PLAN_MONITORING.event(id),
         key,
         &fingerprint,
         move |conn| {

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::dto::{Offer, OfferInput};
 use super::model;
 use crate::app::AppState;
-use crate::audit::{self, Event};
+use crate::audit;
 use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiResult, Problem};
@@ -20,10 +20,6 @@ use crate::http::responses::{
 use crate::idempotency::{self, StoredResponse};
 use crate::providers;
 use crate::providers::view::{ensure_writable, view_for, visible};
-
-fn event(rule: &access::Access, id: Uuid) -> Event {
-    Event::new(rule.operation, rule.resource, Some(id.to_string()))
-}
 
 /// List a provider's offers
 ///
@@ -90,7 +86,7 @@ pub async fn create_provider_offer(
         &req,
         &state.pool,
         &actor,
-        event(&access::CREATE_PROVIDER_OFFER, provider_id),
+        access::CREATE_PROVIDER_OFFER.event(provider_id),
         key,
         &fingerprint,
         move |conn| {
@@ -137,7 +133,7 @@ pub async fn update_provider_offer(
     let ((provider_id, offer_id), patch) = (path.into_inner(), patch.into_inner());
     let row = db::run(&state.pool, move |conn| {
         let caller = actor.caller.clone();
-        audit::audited(conn, &actor, event(&access::UPDATE_PROVIDER_OFFER, offer_id), |conn| {
+        audit::audited(conn, &actor, access::UPDATE_PROVIDER_OFFER.event(offer_id), |conn| {
             ensure_writable(&caller, provider_id)?;
             model::update(conn, provider_id, offer_id, &if_match, |current| {
                 const OFFER_READ_ONLY: [&str; 6] =
@@ -180,7 +176,7 @@ pub async fn delete_provider_offer(
     let (provider_id, offer_id) = path.into_inner();
     db::run(&state.pool, move |conn| {
         let caller = actor.caller.clone();
-        audit::audited(conn, &actor, event(&access::DELETE_PROVIDER_OFFER, offer_id), |conn| {
+        audit::audited(conn, &actor, access::DELETE_PROVIDER_OFFER.event(offer_id), |conn| {
             ensure_writable(&caller, provider_id)?;
             model::delete(conn, provider_id, offer_id, &if_match)
         })
