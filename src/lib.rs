@@ -18,6 +18,7 @@ pub mod idempotency;
 pub mod logging;
 pub mod metrics;
 pub mod openapi;
+pub mod plan_items;
 pub mod providers;
 pub mod reports;
 pub mod residents;

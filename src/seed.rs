@@ -23,11 +23,12 @@ use crate::domain::{text, Nip, Pesel};
 use crate::error::{ApiError, ApiResult};
 use crate::providers::dto::{LegalForm, ProviderStatus};
 use crate::providers::model::ProviderRow;
-use crate::providers::offers::OfferRow;
+use crate::providers::offers::model::OfferRow;
 use crate::reports::dto::{ReportKind, ReportStatus};
 use crate::reports::model::{ReportRow, VersionRow};
 use crate::residents::dto::Sex;
 use crate::residents::model::ResidentRow;
+use crate::service_plans::dto::{ItemStatus, PlanStatus};
 use crate::service_plans::model::{ItemRow, PlanRow};
 use crate::services::dto::{DeliveredBy, DeliveryMode, ServiceStatus, ServiceUnit};
 use crate::services::model::ServiceRow;
@@ -440,10 +441,14 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         });
         let plan_id = random.id(r as u64);
         let offer = &offer_rows[r % offer_rows.len()];
-        let unit = service_rows.iter().find(|s| s.id == offer.service_id).map_or("", |s| s.unit.as_ref()).to_owned();
+        let unit = service_rows
+            .iter()
+            .find(|s| s.id == offer.service_id)
+            .map(|s| s.unit)
+            .ok_or_else(|| ApiError::internal("a seeded offer names no seeded service"))?;
         plan_rows.push(PlanRow {
-            id: plan_id.to_string(),
-            resident_id: resident_id.to_string(),
+            id: plan_id,
+            resident_id,
             coordinator: format!("kipus-{}", r % 20),
             requested_on: year_start,
             needs_assessment: "Ocena potrzeb przeprowadzona w miejscu zamieszkania.".to_owned(),
@@ -451,7 +456,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
             consent: Some(json!({"given_on": "2026-01-05", "scope": "udział w IPUS", "recipients": ["realizatorzy"]}).to_string()),
             period_start: year_start,
             period_end: year_end,
-            status: "active".to_owned(),
+            status: PlanStatus::Active,
             approval_requested_at: Some(now),
             approved_by: Some("director".to_owned()),
             approved_at: Some(now),
@@ -464,11 +469,11 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
             approved_revision: Some(1),
         });
         item_rows.push(ItemRow {
-            id: random.id(r as u64).to_string(),
-            plan_id: plan_id.to_string(),
+            id: random.id(r as u64),
+            plan_id,
             position: 0,
-            service_id: offer.service_id.to_string(),
-            provider_id: offer.provider_id.to_string(),
+            service_id: offer.service_id,
+            provider_id: offer.provider_id,
             commission_id: None,
             quantity: 120,
             unit,
@@ -476,7 +481,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
             start_on: year_start,
             end_on: year_end,
             fee: None,
-            status: "active".to_owned(),
+            status: ItemStatus::Active,
             approved: true,
         });
     }

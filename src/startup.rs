@@ -89,6 +89,7 @@ fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::reports::configure)
             .configure(crate::residents::configure)
             .configure(crate::service_plans::configure)
+            .configure(crate::plan_items::configure)
             .configure(crate::api_clients::configure)
             .configure(crate::audit::configure),
     );

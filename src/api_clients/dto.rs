@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::auth::Role;
+use crate::auth::caller::Role;
 use crate::domain::lifecycle::Lifecycle;
 use crate::error::ApiResult;
 use crate::validation::FieldErrors;
@@ -143,7 +143,7 @@ impl NewApiClient {
             parsed.into_iter().collect::<Option<Vec<Role>>>()
         });
         if let Some(roles) = &roles {
-            if let Err(conflict) = crate::auth::check_roles(roles, self.provider_id) {
+            if let Err(conflict) = crate::auth::caller::check_roles(roles, self.provider_id) {
                 errors.add(conflict.field(), conflict.code(), conflict.message());
             } else if !roles.contains(&Role::Provider) && self.provider_id.is_some() {
                 errors.add("provider_id", "not_allowed", "provider_id is only for clients with the provider role");

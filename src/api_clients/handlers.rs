@@ -57,7 +57,7 @@ pub async fn list_api_clients(
     let limit = checked_limit(filter.limit)?;
     let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
     let rows = db::run(&state.pool, move |conn| model::list(conn, &filter, cursor.as_ref(), limit)).await?;
-    let page = paginate(rows, limit, model::SORT, |row| (String::new(), row.id.clone()), |row| row.to_dto())?;
+    let page = paginate(rows, limit, model::SORT, |row| (String::new(), row.id.to_string()), |row| row.to_dto())?;
     Ok(page_response(&req, &page))
 }
 
@@ -230,7 +230,7 @@ async fn act(
 ) -> ApiResult<HttpResponse> {
     let actor = rule.authorize(&req, &state, caller).await?;
     let subject = actor.caller.subject.clone();
-    let event = Event::new(rule.operation, rule.resource, Some(id.to_string()));
+    let event = rule.event(id);
     idempotency::run_once(&req, &state.pool, &actor, event, key, "", move |conn| {
         StoredResponse::json(StatusCode::OK, &change(conn, id, &subject)?.to_dto()?)
     })

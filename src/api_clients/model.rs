@@ -12,10 +12,10 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::dto::{ApiClient, ApiClientQuery, ClientAction, ClientDraft, ClientStatus};
-use crate::auth::Role;
+use crate::auth::caller::Role;
 use crate::clock;
 use crate::db::schema::{api_clients, providers};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, Id};
 use crate::domain::lifecycle::Lifecycle;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::pagination::Cursor;
@@ -23,12 +23,12 @@ use crate::http::pagination::Cursor;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = api_clients, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ApiClientRow {
-    pub id: String,
+    pub id: Id,
     pub name: String,
     pub roles: String,
-    pub provider_id: Option<String>,
+    pub provider_id: Option<Id>,
     pub secret_hash: String,
-    pub status: String,
+    pub status: ClientStatus,
     pub secret_rotated_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -50,29 +50,17 @@ impl ApiClientRow {
             .collect()
     }
 
-    pub fn uuid(&self) -> ApiResult<Uuid> {
-        self.id.parse().map_err(|_| ApiError::internal("stored client id is not a UUID"))
-    }
-
-    pub fn provider_uuid(&self) -> Option<Uuid> {
-        self.provider_id.as_deref().and_then(|id| id.parse().ok())
-    }
-
     pub fn is_active(&self) -> bool {
-        self.status == ClientStatus::Active.as_ref()
-    }
-
-    fn status(&self) -> ApiResult<ClientStatus> {
-        self.status.parse().map_err(|_| ApiError::internal("stored client status is unknown"))
+        self.status == ClientStatus::Active
     }
 
     pub fn to_dto(&self) -> ApiResult<ApiClient> {
         Ok(ApiClient {
-            id: self.uuid()?,
+            id: self.id.into(),
             name: self.name.clone(),
             roles: self.roles(),
-            provider_id: self.provider_uuid(),
-            status: self.status()?,
+            provider_id: self.provider_id.map(Uuid::from),
+            status: self.status,
             secret_rotated_at: clock::utc(self.secret_rotated_at),
             revoked_at: self.revoked_at.map(clock::utc),
             requested_by: self.requested_by.clone(),
@@ -139,7 +127,7 @@ pub fn insert(
     registrar: Registrar,
 ) -> ApiResult<(ApiClientRow, String)> {
     if let Some(provider) = draft.provider_id {
-        let known: i64 = providers::table.filter(providers::id.eq(provider.to_string())).count().get_result(conn)?;
+        let known: i64 = providers::table.filter(providers::id.eq(Id::from(provider))).count().get_result(conn)?;
         if known == 0 {
             return Err(ApiError::Validation(vec![FieldError::new(
                 "provider_id",
@@ -158,12 +146,12 @@ pub fn insert(
         Registrar::Operator(subject) => (subject, ClientStatus::Active, Some(subject.to_owned())),
     };
     let row = ApiClientRow {
-        id: id.to_string(),
+        id: id.into(),
         name: draft.name,
         roles: serde_json::to_string(&roles).unwrap_or_else(|_| "[]".to_owned()),
-        provider_id: draft.provider_id.map(|id| id.to_string()),
+        provider_id: draft.provider_id.map(Id::from),
         secret_hash,
-        status: status.as_ref().to_owned(),
+        status,
         secret_rotated_at: now,
         revoked_at: None,
         created_at: now,
@@ -182,7 +170,7 @@ pub fn find(conn: &mut DbConnection, id: Uuid) -> ApiResult<ApiClientRow> {
 }
 
 pub fn find_optional(conn: &mut DbConnection, id: Uuid) -> ApiResult<Option<ApiClientRow>> {
-    Ok(api_clients::table.find(id.to_string()).select(ApiClientRow::as_select()).first(conn).optional()?)
+    Ok(api_clients::table.find(Id::from(id)).select(ApiClientRow::as_select()).first(conn).optional()?)
 }
 
 /// Whether tokens of this client may still be used; `None` (a person's token) always may.
@@ -190,9 +178,9 @@ pub fn is_active(conn: &mut DbConnection, id: Option<Uuid>) -> ApiResult<bool> {
     let Some(id) = id else {
         return Ok(true);
     };
-    let status: Option<String> =
-        api_clients::table.find(id.to_string()).select(api_clients::status).first(conn).optional()?;
-    Ok(status.as_deref() == Some(ClientStatus::Active.as_ref()))
+    let status: Option<ClientStatus> =
+        api_clients::table.find(Id::from(id)).select(api_clients::status).first(conn).optional()?;
+    Ok(status == Some(ClientStatus::Active))
 }
 
 fn save(conn: &mut DbConnection, row: ApiClientRow) -> ApiResult<ApiClientRow> {
@@ -201,7 +189,7 @@ fn save(conn: &mut DbConnection, row: ApiClientRow) -> ApiResult<ApiClientRow> {
 
 /// Moves the client along its lifecycle (409 when its status forbids the action).
 fn transition(row: &mut ApiClientRow, action: ClientAction) -> ApiResult<()> {
-    row.status = row.status()?.transition(action)?.as_ref().to_owned();
+    row.status = row.status.transition(action)?;
     Ok(())
 }
 
@@ -246,7 +234,7 @@ pub fn list(
 ) -> ApiResult<Vec<ApiClientRow>> {
     let mut query = api_clients::table.select(ApiClientRow::as_select()).into_boxed();
     if let Some(status) = filter.status {
-        query = query.filter(api_clients::status.eq(status.as_ref().to_owned()));
+        query = query.filter(api_clients::status.eq(status));
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(api_clients::updated_at.ge(since.naive_utc()));

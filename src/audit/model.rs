@@ -6,12 +6,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{Event, Outcome};
-use crate::auth::Actor;
+use super::event::{Event, Outcome};
+use crate::auth::caller::Actor;
 use crate::clock;
 use crate::db::schema::audit_events;
 use crate::db::{DbConnection, Id};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::http::pagination::Cursor;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -181,4 +181,41 @@ pub fn about(conn: &mut DbConnection, resource_type: &str, resource_id: &str) ->
         .select(AuditRow::as_select())
         .load(conn)?;
     rows.iter().map(AuditRow::to_dto).collect()
+}
+
+/// Appends one event; call it inside the transaction of the work it records.
+pub fn record(conn: &mut DbConnection, actor: &Actor, event: &Event) -> ApiResult<()> {
+    insert(conn, actor, event)
+}
+
+/// Runs a write and its success event in one transaction; a failure is recorded after the
+/// rollback, so the log keeps the attempt while the data keeps nothing of it.
+pub fn audited<T>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    event: Event,
+    work: impl FnOnce(&mut DbConnection) -> ApiResult<T>,
+) -> ApiResult<T> {
+    let result = conn.write_transaction(|conn| {
+        let value = work(conn)?;
+        record(conn, actor, &event)?;
+        Ok(value)
+    });
+    if let Err(err) = &result {
+        record_failure(conn, actor, event, err);
+    }
+    result
+}
+
+/// Records a failed write in its own transaction; the original error matters more than a failure
+/// to record it, which is logged.
+pub fn record_failure(conn: &mut DbConnection, actor: &Actor, event: Event, err: &ApiError) {
+    let outcome = match err {
+        ApiError::Unauthorized(_) | ApiError::Forbidden(_) | ApiError::Refused { .. } => Outcome::Denied,
+        _ => Outcome::Failed,
+    };
+    let event = event.failed_with(outcome, err);
+    if let Err(audit_err) = conn.write_transaction(|conn| record(conn, actor, &event)) {
+        log::warn!("could not audit a failed {}: {audit_err}", event.action);
+    }
 }

@@ -8,9 +8,10 @@ use utoipa::openapi::security::{
 };
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
 
-use super::{Actor, Caller, Role};
+use super::caller::{Actor, Caller, Role};
 use crate::app::AppState;
-use crate::audit::{self, Outcome};
+use crate::audit::event::{Event, Outcome};
+use crate::audit::model::record;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 
@@ -202,6 +203,11 @@ pub const OPERATIONS: &[&Access] = &[
 ];
 
 impl Access {
+    /// The audit event of this operation on one record.
+    pub fn event(&self, id: uuid::Uuid) -> Event {
+        Event::new(self.operation, self.resource, Some(id.to_string()))
+    }
+
     const fn public(operation: &'static str, resource: &'static str) -> Access {
         Access { operation, resource, roles: &Role::ALL, public: true }
     }
@@ -229,9 +235,9 @@ impl Access {
             return Ok(actor);
         };
         let resource_id = req.match_info().get("id").map(str::to_owned);
-        let event = audit::Event::new(self.operation, self.resource, resource_id).failed_with(Outcome::Denied, &denial);
+        let event = Event::new(self.operation, self.resource, resource_id).failed_with(Outcome::Denied, &denial);
         let recorder = actor.clone();
-        if let Err(err) = db::run(&state.pool, move |conn| audit::record(conn, &recorder, &event)).await {
+        if let Err(err) = db::run(&state.pool, move |conn| record(conn, &recorder, &event)).await {
             log::warn!("could not audit a denied request: {err}");
         }
         Err(denial)

@@ -15,7 +15,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::{Caller, Role};
+use super::caller::{Caller, Role};
 use crate::config::AuthConfig;
 use crate::db::schema::signing_keys;
 use crate::db::DbConnection;

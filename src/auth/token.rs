@@ -9,10 +9,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{access, failures, Actor, Caller};
+use super::caller::{Actor, Caller};
+use super::{access, failures};
 use crate::api_clients::model::{self, ApiClientRow};
 use crate::app::AppState;
-use crate::audit::{self, Event, Outcome};
+use crate::audit::event::{Event, Outcome};
+use crate::audit::model::record;
 use crate::db;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::{parse_json, without_value};
@@ -134,22 +136,25 @@ pub async fn issue_token(req: HttpRequest, state: web::Data<AppState>, body: Byt
             let denied = event.failed_with(Outcome::Denied, &err);
             conn.write_transaction(|conn| {
                 failures::record(conn, &scopes, settings.failure_window)?;
-                audit::record(conn, &actor, &denied)
+                record(conn, &actor, &denied)
             })?;
             return Err(err);
         };
         // A client registered before the provider role became exclusive gets no token.
-        let caller =
-            match Caller::new(actor.caller.subject.clone(), Some(client_id), client.roles(), client.provider_uuid()) {
-                Ok(caller) => caller,
-                Err(conflict) => {
-                    let err =
-                        ApiError::Unauthorized(format!("the client's roles cannot be used: {}", conflict.message()));
-                    let denied = event.failed_with(Outcome::Denied, &err);
-                    conn.write_transaction(|conn| audit::record(conn, &actor, &denied))?;
-                    return Err(err);
-                }
-            };
+        let caller = match Caller::new(
+            actor.caller.subject.clone(),
+            Some(client_id),
+            client.roles(),
+            client.provider_id.map(Uuid::from),
+        ) {
+            Ok(caller) => caller,
+            Err(conflict) => {
+                let err = ApiError::Unauthorized(format!("the client's roles cannot be used: {}", conflict.message()));
+                let denied = event.failed_with(Outcome::Denied, &err);
+                conn.write_transaction(|conn| record(conn, &actor, &denied))?;
+                return Err(err);
+            }
+        };
         actor.caller = caller;
         let token = state_for_work.keys.issue(
             &actor.caller.subject,
@@ -160,7 +165,7 @@ pub async fn issue_token(req: HttpRequest, state: web::Data<AppState>, body: Byt
         )?;
         conn.write_transaction(|conn| {
             failures::clear(conn, &client_scope)?;
-            audit::record(conn, &actor, &event)
+            record(conn, &actor, &event)
         })?;
         Ok(token)
     })

@@ -10,7 +10,7 @@ use super::dto::{
 };
 use super::model::{self, CommissionRow, Scope};
 use crate::app::AppState;
-use crate::audit::{self, Event};
+use crate::audit;
 use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiResult, Problem};
@@ -19,15 +19,12 @@ use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBod
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
 use crate::http::responses::{
-    DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidIdempotentInputErrors, JsonBodyErrors,
-    NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
+    ChangedMeanwhileErrors, DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors,
+    InvalidIdempotentInputErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
+    StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 use crate::validation::FieldErrors;
-
-fn event(rule: &access::Access, id: Uuid) -> Event {
-    Event::new(rule.operation, rule.resource, Some(id.to_string()))
-}
 
 fn scope_of(caller: &Caller) -> Scope {
     Scope { provider: caller.provider_scope() }
@@ -110,7 +107,7 @@ pub async fn create_commission(
         &req,
         &state.pool,
         &actor,
-        event(&access::CREATE_COMMISSION, id),
+        access::CREATE_COMMISSION.event(id),
         key,
         &fingerprint,
         move |conn| {
@@ -181,7 +178,7 @@ pub async fn update_commission(
     let actor = access::UPDATE_COMMISSION.authorize(&req, &state, caller).await?;
     let (id, patch) = (id.into_inner(), patch.into_inner());
     let row = db::run(&state.pool, move |conn| {
-        audit::audited(conn, &actor, event(&access::UPDATE_COMMISSION, id), |conn| {
+        audit::audited(conn, &actor, access::UPDATE_COMMISSION.event(id), |conn| {
             model::update(conn, id, &if_match, |current| {
                 let patched: CommissionInput =
                     merge_patch::patched(current, &patch, &READ_ONLY, "; status changes through the actions")?;
@@ -214,7 +211,7 @@ async fn act(
     let actor = rule.authorize(&req, &state, caller).await?;
     let fingerprint = termination.as_ref().map(|body| body.fingerprint.clone()).unwrap_or_default();
     let reason = termination.map(|body| required_reason(body.into_inner().reason)).transpose()?;
-    idempotency::run_once(&req, &state.pool, &actor, event(rule, id), key, &fingerprint, move |conn| {
+    idempotency::run_once(&req, &state.pool, &actor, rule.event(id), key, &fingerprint, move |conn| {
         commission_response(StatusCode::OK, &model::transition(conn, id, action, reason)?)
     })
     .await
@@ -230,7 +227,7 @@ async fn act(
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active commission", body = Commission),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         (status = 409, description = "Not a draft, or a rule fails: agreement-missing, provider-not-active, service-not-active, service-not-offered, small-grant-yearly-limit", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/service-not-offered", "title": "Conflict", "status": 409,
@@ -256,7 +253,7 @@ pub async fn activate_commission(
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The suspended commission", body = Commission),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors
     )
@@ -280,7 +277,7 @@ pub async fn suspend_commission(
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active commission", body = Commission),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors
     )
@@ -304,7 +301,7 @@ pub async fn resume_commission(
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The completed commission", body = Commission),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors
     )
@@ -329,7 +326,7 @@ pub async fn complete_commission(
     request_body(content = TerminationInput),
     responses(
         (status = 200, description = "The terminated commission", body = Commission),
-        PathIdJsonBodyErrors, DatabaseErrors,
+        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors,
         InvalidIdempotentInputErrors
@@ -397,7 +394,7 @@ pub async fn list_commission_annexes(
     request_body(content = AnnexInput),
     responses(
         (status = 201, description = "The annex, with the changes it made", body = Annex),
-        PathIdJsonBodyErrors, DatabaseErrors,
+        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         (status = 409, description = "Not active or suspended, or the small-grant yearly limit", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, no change, or the new terms break a rule", body = Problem, content_type = "application/problem+json")
@@ -434,7 +431,7 @@ pub async fn create_commission_annex(
         &req,
         &state.pool,
         &actor,
-        event(&access::CREATE_COMMISSION_ANNEX, id),
+        access::CREATE_COMMISSION_ANNEX.event(id),
         key,
         &fingerprint,
         move |conn| {

@@ -392,7 +392,7 @@ fn check_activation(conn: &mut DbConnection, row: &CommissionRow) -> ApiResult<(
         )
         .with("service_status", service_status));
     }
-    if !crate::providers::offers::offers_service(conn, row.provider_id.into(), row.service_id.into())? {
+    if !crate::providers::offers::model::offers_service(conn, row.provider_id.into(), row.service_id.into())? {
         return Err(ApiError::conflict(
             "service-not-offered",
             "the provider does not offer this service: add it to its offers first",

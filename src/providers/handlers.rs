@@ -2,7 +2,7 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::web::Bytes;
-use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -10,7 +10,6 @@ use super::csv_format;
 use super::dto::{Provider, ProviderAction, ProviderExportQuery, ProviderInput, ProviderListQuery, ProviderSortField};
 use super::import::{import, import_rows, ImportResult};
 use super::model::{self, ProviderRow, Visibility};
-use super::offers::{self, Offer, OfferInput};
 use super::view::{ensure_writable, view_for, visible};
 use crate::app::AppState;
 use crate::audit::{self, Event};
@@ -22,14 +21,10 @@ use crate::http::extract::{hex_sha256, IdempotencyKey, IdempotencyKeyParam, IfMa
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
 use crate::http::responses::{
-    DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors, JsonBodyErrors,
-    NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
+    ChangedMeanwhileErrors, DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors,
+    JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
-
-fn event(rule: &access::Access, id: Option<Uuid>) -> Event {
-    Event::new(rule.operation, rule.resource, id.map(|id| id.to_string()))
-}
 
 fn provider_response(status: StatusCode, row: &ProviderRow) -> ApiResult<StoredResponse> {
     Ok(StoredResponse::json(status, &row.to_dto(true)?)?.header("etag", row.etag()))
@@ -172,7 +167,7 @@ pub async fn import_providers(
         &req,
         &state.pool,
         &actor,
-        event(&access::IMPORT_PROVIDERS, None),
+        Event::new(access::IMPORT_PROVIDERS.operation, access::IMPORT_PROVIDERS.resource, None),
         key,
         &fingerprint,
         move |conn| StoredResponse::json(StatusCode::OK, &import(conn, rows)?),
@@ -214,7 +209,7 @@ pub async fn create_provider(
         &req,
         &state.pool,
         &actor,
-        event(&access::CREATE_PROVIDER, Some(id)),
+        access::CREATE_PROVIDER.event(id),
         key,
         &fingerprint,
         move |conn| {
@@ -253,8 +248,7 @@ pub async fn get_provider(
         let row = visible(conn, &view, id)?;
         let with_persons = view.shows_persons(&row);
         if with_persons && row.contact_persons != "[]" {
-            let read =
-                event(&access::GET_PROVIDER, Some(id)).with_detail(json!({"personal_data": ["contact_persons"]}));
+            let read = access::GET_PROVIDER.event(id).with_detail(json!({"personal_data": ["contact_persons"]}));
             conn.write_transaction(|conn| audit::record(conn, &actor, &read))?;
         }
         Ok((row, with_persons))
@@ -304,7 +298,7 @@ pub async fn update_provider(
     let (id, patch) = (id.into_inner(), patch.into_inner());
     let row = db::run(&state.pool, move |conn| {
         let caller = actor.caller.clone();
-        audit::audited(conn, &actor, event(&access::UPDATE_PROVIDER, Some(id)), |conn| {
+        audit::audited(conn, &actor, access::UPDATE_PROVIDER.event(id), |conn| {
             ensure_writable(&caller, id)?;
             if caller.provider_scope().is_some() {
                 let forbidden: Vec<&String> =
@@ -346,7 +340,7 @@ async fn act(
         ProviderAction::Archive => &access::ARCHIVE_PROVIDER,
     };
     let actor = rule.authorize(&req, &state, caller).await?;
-    idempotency::run_once(&req, &state.pool, &actor, event(rule, Some(id)), key, "", move |conn| {
+    idempotency::run_once(&req, &state.pool, &actor, rule.event(id), key, "", move |conn| {
         provider_response(StatusCode::OK, &model::transition(conn, id, action)?)
     })
     .await
@@ -361,7 +355,7 @@ async fn act(
     params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active provider", body = Provider),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         (status = 409, description = "Already active, or its NIP/KRS now belongs to another provider", body = Problem, content_type = "application/problem+json")
     )
@@ -385,7 +379,7 @@ pub async fn activate_provider(
     params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The suspended provider", body = Provider),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors
     )
@@ -409,7 +403,7 @@ pub async fn suspend_provider(
     params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The archived provider", body = Provider),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors
     )
@@ -423,168 +417,4 @@ pub async fn archive_provider(
     key: IdempotencyKey,
 ) -> ApiResult<HttpResponse> {
     act(req, state, caller, id.into_inner(), key, ProviderAction::Archive).await
-}
-
-/// List a provider's offers
-///
-/// Public for active providers; the same visibility as the provider itself.
-#[utoipa::path(
-    tag = "providers",
-    params(("id" = Uuid, Path, description = "Provider id")),
-    responses(
-        (status = 200, description = "Every offer of the provider", body = Vec<Offer>),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
-    )
-)]
-#[get("/providers/{id}/offers")]
-pub async fn list_provider_offers(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
-    let actor = access::LIST_PROVIDER_OFFERS.authorize(&req, &state, caller).await?;
-    let id = id.into_inner();
-    let view = view_for(&actor.caller);
-    let rows = db::run(&state.pool, move |conn| {
-        visible(conn, &view, id)?;
-        offers::list(conn, id)
-    })
-    .await?;
-    let items = rows.iter().map(|row| row.to_dto()).collect::<ApiResult<Vec<_>>>()?;
-    Ok(HttpResponse::Ok().json(items))
-}
-
-/// Add an offer
-///
-/// The service must be active in the catalogue; one offer per provider and service (409).
-#[utoipa::path(
-    tag = "providers",
-    params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
-    request_body(content = OfferInput),
-    responses(
-        (status = 201, description = "The new offer", body = Offer, headers(("Location" = String, description = "URL of the offer"))),
-        PathIdJsonBodyErrors, DatabaseErrors,
-        NotFoundErrors,
-        (status = 409, description = "The service is not active, or already offered", body = Problem, content_type = "application/problem+json"),
-        InvalidFieldErrors
-    )
-)]
-#[post("/providers/{id}/offers")]
-pub async fn create_provider_offer(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
-    body: JsonBody<OfferInput>,
-) -> ApiResult<HttpResponse> {
-    let actor = access::CREATE_PROVIDER_OFFER.authorize(&req, &state, caller).await?;
-    let provider_id = id.into_inner();
-    let fingerprint = body.fingerprint.clone();
-    let input = body.into_inner();
-    let caller = actor.caller.clone();
-    let offer_id = Uuid::now_v7();
-    idempotency::run_once(
-        &req,
-        &state.pool,
-        &actor,
-        event(&access::CREATE_PROVIDER_OFFER, Some(provider_id)),
-        key,
-        &fingerprint,
-        move |conn| {
-            ensure_writable(&caller, provider_id)?;
-            model::find(conn, provider_id)?;
-            let row = offers::insert(conn, provider_id, offer_id, input.validate_draft()?)?;
-            Ok(StoredResponse::json(StatusCode::CREATED, &row.to_dto()?)?
-                .header("location", format!("/api/v1/providers/{provider_id}/offers/{offer_id}"))
-                .header("etag", row.etag()))
-        },
-    )
-    .await
-}
-
-/// Change an offer
-///
-/// A JSON merge patch with `If-Match`; the service of an offer cannot change.
-#[utoipa::path(
-    tag = "providers",
-    params(
-        ("id" = Uuid, Path, description = "Provider id"),
-        ("offer_id" = Uuid, Path, description = "Offer id"),
-        ("If-Match" = String, Header, description = "ETag of the offer the change is based on")
-    ),
-    request_body(content = Object, content_type = "application/merge-patch+json", description = "Any subset of capacity_per_month, area_served, notes",
-        example = json!({"capacity_per_month": 500})),
-    responses(
-        (status = 200, description = "The changed offer", body = Offer),
-        PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
-        NotFoundErrors,
-        InvalidFieldErrors
-    )
-)]
-#[patch("/providers/{id}/offers/{offer_id}")]
-pub async fn update_provider_offer(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(Uuid, Uuid)>,
-    if_match: IfMatch,
-    patch: JsonBody<merge_patch::Patch>,
-) -> ApiResult<HttpResponse> {
-    let actor = access::UPDATE_PROVIDER_OFFER.authorize(&req, &state, caller).await?;
-    let ((provider_id, offer_id), patch) = (path.into_inner(), patch.into_inner());
-    let row = db::run(&state.pool, move |conn| {
-        let caller = actor.caller.clone();
-        audit::audited(conn, &actor, event(&access::UPDATE_PROVIDER_OFFER, Some(offer_id)), |conn| {
-            ensure_writable(&caller, provider_id)?;
-            offers::update(conn, provider_id, offer_id, &if_match, |current| {
-                const OFFER_READ_ONLY: [&str; 6] =
-                    ["id", "provider_id", "created_at", "updated_at", "version", "service_id"];
-                let mut input: OfferInput = merge_patch::patched(current, &patch, &OFFER_READ_ONLY, "")?;
-                input.service_id = Some(current.service_id);
-                input.validate_draft()
-            })
-        })
-    })
-    .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, row.etag())).json(row.to_dto()?))
-}
-
-/// Remove an offer
-///
-/// Requires `If-Match`.
-#[utoipa::path(
-    tag = "providers",
-    params(
-        ("id" = Uuid, Path, description = "Provider id"),
-        ("offer_id" = Uuid, Path, description = "Offer id"),
-        ("If-Match" = String, Header, description = "ETag of the offer")
-    ),
-    responses(
-        (status = 204, description = "Removed"),
-        PathIdErrors, IfMatchErrors, DatabaseErrors,
-        NotFoundErrors
-    )
-)]
-#[delete("/providers/{id}/offers/{offer_id}")]
-pub async fn delete_provider_offer(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(Uuid, Uuid)>,
-    if_match: IfMatch,
-) -> ApiResult<HttpResponse> {
-    let actor = access::DELETE_PROVIDER_OFFER.authorize(&req, &state, caller).await?;
-    let (provider_id, offer_id) = path.into_inner();
-    db::run(&state.pool, move |conn| {
-        let caller = actor.caller.clone();
-        audit::audited(conn, &actor, event(&access::DELETE_PROVIDER_OFFER, Some(offer_id)), |conn| {
-            ensure_writable(&caller, provider_id)?;
-            offers::delete(conn, provider_id, offer_id, &if_match)
-        })
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
 }

@@ -22,8 +22,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(handlers::activate_provider)
         .service(handlers::suspend_provider)
         .service(handlers::archive_provider)
-        .service(handlers::list_provider_offers)
-        .service(handlers::create_provider_offer)
-        .service(handlers::update_provider_offer)
-        .service(handlers::delete_provider_offer);
+        .configure(offers::configure);
 }

@@ -7,7 +7,6 @@ use uuid::Uuid;
 use super::dto::{CommissionSummary, Report, ReportInput, ReportListQuery, ReportVersion, ReturnInput};
 use super::model::{self, ReportRow, VersionRow};
 use crate::app::AppState;
-use crate::audit::Event;
 use crate::auth::{access, Actor, Caller};
 use crate::commissions::model::Scope;
 use crate::db;
@@ -24,10 +23,6 @@ use crate::idempotency::{self, StoredResponse};
 
 fn scope_of(actor: &Actor) -> Scope {
     Scope { provider: actor.caller.provider_scope() }
-}
-
-fn event(rule: &access::Access, id: Uuid) -> Event {
-    Event::new(rule.operation, rule.resource, Some(id.to_string()))
 }
 
 /// Submissions come from partner systems on poor connections: a retry must never create a second
@@ -188,7 +183,7 @@ pub async fn submit_report(
         &req,
         &state.pool,
         &actor,
-        event(&access::SUBMIT_REPORT, ids.0),
+        access::SUBMIT_REPORT.event(ids.0),
         key,
         &fingerprint,
         move |conn| {
@@ -290,7 +285,7 @@ pub async fn correct_report(
         &req,
         &state.pool,
         &actor,
-        event(&access::CORRECT_REPORT, report_id),
+        access::CORRECT_REPORT.event(report_id),
         key,
         &fingerprint,
         move |conn| {
@@ -323,7 +318,7 @@ async fn review(
     let comments = returned.map(ReturnInput::validate).transpose()?;
     let (commission_id, report_id) = path;
     let reviewer = actor.caller.subject.clone();
-    idempotency::run_once(&req, &state.pool, &actor, event(rule, report_id), key, &fingerprint, move |conn| {
+    idempotency::run_once(&req, &state.pool, &actor, rule.event(report_id), key, &fingerprint, move |conn| {
         let (report, version) = model::review(conn, commission_id, report_id, &reviewer, comments)?;
         report_response(StatusCode::OK, &report, &version)
     })

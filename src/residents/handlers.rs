@@ -77,13 +77,12 @@ fn render(conn: &mut DbConnection, view: View, rows: &[ResidentRow]) -> ApiResul
                 .collect()
         }
         View::Provider(provider) => {
-            let items = plans::items_for_provider(conn, provider)?;
+            let items = crate::plan_items::model::items_for_provider(conn, provider)?;
             rows.iter()
                 .map(|row| {
-                    let row_id = row.id.to_string();
                     let mine = items
                         .iter()
-                        .filter(|(_, resident)| *resident == row_id)
+                        .filter(|(_, resident)| *resident == row.id)
                         .map(|(item, _)| item.to_dto())
                         .collect::<ApiResult<_>>()?;
                     Ok(ResidentView::ForProvider(ResidentForProvider { contact: row.to_contact()?, items: mine }))
@@ -368,7 +367,7 @@ pub async fn export_resident(
         let access_log = crate::audit::model::about(conn, "resident", &row.id.to_string())?;
         Ok(ResidentExport {
             resident: row.to_full()?,
-            service_plans: plans::plans_of_resident(conn, &row.id.to_string())?,
+            service_plans: plans::plans_of_resident(conn, row.id)?,
             access_log,
         })
     })

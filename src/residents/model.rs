@@ -223,7 +223,7 @@ pub fn anonymise(conn: &mut DbConnection, id: Uuid) -> ApiResult<ResidentRow> {
     row.legal_representative = None;
     row.notes_on_needs = String::new();
     row.anonymised_at = Some(clock::now());
-    crate::service_plans::model::erase_free_texts(conn, &row.id.to_string())?;
+    crate::service_plans::model::erase_free_texts(conn, row.id)?;
     save(conn, row)
 }
 

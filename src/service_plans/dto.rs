@@ -79,6 +79,36 @@ pub enum ItemStatus {
 }
 }
 
+/// A state change of a plan item, made by its plan's actions: activating the plan starts its
+/// approved items, closing it completes the active ones and cancels the planned ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, AsRefStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum ItemAction {
+    Start,
+    Complete,
+    Cancel,
+}
+
+impl Lifecycle for ItemStatus {
+    type Action = ItemAction;
+
+    fn allowed_actions(self) -> &'static [ItemAction] {
+        match self {
+            ItemStatus::Planned => &[ItemAction::Start, ItemAction::Cancel],
+            ItemStatus::Active => &[ItemAction::Complete, ItemAction::Cancel],
+            ItemStatus::Completed | ItemStatus::Cancelled => &[],
+        }
+    }
+
+    fn after(self, action: ItemAction) -> ItemStatus {
+        match action {
+            ItemAction::Start => ItemStatus::Active,
+            ItemAction::Complete => ItemStatus::Completed,
+            ItemAction::Cancel => ItemStatus::Cancelled,
+        }
+    }
+}
+
 crate::text_enum! {
 /// Why a plan closed: `completed` (zrealizowany), `resigned` (rezygnacja), `other`.
 pub enum ClosureReason {
@@ -186,6 +216,17 @@ pub struct MonitoringEntry {
     pub author: Option<String>,
 }
 
+impl MonitoringEntry {
+    /// The entry as kept: a date, a note and its author.
+    pub fn validate_entry(self, author: String) -> ApiResult<MonitoringEntry> {
+        let mut errors = FieldErrors::new();
+        let date = errors.required("date", self.date.as_deref());
+        let date = errors.parse_with("date", "invalid_date", date, parse_date);
+        let note = errors.required("note", self.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()));
+        errors.finish(|| Some(MonitoringEntry { date: Some(date?.to_string()), note, author: Some(author) }))
+    }
+}
+
 /// How a plan ended.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -199,6 +240,20 @@ pub struct Closure {
     #[schema(value_type = Option<String>, format = Date)]
     pub summary_interview_on: Option<String>,
     pub outcome: Option<String>,
+}
+
+impl Closure {
+    pub fn validate_closure(self) -> ApiResult<Closure> {
+        let mut errors = FieldErrors::new();
+        let date = errors.required("date", self.date.as_deref());
+        errors.parse_with("date", "invalid_date", date, parse_date);
+        errors.required_enum::<ClosureReason>("reason", self.reason.as_deref());
+        errors.parse_with("summary_interview_on", "invalid_date", self.summary_interview_on.as_deref(), parse_date);
+        if self.outcome.as_ref().is_some_and(|o| o.chars().count() > 10_000) {
+            errors.add("outcome", "length", "outcome must be at most 10000 characters long");
+        }
+        errors.finish(|| Some(self))
+    }
 }
 
 /// The writable fields of a plan.
@@ -460,42 +515,4 @@ pub struct PlanListQuery {
     /// Drafts past their due date.
     pub overdue: Option<bool>,
     pub updated_since: Option<DateTime<Utc>>,
-}
-
-/// A delivery a provider records on its plan item.
-#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"delivered_on": "2026-12-03", "units": 2, "note": "Pomoc przy zakupach"}))]
-pub struct DeliveryInput {
-    #[schema(required = true, value_type = Option<String>, format = Date)]
-    pub delivered_on: Option<String>,
-    #[schema(required = true)]
-    pub units: Option<i64>,
-    pub note: Option<String>,
-}
-
-/// A recorded delivery.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Delivery {
-    pub id: Uuid,
-    pub item_id: Uuid,
-    #[schema(value_type = String, format = Date)]
-    pub delivered_on: NaiveDate,
-    pub units: i64,
-    pub note: String,
-    pub recorded_by: String,
-    pub created_at: DateTime<Utc>,
-}
-
-/// Filters of the plan-item list.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PlanItemQuery {
-    /// `me` for a provider user's own items; CUS staff give a provider id.
-    #[param(
-        example = "me",
-        pattern = "^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
-    )]
-    pub provider: String,
 }

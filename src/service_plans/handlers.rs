@@ -6,26 +6,23 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::dto::{
-    Closure, ClosureReason, Delivery, DeliveryInput, MonitoringEntry, PlanAction, PlanItemQuery, PlanListQuery,
-    PlanRevision, ServicePlan, ServicePlanInput, ServicePlanView,
+    Closure, MonitoringEntry, PlanAction, PlanListQuery, PlanRevision, ServicePlan, ServicePlanInput, ServicePlanView,
 };
 use super::model::{self, ItemRow, PlanRow};
 use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{access, Actor, Caller, Role};
-use crate::db::{self, DbConnection};
-use crate::domain::period::parse_date;
+use crate::db::{self, DbConnection, Id};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, Cursor, Page};
 use crate::http::responses::{
-    DatabaseErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors, InvalidIdempotentInputErrors, JsonBodyErrors,
-    NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
+    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors,
+    InvalidIdempotentInputErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
+    StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
-use crate::residents::provider_view::AssignedItem;
-use crate::validation::FieldErrors;
 
 /// KIPUS and director see plans in full; the OUS an overview without health or family details.
 fn full_view(caller: &Caller) -> bool {
@@ -40,10 +37,6 @@ fn render(caller: &Caller, plan: &PlanRow, items: &[ItemRow]) -> ApiResult<Servi
     })
 }
 
-fn event(rule: &access::Access, id: Uuid) -> Event {
-    Event::new(rule.operation, rule.resource, Some(id.to_string()))
-}
-
 fn plan_response(status: StatusCode, plan: &PlanRow, items: &[ItemRow]) -> ApiResult<StoredResponse> {
     Ok(StoredResponse::json(status, &plan.to_full(items)?)?.header("etag", plan.etag()))
 }
@@ -54,7 +47,7 @@ fn audit_read(
     actor: &Actor,
     rule: &access::Access,
     id: Option<String>,
-    ids: Vec<String>,
+    ids: Vec<Id>,
 ) -> ApiResult<()> {
     let event = Event::new(rule.operation, rule.resource, id).with_detail(json!({"ids": ids}));
     conn.write_transaction(|conn| audit::record(conn, actor, &event))
@@ -88,7 +81,7 @@ pub async fn list_service_plans(
         filter.coordinator.as_deref().map(|c| if c == "me" { actor.caller.subject.clone() } else { c.to_owned() });
     let page = db::run(&state.pool, move |conn| {
         let mut rows = model::list(conn, &filter, coordinator.as_deref(), cursor.as_ref(), limit)?;
-        let shown: Vec<String> = rows.iter().take(limit as usize).map(|row| row.id.clone()).collect();
+        let shown: Vec<Id> = rows.iter().take(limit as usize).map(|row| row.id).collect();
         audit_read(conn, &actor, &access::LIST_SERVICE_PLANS, None, shown.clone())?;
         let items = model::items_of_plans(conn, &shown)?;
         let has_more = rows.len() > limit as usize;
@@ -101,8 +94,9 @@ pub async fn list_service_plans(
             })
             .collect::<ApiResult<Vec<_>>>()?;
         let next_cursor = if has_more {
-            rows.last()
-                .map(|last| Cursor { sort: model::SORT.to_owned(), key: String::new(), id: last.id.clone() }.encode())
+            rows.last().map(|last| {
+                Cursor { sort: model::SORT.to_owned(), key: String::new(), id: last.id.to_string() }.encode()
+            })
         } else {
             None
         };
@@ -147,7 +141,7 @@ pub async fn create_service_plan(
         &req,
         &state.pool,
         &actor,
-        event(&access::CREATE_SERVICE_PLAN, id),
+        access::CREATE_SERVICE_PLAN.event(id),
         key,
         &fingerprint,
         move |conn| {
@@ -183,7 +177,7 @@ pub async fn get_service_plan(
     let id = id.into_inner();
     let (view, etag) = db::run(&state.pool, move |conn| {
         let (plan, items) = model::find(conn, id)?;
-        audit_read(conn, &actor, &access::GET_SERVICE_PLAN, Some(plan.id.clone()), vec![plan.id.clone()])?;
+        audit_read(conn, &actor, &access::GET_SERVICE_PLAN, Some(plan.id.to_string()), vec![plan.id])?;
         Ok((render(&actor.caller, &plan, &items)?, plan.etag()))
     })
     .await?;
@@ -243,7 +237,7 @@ pub async fn update_service_plan(
     let (id, patch) = (id.into_inner(), patch.into_inner());
     let author = actor.caller.subject.clone();
     let (plan, items) = db::run(&state.pool, move |conn| {
-        audit::audited(conn, &actor, event(&access::UPDATE_SERVICE_PLAN, id), |conn| {
+        audit::audited(conn, &actor, access::UPDATE_SERVICE_PLAN.event(id), |conn| {
             model::update(conn, id, &if_match, &author, |current| {
                 let mut input: ServicePlanInput =
                     merge_patch::patched(current, &patch, &READ_ONLY, "; status changes through the actions")?;
@@ -279,25 +273,13 @@ async fn act(
         ));
     }
     let fingerprint = closure.as_ref().map(|body| body.fingerprint.clone()).unwrap_or_default();
-    let closure = closure.map(|body| validate_closure(body.into_inner())).transpose()?;
+    let closure = closure.map(|body| body.into_inner().validate_closure()).transpose()?;
     let subject = actor.caller.subject.clone();
-    idempotency::run_once(&req, &state.pool, &actor, event(rule, id), key, &fingerprint, move |conn| {
+    idempotency::run_once(&req, &state.pool, &actor, rule.event(id), key, &fingerprint, move |conn| {
         let (plan, items) = model::transition(conn, id, action, &subject, closure)?;
         plan_response(StatusCode::OK, &plan, &items)
     })
     .await
-}
-
-fn validate_closure(closure: Closure) -> ApiResult<Closure> {
-    let mut errors = FieldErrors::new();
-    let date = errors.required("date", closure.date.as_deref());
-    errors.parse_with("date", "invalid_date", date, parse_date);
-    errors.required_enum::<ClosureReason>("reason", closure.reason.as_deref());
-    errors.parse_with("summary_interview_on", "invalid_date", closure.summary_interview_on.as_deref(), parse_date);
-    if closure.outcome.as_ref().is_some_and(|o| o.chars().count() > 10_000) {
-        errors.add("outcome", "length", "outcome must be at most 10000 characters long");
-    }
-    errors.finish(|| Some(closure))
 }
 
 /// Submit a plan for approval
@@ -310,7 +292,7 @@ fn validate_closure(closure: Closure) -> ApiResult<Closure> {
     params(("id" = Uuid, Path, description = "Plan id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The plan awaiting approval", body = ServicePlan),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         (status = 409, description = "Closed, already submitted, unchanged since its approval, or incomplete", body = Problem, content_type = "application/problem+json")
     )
@@ -338,7 +320,7 @@ pub async fn submit_service_plan_for_approval(
     params(("id" = Uuid, Path, description = "Plan id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The approved plan", body = ServicePlan),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         (status = 403, description = "`self-approval`: the caller is the coordinator or an author since the last approval", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not submitted, unchanged since its approval, closed, or incomplete", body = Problem, content_type = "application/problem+json")
@@ -364,7 +346,7 @@ pub async fn approve_service_plan(
     params(("id" = Uuid, Path, description = "Plan id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active plan", body = ServicePlan),
-        PathIdErrors, IdempotencyErrors, DatabaseErrors,
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors
     )
@@ -390,7 +372,7 @@ pub async fn activate_service_plan(
     request_body(content = Closure),
     responses(
         (status = 200, description = "The closed plan", body = ServicePlan),
-        PathIdJsonBodyErrors, DatabaseErrors,
+        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors,
         InvalidIdempotentInputErrors
@@ -417,7 +399,7 @@ pub async fn close_service_plan(
     request_body(content = MonitoringEntry, example = json!({"date": "2027-01-15", "note": "Wizyta domowa: postępy w samodzielności."})),
     responses(
         (status = 201, description = "The plan with the new entry", body = ServicePlan),
-        PathIdJsonBodyErrors, DatabaseErrors,
+        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
         StateConflictErrors,
         InvalidIdempotentInputErrors
@@ -435,19 +417,12 @@ pub async fn add_plan_monitoring(
     let actor = access::ADD_PLAN_MONITORING.authorize(&req, &state, caller).await?;
     let id = id.into_inner();
     let fingerprint = body.fingerprint.clone();
-    let input = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let date = errors.required("date", input.date.as_deref());
-    let date = errors.parse_with("date", "invalid_date", date, parse_date);
-    let note = errors.required("note", input.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()));
-    let entry = errors.finish(|| {
-        Some(MonitoringEntry { date: Some(date?.to_string()), note, author: Some(actor.caller.subject.clone()) })
-    })?;
+    let entry = body.into_inner().validate_entry(actor.caller.subject.clone())?;
     idempotency::run_once(
         &req,
         &state.pool,
         &actor,
-        event(&access::ADD_PLAN_MONITORING, id),
+        access::ADD_PLAN_MONITORING.event(id),
         key,
         &fingerprint,
         move |conn| {
@@ -481,170 +456,9 @@ pub async fn list_plan_revisions(
     let id = id.into_inner();
     let revisions = db::run(&state.pool, move |conn| {
         let revisions = model::revisions(conn, id)?;
-        audit_read(conn, &actor, &access::LIST_PLAN_REVISIONS, Some(id.to_string()), vec![id.to_string()])?;
+        audit_read(conn, &actor, &access::LIST_PLAN_REVISIONS, Some(id.to_string()), vec![id.into()])?;
         Ok(revisions)
     })
     .await?;
     Ok(HttpResponse::Ok().json(revisions))
-}
-
-/// The provider whose items are asked for: `me` for a provider user, an id for CUS staff.
-fn provider_of(caller: &Caller, provider: &str) -> ApiResult<Uuid> {
-    let id = || {
-        provider.parse::<Uuid>().map_err(|_| {
-            ApiError::bad_request(
-                "invalid query parameter provider",
-                vec![crate::error::FieldError::new("provider", "invalid_id", "give a provider id, or me")],
-            )
-        })
-    };
-    match (caller.provider_scope(), provider) {
-        (Some(own), "me") => Ok(own),
-        (Some(own), _) if id()? == own => Ok(own),
-        // Another provider's items are a record the caller may not know exists.
-        (Some(_), _) => Err(ApiError::NotFound { resource: "provider" }),
-        (None, "me") => Err(ApiError::Validation(vec![crate::error::FieldError::new(
-            "provider",
-            "not_a_provider",
-            "me stands for the caller's own provider, and a staff caller has none: give a provider id",
-        )])),
-        (None, _) => id(),
-    }
-}
-
-/// List plan items assigned to a provider
-///
-/// `provider=me` (or its own id) for a provider user: the active items of active plans it
-/// delivers, with the minimum it needs (resident's name, address, phone); another provider's id is
-/// a 404. CUS staff give a provider id. The
-/// residents read are recorded in the audit log.
-#[utoipa::path(
-    tag = "service-plans",
-    params(PlanItemQuery),
-    responses(
-        (status = 200, description = "The provider's active items", body = Vec<AssignedItem>),
-        DatabaseErrors,
-        (status = 400, description = "Missing or invalid provider parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "A provider user asked for another provider's items", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`provider=me` from a caller who is not a provider user", body = Problem, content_type = "application/problem+json")
-    )
-)]
-#[get("/plan-items")]
-pub async fn list_plan_items(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    caller: Caller,
-    query: QueryParams<PlanItemQuery>,
-) -> ApiResult<HttpResponse> {
-    let actor = access::LIST_PLAN_ITEMS.authorize(&req, &state, caller).await?;
-    let provider = provider_of(&actor.caller, &query.0.provider)?;
-    let assigned = db::run(&state.pool, move |conn| {
-        let items = model::items_for_provider(conn, provider)?;
-        let mut residents: Vec<String> = items.iter().map(|(_, resident)| resident.clone()).collect();
-        residents.dedup();
-        let event =
-            Event::new(access::LIST_PLAN_ITEMS.operation, "resident", None).with_detail(json!({"ids": residents}));
-        conn.write_transaction(|conn| audit::record(conn, &actor, &event))?;
-        items
-            .into_iter()
-            .map(|(item, resident_id)| {
-                let resident = crate::residents::model::find(
-                    conn,
-                    resident_id.parse().map_err(|_| ApiError::internal("resident id"))?,
-                )?;
-                Ok(AssignedItem { item: item.to_dto()?, resident: resident.to_contact()? })
-            })
-            .collect::<ApiResult<Vec<_>>>()
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(assigned))
-}
-
-/// Record a delivery
-///
-/// By the item's provider, on an active item of an active plan, on a day within the item's dates
-/// (404 while the item's naming of the provider awaits approval).
-#[utoipa::path(
-    tag = "service-plans",
-    params(("id" = Uuid, Path, description = "Plan item id"), IdempotencyKeyParam),
-    request_body(content = DeliveryInput),
-    responses(
-        (status = 201, description = "The recorded delivery", body = Delivery),
-        PathIdJsonBodyErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors,
-        InvalidIdempotentInputErrors
-    )
-)]
-#[post("/plan-items/{id}/deliveries")]
-pub async fn record_delivery(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
-    body: JsonBody<DeliveryInput>,
-) -> ApiResult<HttpResponse> {
-    let actor = access::RECORD_DELIVERY.authorize(&req, &state, caller).await?;
-    let provider = actor
-        .caller
-        .provider_scope()
-        .ok_or_else(|| ApiError::Forbidden("deliveries are recorded by providers".to_owned()))?;
-    let item_id = id.into_inner();
-    let fingerprint = body.fingerprint.clone();
-    let input = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let date = errors.required("delivered_on", input.delivered_on.as_deref());
-    let date = errors.parse_with("delivered_on", "invalid_date", date, parse_date);
-    let units = errors.required("units", input.units);
-    if units.is_some_and(|u| !(1..=10_000).contains(&u)) {
-        errors.add("units", "range", "units must be between 1 and 10000");
-    }
-    let note = input.note.map(|n| n.trim().to_owned()).unwrap_or_default();
-    if note.chars().count() > 2000 {
-        errors.add("note", "length", "note must be at most 2000 characters long");
-    }
-    let delivery = errors.finish(|| Some((date?, units?, note)))?;
-    let recorded_by = actor.caller.subject.clone();
-    let delivery_id = Uuid::now_v7();
-    idempotency::run_once(
-        &req,
-        &state.pool,
-        &actor,
-        event(&access::RECORD_DELIVERY, item_id),
-        key,
-        &fingerprint,
-        move |conn| {
-            StoredResponse::json(
-                StatusCode::CREATED,
-                &model::record_delivery(conn, provider, item_id, delivery_id, &recorded_by, delivery)?,
-            )
-        },
-    )
-    .await
-}
-
-/// List an item's deliveries
-///
-/// For the item's provider (once the item's terms are approved: 404 before) and CUS staff.
-#[utoipa::path(
-    tag = "service-plans",
-    params(("id" = Uuid, Path, description = "Plan item id")),
-    responses(
-        (status = 200, description = "Deliveries, by day", body = Vec<Delivery>),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
-    )
-)]
-#[get("/plan-items/{id}/deliveries")]
-pub async fn list_deliveries(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
-    let actor = access::LIST_DELIVERIES.authorize(&req, &state, caller).await?;
-    let (provider, id) = (actor.caller.provider_scope(), id.into_inner());
-    let deliveries = db::run(&state.pool, move |conn| model::deliveries(conn, provider, id)).await?;
-    Ok(HttpResponse::Ok().json(deliveries))
 }

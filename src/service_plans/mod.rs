@@ -1,5 +1,5 @@
-//! Individual plans of social services (`/api/v1/service-plans`, IPUS) and the plan items
-//! providers deliver (`/api/v1/plan-items`).
+//! Individual plans of social services (`/api/v1/service-plans`, IPUS), with their items: a plan's
+//! items are written as part of the plan. What providers reach of them is `plan_items`.
 
 pub mod dto;
 mod handlers;
@@ -17,8 +17,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(handlers::activate_service_plan)
         .service(handlers::close_service_plan)
         .service(handlers::add_plan_monitoring)
-        .service(handlers::list_plan_revisions)
-        .service(handlers::list_plan_items)
-        .service(handlers::record_delivery)
-        .service(handlers::list_deliveries);
+        .service(handlers::list_plan_revisions);
 }

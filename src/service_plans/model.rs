@@ -1,4 +1,4 @@
-//! Plan storage: plans, their items, revisions and the deliveries providers record.
+//! Plan storage: plans, their items and revisions (deliveries on items are `plan_items`').
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -6,14 +6,14 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::dto::{
-    Closure, Consent, Delivery, Goal, ItemDraft, ItemStatus, MonitoringEntry, PlanAction, PlanDraft, PlanItem,
+    Closure, Consent, Goal, ItemAction, ItemDraft, ItemStatus, MonitoringEntry, PlanAction, PlanDraft, PlanItem,
     PlanListQuery, PlanRevision, PlanStatus, ServicePlan, ServicePlanOverview,
 };
 use crate::clock;
 use crate::db::schema::{
     commissions, item_deliveries, plan_authors, plan_items, plan_revisions, residents, service_plans, services,
 };
-use crate::db::DbConnection;
+use crate::db::{DbConnection, Id};
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::Money;
 use crate::domain::Period;
@@ -21,12 +21,13 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::etag::etag;
 use crate::http::extract::IfMatch;
 use crate::http::pagination::Cursor;
+use crate::services::dto::ServiceUnit;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = service_plans, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct PlanRow {
-    pub id: String,
-    pub resident_id: String,
+    pub id: Id,
+    pub resident_id: Id,
     pub coordinator: String,
     pub requested_on: NaiveDate,
     pub needs_assessment: String,
@@ -34,7 +35,7 @@ pub struct PlanRow {
     pub consent: Option<String>,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
-    pub status: String,
+    pub status: PlanStatus,
     pub approval_requested_at: Option<NaiveDateTime>,
     pub approved_by: Option<String>,
     pub approved_at: Option<NaiveDateTime>,
@@ -50,19 +51,19 @@ pub struct PlanRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = plan_items, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ItemRow {
-    pub id: String,
-    pub plan_id: String,
+    pub id: Id,
+    pub plan_id: Id,
     pub position: i32,
-    pub service_id: String,
-    pub provider_id: String,
-    pub commission_id: Option<String>,
+    pub service_id: Id,
+    pub provider_id: Id,
+    pub commission_id: Option<Id>,
     pub quantity: i64,
-    pub unit: String,
+    pub unit: ServiceUnit,
     pub frequency: String,
     pub start_on: NaiveDate,
     pub end_on: NaiveDate,
     pub fee: Option<i64>,
-    pub status: String,
+    pub status: ItemStatus,
     /// Whether these terms were approved; the provider reaches the item only then.
     pub approved: bool,
 }
@@ -75,25 +76,21 @@ fn stored(what: &str) -> ApiError {
     ApiError::internal(format!("stored plan {what} is unreadable"))
 }
 
-fn uuid(text: &str) -> ApiResult<Uuid> {
-    text.parse().map_err(|_| stored("id"))
-}
-
 impl ItemRow {
     pub fn to_dto(&self) -> ApiResult<PlanItem> {
         Ok(PlanItem {
-            id: uuid(&self.id)?,
-            plan_id: uuid(&self.plan_id)?,
-            service_id: uuid(&self.service_id)?,
-            provider_id: uuid(&self.provider_id)?,
-            commission_id: self.commission_id.as_deref().map(uuid).transpose()?,
+            id: self.id.into(),
+            plan_id: self.plan_id.into(),
+            service_id: self.service_id.into(),
+            provider_id: self.provider_id.into(),
+            commission_id: self.commission_id.map(Uuid::from),
             quantity: self.quantity,
-            unit: self.unit.parse().map_err(|_| stored("unit"))?,
+            unit: self.unit,
             frequency: self.frequency.clone(),
             start_on: self.start_on,
             end_on: self.end_on,
             fee: self.fee.map(Money::from_grosze),
-            status: self.status.parse().map_err(|_| stored("item status"))?,
+            status: self.status,
         })
     }
 
@@ -116,27 +113,19 @@ impl ItemRow {
     fn settle(mut self, requested: ItemStatus, stored: Option<&ItemRow>) -> ItemRow {
         let unchanged = stored.filter(|stored| stored.same_terms(&self));
         self.approved = unchanged.is_some_and(|stored| stored.approved);
-        let stays_active = unchanged.is_some_and(|stored| stored.status == ItemStatus::Active.as_ref());
+        let stays_active = unchanged.is_some_and(|stored| stored.status == ItemStatus::Active);
         let status = match requested {
             ItemStatus::Active if !stays_active => ItemStatus::Planned,
             status => status,
         };
-        self.status = status.as_ref().to_owned();
+        self.status = status;
         self
     }
 }
 
 impl PlanRow {
-    pub fn uuid(&self) -> ApiResult<Uuid> {
-        uuid(&self.id)
-    }
-
     pub fn etag(&self) -> String {
         etag(self.version)
-    }
-
-    pub fn status(&self) -> ApiResult<PlanStatus> {
-        self.status.parse().map_err(|_| stored("status"))
     }
 
     /// The plan differs from the revision in force (always so before the first approval).
@@ -149,7 +138,7 @@ impl PlanRow {
     }
 
     fn overdue(&self) -> bool {
-        self.status == PlanStatus::Draft.as_ref() && clock::now().date() > self.due_on()
+        self.status == PlanStatus::Draft && clock::now().date() > self.due_on()
     }
 
     fn goals(&self) -> ApiResult<Vec<Goal>> {
@@ -162,8 +151,8 @@ impl PlanRow {
 
     pub fn to_full(&self, items: &[ItemRow]) -> ApiResult<ServicePlan> {
         Ok(ServicePlan {
-            id: self.uuid()?,
-            resident_id: uuid(&self.resident_id)?,
+            id: self.id.into(),
+            resident_id: self.resident_id.into(),
             coordinator: self.coordinator.clone(),
             requested_on: self.requested_on,
             due_on: self.due_on(),
@@ -178,7 +167,7 @@ impl PlanRow {
                 .transpose()
                 .map_err(|_| stored("consent"))?,
             period: self.period(),
-            status: self.status()?,
+            status: self.status,
             approval_requested_at: self.approval_requested_at.map(clock::utc),
             approved_by: self.approved_by.clone(),
             approved_at: self.approved_at.map(clock::utc),
@@ -200,9 +189,9 @@ impl PlanRow {
     pub fn to_overview(&self, items: &[ItemRow]) -> ApiResult<ServicePlanOverview> {
         let goals = self.goals()?;
         Ok(ServicePlanOverview {
-            id: self.uuid()?,
-            resident_id: uuid(&self.resident_id)?,
-            status: self.status()?,
+            id: self.id.into(),
+            resident_id: self.resident_id.into(),
+            status: self.status,
             period: self.period(),
             due_on: self.due_on(),
             overdue: self.overdue(),
@@ -233,18 +222,18 @@ fn check_items(conn: &mut DbConnection, items: &[ItemDraft]) -> ApiResult<()> {
     let mut errors = Vec::new();
     for (index, item) in items.iter().enumerate() {
         let field = |name: &str| format!("items[{index}].{name}");
-        let unit: Option<String> =
-            services::table.find(item.service_id.to_string()).select(services::unit).first(conn).optional()?;
+        let unit: Option<ServiceUnit> =
+            services::table.find(Id::from(item.service_id)).select(services::unit).first(conn).optional()?;
         match unit {
             None => errors.push(FieldError::new(field("service_id"), "unknown", "no catalogue service has this id")),
-            Some(unit) if unit != item.unit.as_ref() => errors.push(FieldError::new(
+            Some(unit) if unit != item.unit => errors.push(FieldError::new(
                 field("unit"),
                 "unit_mismatch",
-                format!("the service is measured in {unit}"),
+                format!("the service is measured in {}", unit.as_ref()),
             )),
             Some(_) => {}
         }
-        if !crate::providers::offers::offers_service(conn, item.provider_id, item.service_id)? {
+        if !crate::providers::offers::model::offers_service(conn, item.provider_id, item.service_id)? {
             errors.push(FieldError::new(
                 field("provider_id"),
                 "not_offered",
@@ -252,8 +241,8 @@ fn check_items(conn: &mut DbConnection, items: &[ItemDraft]) -> ApiResult<()> {
             ));
         }
         if let Some(commission_id) = item.commission_id {
-            let commission: Option<(String, String, NaiveDate, NaiveDate)> = commissions::table
-                .find(commission_id.to_string())
+            let commission: Option<(Id, Id, NaiveDate, NaiveDate)> = commissions::table
+                .find(Id::from(commission_id))
                 .select((
                     commissions::provider_id,
                     commissions::service_id,
@@ -265,7 +254,7 @@ fn check_items(conn: &mut DbConnection, items: &[ItemDraft]) -> ApiResult<()> {
             match commission {
                 None => errors.push(FieldError::new(field("commission_id"), "unknown", "no commission has this id")),
                 Some((provider, service, start, end)) => {
-                    if provider != item.provider_id.to_string() || service != item.service_id.to_string() {
+                    if provider != item.provider_id.into() || service != item.service_id.into() {
                         errors.push(FieldError::new(
                             field("commission_id"),
                             "commission_mismatch",
@@ -290,21 +279,21 @@ fn check_items(conn: &mut DbConnection, items: &[ItemDraft]) -> ApiResult<()> {
 }
 
 /// The stored form of an item, its status settled against the stored item it replaces (if any).
-fn item_row(plan_id: &str, position: usize, item: &ItemDraft, stored: Option<&ItemRow>) -> ItemRow {
+fn item_row(plan_id: Id, position: usize, item: &ItemDraft, stored: Option<&ItemRow>) -> ItemRow {
     ItemRow {
-        id: stored.map_or_else(|| Uuid::now_v7().to_string(), |stored| stored.id.clone()),
-        plan_id: plan_id.to_owned(),
+        id: stored.map_or_else(|| Uuid::now_v7().into(), |stored| stored.id),
+        plan_id,
         position: i32::try_from(position).unwrap_or(i32::MAX),
-        service_id: item.service_id.to_string(),
-        provider_id: item.provider_id.to_string(),
-        commission_id: item.commission_id.map(|id| id.to_string()),
+        service_id: item.service_id.into(),
+        provider_id: item.provider_id.into(),
+        commission_id: item.commission_id.map(Id::from),
         quantity: item.quantity,
-        unit: item.unit.as_ref().to_owned(),
+        unit: item.unit,
         frequency: item.frequency.clone(),
         start_on: item.start_on,
         end_on: item.end_on,
         fee: item.fee.map(Money::grosze),
-        status: item.status.as_ref().to_owned(),
+        status: item.status,
         approved: false,
     }
     .settle(item.status, stored)
@@ -347,7 +336,7 @@ fn ensure_not_own(conn: &mut DbConnection, plan: &PlanRow, approver: &str) -> Ap
 
 fn check_resident(conn: &mut DbConnection, resident_id: Uuid) -> ApiResult<()> {
     let anonymised: Option<Option<NaiveDateTime>> =
-        residents::table.find(resident_id.to_string()).select(residents::anonymised_at).first(conn).optional()?;
+        residents::table.find(Id::from(resident_id)).select(residents::anonymised_at).first(conn).optional()?;
     match anonymised {
         None => Err(ApiError::Validation(vec![FieldError::new("resident_id", "unknown", "no resident has this id")])),
         Some(Some(_)) => Err(ApiError::conflict("anonymised", "the resident's identity was erased; no new plans")),
@@ -360,8 +349,8 @@ pub fn create(conn: &mut DbConnection, id: Uuid, author: &str, draft: PlanDraft)
     check_items(conn, &draft.items)?;
     let now = clock::now();
     let mut plan = PlanRow {
-        id: id.to_string(),
-        resident_id: draft.resident_id.to_string(),
+        id: id.into(),
+        resident_id: draft.resident_id.into(),
         coordinator: author.to_owned(),
         requested_on: draft.requested_on,
         needs_assessment: String::new(),
@@ -369,7 +358,7 @@ pub fn create(conn: &mut DbConnection, id: Uuid, author: &str, draft: PlanDraft)
         consent: None,
         period_start: draft.period_start,
         period_end: draft.period_end,
-        status: PlanStatus::Draft.as_ref().to_owned(),
+        status: PlanStatus::Draft,
         approval_requested_at: None,
         approved_by: None,
         approved_at: None,
@@ -385,7 +374,7 @@ pub fn create(conn: &mut DbConnection, id: Uuid, author: &str, draft: PlanDraft)
     diesel::insert_into(service_plans::table).values(&plan).execute(conn)?;
     record_author(conn, &plan, author)?;
     let items: Vec<ItemRow> =
-        draft.items.iter().enumerate().map(|(i, item)| item_row(&plan.id, i, item, None)).collect();
+        draft.items.iter().enumerate().map(|(i, item)| item_row(plan.id, i, item, None)).collect();
     // diesel's multi-backend connection has no batch insert.
     for item in &items {
         diesel::insert_into(plan_items::table).values(item).execute(conn)?;
@@ -393,7 +382,7 @@ pub fn create(conn: &mut DbConnection, id: Uuid, author: &str, draft: PlanDraft)
     Ok((plan, items))
 }
 
-pub fn items_of(conn: &mut DbConnection, plan_id: &str) -> ApiResult<Vec<ItemRow>> {
+pub fn items_of(conn: &mut DbConnection, plan_id: Id) -> ApiResult<Vec<ItemRow>> {
     Ok(plan_items::table
         .filter(plan_items::plan_id.eq(plan_id))
         .order(plan_items::position.asc())
@@ -403,12 +392,12 @@ pub fn items_of(conn: &mut DbConnection, plan_id: &str) -> ApiResult<Vec<ItemRow
 
 pub fn find(conn: &mut DbConnection, id: Uuid) -> ApiResult<(PlanRow, Vec<ItemRow>)> {
     let plan: PlanRow = service_plans::table
-        .find(id.to_string())
+        .find(Id::from(id))
         .select(PlanRow::as_select())
         .first(conn)
         .optional()?
         .ok_or(NOT_FOUND)?;
-    let items = items_of(conn, &plan.id)?;
+    let items = items_of(conn, plan.id)?;
     Ok((plan, items))
 }
 
@@ -421,7 +410,7 @@ fn keep_revision(conn: &mut DbConnection, plan: &mut PlanRow, items: &[ItemRow],
     let snapshot = serde_json::to_string(&plan.to_full(items)?).map_err(|err| ApiError::internal(err.to_string()))?;
     diesel::insert_into(plan_revisions::table)
         .values((
-            plan_revisions::id.eq(Uuid::now_v7().to_string()),
+            plan_revisions::id.eq(Id::from(Uuid::now_v7())),
             plan_revisions::plan_id.eq(&plan.id),
             plan_revisions::number.eq(plan.revision),
             plan_revisions::snapshot.eq(snapshot),
@@ -447,14 +436,14 @@ pub fn update(
     if !if_match.matches(&plan.etag()) {
         return Err(ApiError::PreconditionFailed { current_etag: plan.etag() });
     }
-    let status = plan.status()?;
+    let status = plan.status;
     if status == PlanStatus::Closed {
         return Err(
             ApiError::conflict("plan-closed", "a closed plan does not change").with("current_status", status.as_ref())
         );
     }
     let draft = change(&plan.to_full(&items)?)?;
-    if draft.resident_id.to_string() != plan.resident_id {
+    if Id::from(draft.resident_id) != plan.resident_id {
         return Err(ApiError::Validation(vec![FieldError::new(
             "resident_id",
             "read_only",
@@ -466,7 +455,7 @@ pub fn update(
         keep_revision(conn, &mut plan, &items, author)?;
     }
     plan.set(&draft);
-    let kept: Vec<String> = draft.items.iter().filter_map(|item| item.id.map(|id| id.to_string())).collect();
+    let kept: Vec<Id> = draft.items.iter().filter_map(|item| item.id.map(Id::from)).collect();
     for gone in items.iter().filter(|item| !kept.contains(&item.id)) {
         let delivered: i64 =
             item_deliveries::table.filter(item_deliveries::item_id.eq(&gone.id)).count().get_result(conn)?;
@@ -475,13 +464,13 @@ pub fn update(
                 "item-has-deliveries",
                 "an item with recorded deliveries stays in the plan: set its status to cancelled",
             )
-            .with("item_id", gone.id.clone()));
+            .with("item_id", gone.id.to_string()));
         }
         diesel::delete(plan_items::table.find(&gone.id)).execute(conn)?;
     }
     for (position, item) in draft.items.iter().enumerate() {
-        let stored = item.id.and_then(|id| items.iter().find(|existing| existing.id == id.to_string()));
-        let row = item_row(&plan.id, position, item, stored);
+        let stored = item.id.and_then(|id| items.iter().find(|existing| existing.id == id.into()));
+        let row = item_row(plan.id, position, item, stored);
         if stored.is_some() {
             diesel::update(plan_items::table.find(&row.id)).set(&row).execute(conn)?;
         } else {
@@ -492,7 +481,7 @@ pub fn update(
     plan.approval_requested_at = None;
     let plan = save(conn, plan)?;
     record_author(conn, &plan, author)?;
-    let items = items_of(conn, &plan.id)?;
+    let items = items_of(conn, plan.id)?;
     Ok((plan, items))
 }
 
@@ -523,25 +512,31 @@ fn ensure_complete(plan: &PlanRow, items: &[ItemRow]) -> ApiResult<()> {
     .with("missing", missing))
 }
 
-fn set_item_statuses(conn: &mut DbConnection, plan_id: &str, from: &[ItemStatus], to: ItemStatus) -> ApiResult<()> {
-    let from: Vec<&str> = from.iter().map(AsRef::as_ref).collect();
-    diesel::update(plan_items::table.filter(plan_items::plan_id.eq(plan_id)).filter(plan_items::status.eq_any(from)))
-        .set(plan_items::status.eq(to.as_ref()))
-        .execute(conn)?;
+/// Moves the plan's items in status `from` (only those whose terms were approved, when
+/// `approved_only`) through `action`: their lifecycle's transition decides where they go.
+fn move_items(
+    conn: &mut DbConnection,
+    plan_id: Id,
+    from: ItemStatus,
+    action: ItemAction,
+    approved_only: bool,
+) -> ApiResult<()> {
+    let to = from.transition(action)?;
+    let approved: &[bool] = if approved_only { &[true] } else { &[true, false] };
+    diesel::update(
+        plan_items::table
+            .filter(plan_items::plan_id.eq(plan_id))
+            .filter(plan_items::status.eq(from))
+            .filter(plan_items::approved.eq_any(approved)),
+    )
+    .set(plan_items::status.eq(to))
+    .execute(conn)?;
     Ok(())
 }
 
 /// Starts the planned items whose terms were approved.
-fn activate_approved_items(conn: &mut DbConnection, plan_id: &str) -> ApiResult<()> {
-    diesel::update(
-        plan_items::table
-            .filter(plan_items::plan_id.eq(plan_id))
-            .filter(plan_items::status.eq(ItemStatus::Planned.as_ref()))
-            .filter(plan_items::approved.eq(true)),
-    )
-    .set(plan_items::status.eq(ItemStatus::Active.as_ref()))
-    .execute(conn)?;
-    Ok(())
+fn activate_approved_items(conn: &mut DbConnection, plan_id: Id) -> ApiResult<()> {
+    move_items(conn, plan_id, ItemStatus::Planned, ItemAction::Start, true)
 }
 
 fn nothing_to_approve() -> ApiError {
@@ -558,7 +553,7 @@ pub fn transition(
     closure: Option<Closure>,
 ) -> ApiResult<(PlanRow, Vec<ItemRow>)> {
     let (mut plan, items) = find(conn, id)?;
-    let next = plan.status()?.transition(action)?;
+    let next = plan.status.transition(action)?;
     let now = clock::now();
     match action {
         PlanAction::SubmitForApproval => {
@@ -587,39 +582,39 @@ pub fn transition(
                 .set(plan_items::approved.eq(true))
                 .execute(conn)?;
             if next == PlanStatus::Active {
-                activate_approved_items(conn, &plan.id)?;
+                activate_approved_items(conn, plan.id)?;
             }
         }
-        PlanAction::Activate => activate_approved_items(conn, &plan.id)?,
+        PlanAction::Activate => activate_approved_items(conn, plan.id)?,
         PlanAction::Close => {
             plan.closure = closure.map(|c| serde_json::to_string(&c).unwrap_or_default());
-            set_item_statuses(conn, &plan.id, &[ItemStatus::Active], ItemStatus::Completed)?;
-            set_item_statuses(conn, &plan.id, &[ItemStatus::Planned], ItemStatus::Cancelled)?;
+            move_items(conn, plan.id, ItemStatus::Active, ItemAction::Complete, false)?;
+            move_items(conn, plan.id, ItemStatus::Planned, ItemAction::Cancel, false)?;
         }
     }
-    plan.status = next.as_ref().to_owned();
+    plan.status = next;
     let plan = save(conn, plan)?;
-    let items = items_of(conn, &plan.id)?;
+    let items = items_of(conn, plan.id)?;
     Ok((plan, items))
 }
 
 pub fn add_monitoring(conn: &mut DbConnection, id: Uuid, entry: MonitoringEntry) -> ApiResult<(PlanRow, Vec<ItemRow>)> {
     let (mut plan, _) = find(conn, id)?;
-    if plan.status()? == PlanStatus::Closed {
+    if plan.status == PlanStatus::Closed {
         return Err(ApiError::conflict("plan-closed", "a closed plan takes no monitoring entries"));
     }
     let mut entries: Vec<MonitoringEntry> = serde_json::from_str(&plan.monitoring).map_err(|_| stored("monitoring"))?;
     entries.push(entry);
     plan.monitoring = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_owned());
     let plan = save(conn, plan)?;
-    let items = items_of(conn, &plan.id)?;
+    let items = items_of(conn, plan.id)?;
     Ok((plan, items))
 }
 
 pub fn revisions(conn: &mut DbConnection, id: Uuid) -> ApiResult<Vec<PlanRevision>> {
     find(conn, id)?;
     let rows: Vec<(i32, String, String, NaiveDateTime)> = plan_revisions::table
-        .filter(plan_revisions::plan_id.eq(id.to_string()))
+        .filter(plan_revisions::plan_id.eq(Id::from(id)))
         .order(plan_revisions::number.asc())
         .select((
             plan_revisions::number,
@@ -652,10 +647,10 @@ pub fn list(
 ) -> ApiResult<Vec<PlanRow>> {
     let mut query = service_plans::table.select(PlanRow::as_select()).into_boxed();
     if let Some(status) = filter.status {
-        query = query.filter(service_plans::status.eq(status.as_ref().to_owned()));
+        query = query.filter(service_plans::status.eq(status));
     }
     if let Some(resident) = filter.resident_id {
-        query = query.filter(service_plans::resident_id.eq(resident.to_string()));
+        query = query.filter(service_plans::resident_id.eq(Id::from(resident)));
     }
     if let Some(coordinator) = coordinator {
         query = query.filter(service_plans::coordinator.eq(coordinator.to_owned()));
@@ -663,10 +658,13 @@ pub fn list(
     let overdue_from = clock::now().date() - Duration::days(DUE_DAYS);
     match filter.overdue {
         Some(true) => {
-            query = query.filter(service_plans::status.eq("draft")).filter(service_plans::requested_on.lt(overdue_from))
+            query = query
+                .filter(service_plans::status.eq(PlanStatus::Draft))
+                .filter(service_plans::requested_on.lt(overdue_from))
         }
         Some(false) => {
-            query = query.filter(service_plans::status.ne("draft").or(service_plans::requested_on.ge(overdue_from)))
+            query = query
+                .filter(service_plans::status.ne(PlanStatus::Draft).or(service_plans::requested_on.ge(overdue_from)))
         }
         None => {}
     }
@@ -680,7 +678,7 @@ pub fn list(
 }
 
 /// Items of several plans at once, grouped by plan in the order of `plan_ids`.
-pub fn items_of_plans(conn: &mut DbConnection, plan_ids: &[String]) -> ApiResult<Vec<ItemRow>> {
+pub fn items_of_plans(conn: &mut DbConnection, plan_ids: &[Id]) -> ApiResult<Vec<ItemRow>> {
     Ok(plan_items::table
         .filter(plan_items::plan_id.eq_any(plan_ids))
         .order((plan_items::plan_id.asc(), plan_items::position.asc()))
@@ -688,113 +686,19 @@ pub fn items_of_plans(conn: &mut DbConnection, plan_ids: &[String]) -> ApiResult
         .load(conn)?)
 }
 
-/// Active items of active plans that a provider delivers, with their residents' ids.
-pub fn items_for_provider(conn: &mut DbConnection, provider: Uuid) -> ApiResult<Vec<(ItemRow, String)>> {
-    Ok(plan_items::table
-        .inner_join(service_plans::table)
-        .filter(plan_items::provider_id.eq(provider.to_string()))
-        .filter(plan_items::status.eq(ItemStatus::Active.as_ref()))
-        .filter(service_plans::status.eq(PlanStatus::Active.as_ref()))
-        .order(plan_items::id.asc())
-        .select((ItemRow::as_select(), service_plans::resident_id))
-        .load(conn)?)
-}
-
-/// An item the provider delivers under approved terms (404 for anyone else's, and while its
-/// naming of the provider awaits approval).
-pub fn provider_item(conn: &mut DbConnection, provider: Option<Uuid>, item_id: Uuid) -> ApiResult<ItemRow> {
-    let mut query = plan_items::table.filter(plan_items::id.eq(item_id.to_string())).into_boxed();
-    if let Some(provider) = provider {
-        query = query.filter(plan_items::provider_id.eq(provider.to_string())).filter(plan_items::approved.eq(true));
-    }
-    query.select(ItemRow::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound { resource: "plan item" })
-}
-
-type DeliveryRow = (String, String, NaiveDate, i64, String, String, NaiveDateTime);
-
-fn delivery_dto(row: DeliveryRow) -> ApiResult<Delivery> {
-    let (id, item_id, delivered_on, units, note, recorded_by, created_at) = row;
-    Ok(Delivery {
-        id: uuid(&id)?,
-        item_id: uuid(&item_id)?,
-        delivered_on,
-        units,
-        note,
-        recorded_by,
-        created_at: clock::utc(created_at),
-    })
-}
-
-/// Records a delivery on an active item of an active plan, on a day within the item's dates.
-pub fn record_delivery(
-    conn: &mut DbConnection,
-    provider: Uuid,
-    item_id: Uuid,
-    id: Uuid,
-    recorded_by: &str,
-    (delivered_on, units, note): (NaiveDate, i64, String),
-) -> ApiResult<Delivery> {
-    let item = provider_item(conn, Some(provider), item_id)?;
-    let plan_status: String = service_plans::table.find(&item.plan_id).select(service_plans::status).first(conn)?;
-    if item.status != ItemStatus::Active.as_ref() || plan_status != PlanStatus::Active.as_ref() {
-        return Err(ApiError::conflict("item-not-active", "deliveries are recorded on active items of active plans")
-            .with("item_status", item.status.clone())
-            .with("plan_status", plan_status));
-    }
-    if delivered_on < item.start_on || delivered_on > item.end_on {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "delivered_on",
-            "outside_item",
-            format!("the item runs {}..{}", item.start_on, item.end_on),
-        )]));
-    }
-    let row: DeliveryRow =
-        (id.to_string(), item.id.clone(), delivered_on, units, note, recorded_by.to_owned(), clock::now());
-    diesel::insert_into(item_deliveries::table)
-        .values((
-            item_deliveries::id.eq(&row.0),
-            item_deliveries::item_id.eq(&row.1),
-            item_deliveries::delivered_on.eq(row.2),
-            item_deliveries::units.eq(row.3),
-            item_deliveries::note.eq(&row.4),
-            item_deliveries::recorded_by.eq(&row.5),
-            item_deliveries::created_at.eq(row.6),
-        ))
-        .execute(conn)?;
-    delivery_dto(row)
-}
-
-pub fn deliveries(conn: &mut DbConnection, provider: Option<Uuid>, item_id: Uuid) -> ApiResult<Vec<Delivery>> {
-    provider_item(conn, provider, item_id)?;
-    let rows: Vec<DeliveryRow> = item_deliveries::table
-        .filter(item_deliveries::item_id.eq(item_id.to_string()))
-        .order((item_deliveries::delivered_on.asc(), item_deliveries::id.asc()))
-        .select((
-            item_deliveries::id,
-            item_deliveries::item_id,
-            item_deliveries::delivered_on,
-            item_deliveries::units,
-            item_deliveries::note,
-            item_deliveries::recorded_by,
-            item_deliveries::created_at,
-        ))
-        .load(conn)?;
-    rows.into_iter().map(delivery_dto).collect()
-}
-
 /// Plans of a resident with their items, for the GDPR export.
-pub fn plans_of_resident(conn: &mut DbConnection, resident_id: &str) -> ApiResult<Vec<ServicePlan>> {
+pub fn plans_of_resident(conn: &mut DbConnection, resident_id: Id) -> ApiResult<Vec<ServicePlan>> {
     let plans: Vec<PlanRow> = service_plans::table
         .filter(service_plans::resident_id.eq(resident_id))
         .order(service_plans::id.asc())
         .select(PlanRow::as_select())
         .load(conn)?;
-    plans.iter().map(|plan| plan.to_full(&items_of(conn, &plan.id)?)).collect()
+    plans.iter().map(|plan| plan.to_full(&items_of(conn, plan.id)?)).collect()
 }
 
 /// Erases the free texts of a resident's plans (they may identify the person) and keeps their
 /// structure: statuses, periods, goals with their statuses, items and deliveries' units.
-pub fn erase_free_texts(conn: &mut DbConnection, resident_id: &str) -> ApiResult<()> {
+pub fn erase_free_texts(conn: &mut DbConnection, resident_id: Id) -> ApiResult<()> {
     let plans: Vec<PlanRow> = service_plans::table
         .filter(service_plans::resident_id.eq(resident_id))
         .select(PlanRow::as_select())

@@ -9,7 +9,7 @@ use super::dto::{
 };
 use super::model::{self, ServiceRow};
 use crate::app::AppState;
-use crate::audit::{self, Event};
+use crate::audit;
 use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -18,8 +18,9 @@ use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBod
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
 use crate::http::responses::{
-    DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidIdempotentInputErrors, JsonBodyErrors,
-    NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, StateConflictErrors,
+    ChangedMeanwhileErrors, DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors,
+    InvalidIdempotentInputErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors,
+    StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -33,10 +34,6 @@ fn visible_statuses(caller: &Caller) -> &'static [ServiceStatus] {
     } else {
         &[ServiceStatus::Active, ServiceStatus::Retired]
     }
-}
-
-fn event(rule: &access::Access, id: Uuid) -> Event {
-    Event::new(rule.operation, rule.resource, Some(id.to_string()))
 }
 
 fn location(row: &ServiceRow) -> String {
@@ -118,7 +115,7 @@ pub async fn create_service(
     let fingerprint = body.fingerprint.clone();
     let input = body.into_inner();
     let id = Uuid::now_v7();
-    let event = event(&access::CREATE_SERVICE, id);
+    let event = access::CREATE_SERVICE.event(id);
     idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
         let row = model::insert(conn, id, input.validate_draft()?)?;
         Ok(entry_response(StatusCode::CREATED, &row)?.header("location", location(&row)))
@@ -193,7 +190,7 @@ pub async fn update_service(
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_SERVICE.authorize(&req, &state, caller).await?;
     let (id, patch) = (id.into_inner(), patch.into_inner());
-    let event = event(&access::UPDATE_SERVICE, id);
+    let event = access::UPDATE_SERVICE.event(id);
     let row = db::run(&state.pool, move |conn| {
         audit::audited(conn, &actor, event, |conn| {
             model::update(conn, id, &if_match, |current| apply_patch(current, &patch))
@@ -234,7 +231,7 @@ pub async fn delete_service(
 ) -> ApiResult<HttpResponse> {
     let actor = access::DELETE_SERVICE.authorize(&req, &state, caller).await?;
     let id = id.into_inner();
-    let event = event(&access::DELETE_SERVICE, id);
+    let event = access::DELETE_SERVICE.event(id);
     db::run(&state.pool, move |conn| {
         audit::audited(conn, &actor, event, |conn| model::delete_draft(conn, id, &if_match))
     })
@@ -256,7 +253,7 @@ async fn act(
         ServiceAction::Retire => &access::RETIRE_SERVICE,
     };
     let actor = rule.authorize(&req, &state, caller).await?;
-    idempotency::run_once(&req, &state.pool, &actor, event(rule, id), key, "", move |conn| {
+    idempotency::run_once(&req, &state.pool, &actor, rule.event(id), key, "", move |conn| {
         let row = model::transition(conn, id, action)?;
         entry_response(StatusCode::OK, &row)
     })
@@ -274,7 +271,7 @@ async fn act(
     ),
     responses(
         (status = 200, description = "The active entry", body = Service),
-        IdempotencyErrors, DatabaseErrors,
+        IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         (status = 400, description = "The id is not a UUID, or a malformed Idempotency-Key", body = Problem, content_type = "application/problem+json"),
         NotFoundErrors,
         (status = 409, description = "Already active", body = Problem, content_type = "application/problem+json",
@@ -305,7 +302,7 @@ pub async fn activate_service(
     ),
     responses(
         (status = 200, description = "The retired entry", body = Service),
-        IdempotencyErrors, DatabaseErrors,
+        IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         (status = 400, description = "The id is not a UUID, or a malformed Idempotency-Key", body = Problem, content_type = "application/problem+json"),
         NotFoundErrors,
         StateConflictErrors
