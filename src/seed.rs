@@ -21,7 +21,7 @@ use crate::db::{DbConnection, Id};
 use crate::domain::ServiceArea;
 use crate::domain::{text, Nip, Pesel};
 use crate::error::{ApiError, ApiResult};
-use crate::providers::dto::{LegalForm, ProviderStatus};
+use crate::providers::dto::{LegalForm, ProviderStatus, UnitKind};
 use crate::providers::model::ProviderRow;
 use crate::providers::offers::model::OfferRow;
 use crate::reports::dto::{ReportKind, ReportStatus};
@@ -166,14 +166,18 @@ const UNITS: [ServiceUnit; 7] = [
     ServiceUnit::Month,
     ServiceUnit::Place,
 ];
-const LEGAL_FORMS: [LegalForm; 6] = [
+/// Forms that may receive the seeded open competitions (social cooperatives and non-profit
+/// companies with the statute flag set); every fourth provider also runs a unit.
+const LEGAL_FORMS: [LegalForm; 7] = [
     LegalForm::Association,
     LegalForm::Foundation,
     LegalForm::SocialCooperative,
     LegalForm::ChurchLegalPerson,
-    LegalForm::Cis,
-    LegalForm::Wtz,
+    LegalForm::OrdinaryAssociation,
+    LegalForm::NonProfitCompany,
+    LegalForm::RuralHousewivesCircle,
 ];
+const UNIT_KINDS: [UnitKind; 5] = [UnitKind::Cis, UnitKind::Kis, UnitKind::Zaz, UnitKind::Wtz, UnitKind::DayCentre];
 
 /// Writes rows in batches: one statement per chunk on either backend.
 macro_rules! insert_batches {
@@ -275,7 +279,20 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
                 name,
                 short_name: None,
                 legal_form: form,
-                sector: form.sector(),
+                statutory_art_3_3: form.standing_depends_on_statute(),
+                public_benefit_standing: form.standing(form.standing_depends_on_statute()),
+                legal_form_needs_review: false,
+                public_benefit_organisation_since: None,
+                social_economy_entity: form == LegalForm::SocialCooperative,
+                social_enterprise_since: None,
+                units: if i % 4 == 0 {
+                    let kind = UNIT_KINDS[i / 4 % UNIT_KINDS.len()];
+                    serde_json::json!([{"kind": kind.as_ref(), "name": format!("{} {i}", kind.as_ref().to_uppercase()),
+                        "address": {"street": "ul. Główna", "building": "1", "postal_code": "27-200", "city": PLACES[i % PLACES.len()], "teryt": null}}])
+                    .to_string()
+                } else {
+                    "[]".to_owned()
+                },
                 nip: Some(nip_for(i)),
                 regon: None,
                 krs: None,

@@ -36,14 +36,15 @@ const RESIDENT_READERS: &[Role] = &[Kipus, Director, Ous, Provider];
 /// Plans: in full for case workers, as an overview for the OUS.
 const PLAN_READERS: &[Role] = &[Kipus, Director, Ous];
 
-const CATALOGUE_MANAGERS: &[Role] = &[Ous, Director, Admin];
+/// Admins manage accounts and API clients, not the catalogue or the registry.
+const CATALOGUE_MANAGERS: &[Role] = &[Ous, Director];
 /// Commissions and reports are managed by the OUS and the director.
 const COMMISSION_MANAGERS: &[Role] = &[Ous, Director];
 /// Who reads commissions and reports; a provider user only its own (checked by the query).
 const COMMISSION_READERS: &[Role] = &[Ous, Director, Kipus, Integrator, Auditor, Provider];
-const REGISTRY_MANAGERS: &[Role] = &[Ous, Director, Admin];
+const REGISTRY_MANAGERS: &[Role] = &[Ous, Director];
 /// Registry managers, and provider users for their own record (checked by the handler).
-const REGISTRY_MANAGERS_AND_PROVIDER: &[Role] = &[Ous, Director, Admin, Provider];
+const REGISTRY_MANAGERS_AND_PROVIDER: &[Role] = &[Ous, Director, Provider];
 
 pub const HEALTH_LIVE: Access = Access::public("health_live", "health");
 pub const HEALTH_READY: Access = Access::public("health_ready", "health");

@@ -19,9 +19,8 @@ use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBod
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
 use crate::http::responses::{
-    ChangedMeanwhileErrors, DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors,
-    InvalidIdempotentInputErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
-    StateConflictErrors,
+    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, IfMatchErrors, InvalidIdempotentInputErrors,
+    JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 use crate::validation::FieldErrors;
@@ -74,7 +73,11 @@ pub async fn list_commissions(
 /// New commissions are drafts. Rules checked here: the period ends after it starts, the tranches
 /// add up to the amount, the form is given for (and only for) open competitions, `wspieranie`
 /// has an own contribution, a small grant is at most 10,000.00 PLN and 90 days (art. 19a), the
-/// unit is the catalogue service's, and the reference is unique (409).
+/// unit is the catalogue service's, and the reference is unique (409). The provider must be one the
+/// mode's act admits (409 `provider-not-eligible`, checked again at activation): open competition,
+/// small grant and regranting only NGOs and art. 3 ust. 3 entities (public benefit act art. 11,
+/// 16a, 19a); `social_assistance_act` only NGOs and church legal persons (social assistance act
+/// art. 25); `public_procurement` any provider (Pzp art. 359-361); `own_unit` only public units.
 #[utoipa::path(
     tag = "commissions",
     request_body(content = CommissionInput),
@@ -83,7 +86,11 @@ pub async fn list_commissions(
         (status = 201, description = "Created, as a draft", body = Commission,
             headers(("Location" = String, description = "URL of the commission"), ("ETag" = String, description = "Entity tag"))),
         JsonBodyErrors, DatabaseErrors,
-        DuplicateErrors,
+        (status = 409, description = "Duplicate reference, or `provider-not-eligible`: the mode's act does not admit the provider (`rule` and `legal_basis` name it)", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://cus-api.dev/problems/provider-not-eligible", "title": "Conflict", "status": 409,
+                "detail": "a social_assistance_act commission may go only to NGOs and church legal persons (social assistance act art. 25); this provider's legal form is company and its public benefit standing none",
+                "code": "provider-not-eligible", "rule": "NGOs and church legal persons", "legal_basis": "social assistance act art. 25",
+                "legal_form": "company", "public_benefit_standing": "none"})),
         (status = 422, description = "Invalid fields or broken rules (all listed, each with its rule's code)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/validation-failed", "title": "Unprocessable Entity", "status": 422,
                 "detail": "2 fields are invalid", "code": "validation-failed",
@@ -220,7 +227,8 @@ async fn act(
 /// Activate (sign) a commission
 ///
 /// From `draft`. Needs the agreement number and signing date, an active provider that offers the
-/// commission's active catalogue service, and, for a small grant, at most 20,000.00 PLN of small
+/// commission's active catalogue service and that the mode's act admits (`provider-not-eligible`,
+/// as at creation: its form or statute may have changed since), and, for a small grant, at most 20,000.00 PLN of small
 /// grants to the provider in the calendar year (art. 19a). Each failure is a 409 naming its rule.
 #[utoipa::path(
     tag = "commissions",
@@ -229,7 +237,7 @@ async fn act(
         (status = 200, description = "The active commission", body = Commission),
         PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
-        (status = 409, description = "Not a draft, or a rule fails: agreement-missing, provider-not-active, service-not-active, service-not-offered, small-grant-yearly-limit", body = Problem, content_type = "application/problem+json",
+        (status = 409, description = "Not a draft, or a rule fails: agreement-missing, provider-not-active, provider-not-eligible, service-not-active, service-not-offered, small-grant-yearly-limit", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/service-not-offered", "title": "Conflict", "status": 409,
                 "detail": "the provider does not offer this service: add it to its offers first", "code": "service-not-offered"}))
     )

@@ -2,6 +2,7 @@
 //! provider for a period and a budget; annexes are the only way its financial terms change.
 
 pub mod dto;
+pub mod eligibility;
 mod handlers;
 pub mod model;
 

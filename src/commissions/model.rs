@@ -264,6 +264,7 @@ fn ensure_reference_free(conn: &mut DbConnection, row: &CommissionRow) -> ApiRes
 pub fn insert(conn: &mut DbConnection, id: Uuid, draft: CommissionDraft) -> ApiResult<CommissionRow> {
     let row = CommissionRow::new(id, draft);
     check_references(conn, &row)?;
+    super::eligibility::ensure_may_receive(conn, row.provider_id.into(), row.mode)?;
     ensure_reference_free(conn, &row)?;
     diesel::insert_into(commissions::table).values(&row).execute(conn)?;
     Ok(row)
@@ -367,8 +368,8 @@ fn check_small_grant_limit(conn: &mut DbConnection, row: &CommissionRow) -> ApiR
     Ok(())
 }
 
-/// Activation (signing): the agreement is recorded, the provider and the service are active and
-/// the provider offers the service, and small grants stay within the yearly limit.
+/// Activation (signing): the agreement is recorded, the provider and the service are active, the
+/// provider offers the service and may receive the mode, and small grants stay within the yearly limit.
 fn check_activation(conn: &mut DbConnection, row: &CommissionRow) -> ApiResult<()> {
     if row.agreement_number.is_none() || row.agreement_signed_on.is_none() {
         return Err(ApiError::conflict(
@@ -398,6 +399,7 @@ fn check_activation(conn: &mut DbConnection, row: &CommissionRow) -> ApiResult<(
             "the provider does not offer this service: add it to its offers first",
         ));
     }
+    super::eligibility::ensure_may_receive(conn, row.provider_id.into(), row.mode)?;
     check_small_grant_limit(conn, row)
 }
 

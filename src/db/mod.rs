@@ -101,6 +101,38 @@ impl DbConnection {
     }
 }
 
+/// Applies only the migrations older than `version` (14 digits, `20261202000004`): how the
+/// migration tests build a database as an earlier release left it, fill it with that release's
+/// rows in SQL, and let the application apply the rest. Not for production use.
+#[doc(hidden)]
+pub fn migrate_before(url: &str, version: &str) -> Result<(), String> {
+    fn apply<DB, C>(conn: &mut C, source: EmbeddedMigrations, version: &str) -> Result<(), String>
+    where
+        DB: diesel::backend::Backend,
+        C: MigrationHarness<DB> + diesel::migration::MigrationConnection,
+        EmbeddedMigrations: diesel::migration::MigrationSource<DB>,
+    {
+        conn.setup().map_err(|err| err.to_string())?;
+        let mut migrations =
+            diesel::migration::MigrationSource::<DB>::migrations(&source).map_err(|err| err.to_string())?;
+        migrations.sort_by_key(|migration| migration.name().version().to_string());
+        for migration in migrations.iter().filter(|m| m.name().version().to_string().as_str() < version) {
+            conn.run_migration(migration.as_ref()).map_err(|err| err.to_string())?;
+        }
+        Ok(())
+    }
+    match Backend::from_url(url)? {
+        Backend::Postgres(url) => {
+            let mut conn = PgConnection::establish(&url).map_err(|err| err.to_string())?;
+            apply(&mut conn, POSTGRES_MIGRATIONS, version)
+        }
+        Backend::Sqlite(path) => {
+            let mut conn = SqliteConnection::establish(&path).map_err(|err| err.to_string())?;
+            apply(&mut conn, SQLITE_MIGRATIONS, version)
+        }
+    }
+}
+
 /// Runs blocking database work on actix's thread pool, with a pooled connection.
 ///
 /// Every diesel call, including checking a connection out of the pool, goes through here so that

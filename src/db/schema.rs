@@ -96,7 +96,6 @@ diesel::table! {
         name -> Text,
         short_name -> Nullable<Text>,
         legal_form -> Text,
-        sector -> Text,
         nip -> Nullable<Text>,
         regon -> Nullable<Text>,
         krs -> Nullable<Text>,
@@ -117,6 +116,13 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        statutory_art_3_3 -> Bool,
+        public_benefit_standing -> Text,
+        legal_form_needs_review -> Bool,
+        public_benefit_organisation_since -> Nullable<Date>,
+        social_economy_entity -> Bool,
+        social_enterprise_since -> Nullable<Date>,
+        units -> Text,
     }
 }
 

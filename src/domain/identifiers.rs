@@ -247,7 +247,8 @@ impl fmt::Debug for Pesel {
 
 /// TERYT TERC code of a gmina: `WW PP GG R` = województwo, powiat, gmina and its type
 /// (1 gmina miejska, 2 gmina wiejska, 3 gmina miejsko-wiejska, 4 miasto w gminie
-/// miejsko-wiejskiej, 5 obszar wiejski w gminie miejsko-wiejskiej).
+/// miejsko-wiejskiej, 5 obszar wiejski w gminie miejsko-wiejskiej, 8 dzielnica m.st. Warszawy,
+/// 9 delegatura miasta, e.g. Krakowa, Łodzi, Poznania, Wrocławia).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Teryt(String);
 
@@ -263,8 +264,8 @@ impl Teryt {
         if !(2..=32).contains(&voivodeship) || !voivodeship.is_multiple_of(2) {
             return Err(IdentifierError::range("the TERYT voivodeship code must be an even number from 02 to 32"));
         }
-        if !(1..=5).contains(&digit_at(digits, 6)) {
-            return Err(IdentifierError::range("the TERYT municipality type (last digit) must be from 1 to 5"));
+        if !matches!(digit_at(digits, 6), 1..=5 | 8 | 9) {
+            return Err(IdentifierError::range("the TERYT municipality type (last digit) must be 1 to 5, 8 or 9"));
         }
         Ok(Teryt(digits.to_owned()))
     }
@@ -491,7 +492,7 @@ mod tests {
             assert_eq!(teryt.as_str(), input.trim());
             assert_eq!(teryt.to_string(), input.trim());
         }
-        for kind in 1..=5 {
+        for kind in [1, 2, 3, 4, 5, 8, 9] {
             assert!(Teryt::parse(&format!("261101{kind}")).is_ok(), "type {kind}");
         }
     }
@@ -504,7 +505,7 @@ mod tests {
         for input in ["0011011", "0111011", "2511011", "3311011", "3411011", "9911011"] {
             assert_eq!(code(Teryt::parse(input)), "range", "{input}");
         }
-        for input in ["2611010", "2611016", "2611018", "2611019"] {
+        for input in ["2611010", "2611016", "2611017"] {
             assert_eq!(code(Teryt::parse(input)), "range", "{input}");
         }
     }

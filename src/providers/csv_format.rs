@@ -1,18 +1,23 @@
 //! The registry as CSV, the way Polish spreadsheets export it: UTF-8 (with or without a byte order
 //! mark), `;` or `,` between fields, one provider per row, the same columns for import and export.
 
-use super::dto::{Contact, ProviderInput};
+use super::dto::{Contact, ProviderInput, Statuses};
 use super::model::ProviderRow;
 use crate::domain::limits;
 use crate::domain::Address;
 use crate::error::{ApiError, FieldError};
 use crate::http::csv::{restore_cell, CsvWriter, BOM};
 
-/// The columns, in order. `areas` holds area codes separated by `|`.
-pub const COLUMNS: [&str; 16] = [
+/// The columns, in order. `areas` holds area codes separated by `|`; flags are `true` or `false`.
+/// Units and contact persons are not in the CSV (an import keeps a record's own).
+pub const COLUMNS: [&str; 20] = [
     "name",
     "short_name",
     "legal_form",
+    "statutory_art_3_3",
+    "public_benefit_organisation_since",
+    "social_economy_entity",
+    "social_enterprise_since",
     "nip",
     "regon",
     "krs",
@@ -104,10 +109,28 @@ pub fn parse(text: &str) -> Result<Vec<ProviderInput>, ApiError> {
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned)
         };
+        let mut flag = |name: &str| match cell(name).as_deref() {
+            None => None,
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            Some(_) => {
+                cell_errors.push(at_row(FieldError::new(name, "boolean", "a flag is true or false")));
+                None
+            }
+        };
+        let statutory_art_3_3 = flag("statutory_art_3_3");
+        let social_economy_entity = flag("social_economy_entity");
         inputs.push(ProviderInput {
             name: cell("name"),
             short_name: cell("short_name"),
             legal_form: cell("legal_form"),
+            statutory_art_3_3,
+            statuses: Some(Statuses {
+                public_benefit_organisation_since: cell("public_benefit_organisation_since"),
+                social_economy_entity,
+                social_enterprise_since: cell("social_enterprise_since"),
+            }),
+            units: None,
             nip: cell("nip"),
             regon: cell("regon"),
             krs: cell("krs"),
@@ -140,10 +163,16 @@ pub fn write(rows: &[ProviderRow]) -> Result<String, ApiError> {
         fn optional(value: &Option<String>) -> &str {
             value.as_deref().unwrap_or_default()
         }
+        let date = |value: Option<chrono::NaiveDate>| value.map(|d| d.to_string()).unwrap_or_default();
+        let (opp, enterprise) = (date(row.public_benefit_organisation_since), date(row.social_enterprise_since));
         writer.row([
             row.name.as_str(),
             optional(&row.short_name),
             row.legal_form.as_ref(),
+            if row.statutory_art_3_3 { "true" } else { "false" },
+            &opp,
+            if row.social_economy_entity { "true" } else { "false" },
+            &enterprise,
             optional(&row.nip),
             optional(&row.regon),
             optional(&row.krs),

@@ -1,6 +1,6 @@
 //! The providers registry's API vocabulary, and validation into a `ProviderDraft`.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use strum::AsRefStr;
 use utoipa::openapi::path::{Parameter, ParameterIn};
@@ -9,52 +9,130 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::domain::lifecycle::Lifecycle;
+use crate::domain::period::parse_date;
 use crate::domain::{Address, Krs, Nip, Regon, ServiceArea};
 use crate::error::ApiResult;
 use crate::http::pagination::Sort;
 use crate::validation::FieldErrors;
 
 crate::text_enum! {
-/// Legal form (forma prawna): `association` (stowarzyszenie), `foundation` (fundacja),
-/// `social_cooperative` (spółdzielnia socjalna), `church_legal_person` (kościelna osoba prawna),
-/// `cis` (centrum integracji społecznej), `kis` (klub integracji społecznej), `zaz` (zakład
-/// aktywności zawodowej), `wtz` (warsztat terapii zajęciowej), `public_unit` (jednostka sektora
-/// publicznego), `company` (przedsiębiorca, spółka), `other` (inna).
+/// Legal form (forma prawna), one per provider: `association` (stowarzyszenie rejestrowe),
+/// `ordinary_association` (stowarzyszenie zwykłe), `foundation` (fundacja), `church_legal_person`
+/// (kościelna osoba prawna lub jednostka organizacyjna), `social_cooperative` (spółdzielnia
+/// socjalna), `other_cooperative` (inna spółdzielnia), `non_profit_company` (spółka non-profit:
+/// spółka akcyjna lub z o.o. niedziałająca w celu osiągnięcia zysku), `company` (spółka handlowa),
+/// `sole_trader` (jednoosobowa działalność gospodarcza), `rural_housewives_circle` (koło gospodyń
+/// wiejskich, KGW), `association_of_local_governments` (stowarzyszenie jednostek samorządu
+/// terytorialnego), `public_unit` (jednostka sektora publicznego), `other` (inna). CIS, KIS, ZAZ,
+/// WTZ and day centres are not forms: they are `units` a provider runs.
 pub enum LegalForm {
     Association,
+    OrdinaryAssociation,
     Foundation,
-    SocialCooperative,
     ChurchLegalPerson,
-    Cis,
-    Kis,
-    Zaz,
-    Wtz,
-    PublicUnit,
+    SocialCooperative,
+    OtherCooperative,
+    NonProfitCompany,
     Company,
+    SoleTrader,
+    RuralHousewivesCircle,
+    AssociationOfLocalGovernments,
+    PublicUnit,
     Other,
 }
 }
 
 crate::text_enum! {
-/// Sector, derived from the legal form: `ngo` (organizacje pozarządowe and art. 3 ust. 3
-/// entities), `social_economy` (podmioty ekonomii społecznej), `public`, `private`.
-pub enum Sector {
+/// Standing under the public benefit act, derived from the legal form and (where the act makes it
+/// depend on the statute) `statutory_art_3_3`: `ngo` (organizacja pozarządowa, art. 3 ust. 2),
+/// `art3_ust3` (podmiot z art. 3 ust. 3: church legal persons, associations of local governments,
+/// KGW, and social cooperatives and non-profit companies whose statute qualifies them), `none`.
+pub enum PublicBenefitStanding {
     Ngo,
-    SocialEconomy,
-    Public,
-    Private,
+    Art3Ust3,
+    None,
 }
 }
 
 impl LegalForm {
-    pub fn sector(self) -> Sector {
+    /// Forms whose art. 3 ust. 3 standing depends on their statute, which staff confirm.
+    pub fn standing_depends_on_statute(self) -> bool {
+        matches!(self, LegalForm::SocialCooperative | LegalForm::NonProfitCompany)
+    }
+
+    /// The standing the law gives this form; `statutory_art_3_3` counts only where the statute decides.
+    pub fn standing(self, statutory_art_3_3: bool) -> PublicBenefitStanding {
         match self {
-            LegalForm::Association | LegalForm::Foundation | LegalForm::ChurchLegalPerson => Sector::Ngo,
-            LegalForm::SocialCooperative | LegalForm::Cis | LegalForm::Kis | LegalForm::Zaz | LegalForm::Wtz => {
-                Sector::SocialEconomy
+            LegalForm::Association | LegalForm::OrdinaryAssociation | LegalForm::Foundation => {
+                PublicBenefitStanding::Ngo
             }
-            LegalForm::PublicUnit => Sector::Public,
-            LegalForm::Company | LegalForm::Other => Sector::Private,
+            LegalForm::ChurchLegalPerson
+            | LegalForm::AssociationOfLocalGovernments
+            | LegalForm::RuralHousewivesCircle => PublicBenefitStanding::Art3Ust3,
+            form if form.standing_depends_on_statute() && statutory_art_3_3 => PublicBenefitStanding::Art3Ust3,
+            _ => PublicBenefitStanding::None,
+        }
+    }
+}
+
+crate::text_enum! {
+/// A unit a provider (or the municipality) runs: `cis` (centrum integracji społecznej), `kis`
+/// (klub integracji społecznej), `zaz` (zakład aktywności zawodowej), `wtz` (warsztat terapii
+/// zajęciowej), `day_centre` (dzienny dom lub ośrodek wsparcia).
+pub enum UnitKind {
+    Cis,
+    Kis,
+    Zaz,
+    Wtz,
+    DayCentre,
+}
+}
+
+/// A unit the provider runs, with its own address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Unit {
+    #[schema(required = true, value_type = Option<UnitKind>)]
+    pub kind: Option<String>,
+    /// 1-300 characters.
+    #[schema(required = true)]
+    pub name: Option<String>,
+    #[schema(required = true)]
+    pub address: Option<Address>,
+}
+
+/// Statuses a provider holds besides its form, each with the date the law gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Statuses {
+    /// Public benefit organisation (organizacja pożytku publicznego, OPP) since its entry in the
+    /// KRS (art. 20-22 of the public benefit act): needs a KRS number and NGO or art. 3 ust. 3
+    /// standing.
+    #[schema(value_type = Option<String>, format = Date, example = "2015-06-01")]
+    pub public_benefit_organisation_since: Option<String>,
+    /// Social economy entity (podmiot ekonomii społecznej, PES, art. 2 pkt 5 of the act of 5 August
+    /// 2022 on the social economy): a definition, not a register, so no date.
+    pub social_economy_entity: Option<bool>,
+    /// Social enterprise (przedsiębiorstwo społeczne) since the voivode's decision (art. 3 of that
+    /// act): only a social economy entity may hold it.
+    #[schema(value_type = Option<String>, format = Date, example = "2023-03-01")]
+    pub social_enterprise_since: Option<String>,
+}
+
+/// Validated statuses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatusDates {
+    pub public_benefit_organisation_since: Option<NaiveDate>,
+    pub social_economy_entity: bool,
+    pub social_enterprise_since: Option<NaiveDate>,
+}
+
+impl StatusDates {
+    pub fn to_dto(self) -> Statuses {
+        Statuses {
+            public_benefit_organisation_since: self.public_benefit_organisation_since.map(|d| d.to_string()),
+            social_economy_entity: Some(self.social_economy_entity),
+            social_enterprise_since: self.social_enterprise_since.map(|d| d.to_string()),
         }
     }
 }
@@ -131,7 +209,11 @@ pub struct ContactPerson {
     "name": "Fundacja Pomocy Seniorom „Złota Jesień”",
     "short_name": "Złota Jesień",
     "legal_form": "foundation",
-    "sector": "ngo",
+    "statutory_art_3_3": false,
+    "public_benefit_standing": "ngo",
+    "legal_form_needs_review": false,
+    "statuses": {"public_benefit_organisation_since": "2015-06-01", "social_economy_entity": true, "social_enterprise_since": null},
+    "units": [{"kind": "day_centre", "name": "Dzienny Dom Seniora „Złota Jesień”", "address": {"street": "ul. Kościelna", "building": "14", "postal_code": "27-200", "city": "Starachowice", "teryt": "2611011"}}],
     "nip": "8567346215",
     "regon": "123456785",
     "krs": "0000249506",
@@ -150,7 +232,16 @@ pub struct Provider {
     pub name: String,
     pub short_name: Option<String>,
     pub legal_form: LegalForm,
-    pub sector: Sector,
+    /// Staff's reading of the statute, for the forms whose art. 3 ust. 3 standing depends on it.
+    pub statutory_art_3_3: bool,
+    /// Derived from `legal_form` and `statutory_art_3_3`, never typed; decides who may receive
+    /// which commissioning mode.
+    pub public_benefit_standing: PublicBenefitStanding,
+    /// Set by the migration from the old forms `cis`, `kis`, `zaz` and `wtz` (now units, with the
+    /// form `other`); cleared when staff send `legal_form` in a change or an import.
+    pub legal_form_needs_review: bool,
+    pub statuses: Statuses,
+    pub units: Vec<Unit>,
     /// Canonical 10 digits.
     pub nip: Option<String>,
     /// Canonical 9 or 14 digits.
@@ -178,6 +269,8 @@ pub struct Provider {
     "name": "Fundacja Pomocy Seniorom „Złota Jesień”",
     "short_name": "Złota Jesień",
     "legal_form": "foundation",
+    "statuses": {"public_benefit_organisation_since": "2015-06-01", "social_economy_entity": true},
+    "units": [{"kind": "day_centre", "name": "Dzienny Dom Seniora „Złota Jesień”", "address": {"building": "14", "postal_code": "27-200", "city": "Starachowice"}}],
     "nip": "PL 856-734-62-15",
     "regon": "123456785",
     "krs": "249506",
@@ -195,6 +288,13 @@ pub struct ProviderInput {
     pub short_name: Option<String>,
     #[schema(required = true, value_type = Option<LegalForm>)]
     pub legal_form: Option<String>,
+    /// Whether the statute makes a social cooperative or non-profit company an art. 3 ust. 3
+    /// entity (no profit distribution, public benefit aims); refused for other forms, whose
+    /// standing the law decides.
+    pub statutory_art_3_3: Option<bool>,
+    pub statuses: Option<Statuses>,
+    /// At most 20 units.
+    pub units: Option<Vec<Unit>>,
     /// NIP as typed (`PL 856-734-62-15` works); stored as 10 digits. NIP or KRS is required
     /// unless the provider is a public unit.
     pub nip: Option<String>,
@@ -216,6 +316,9 @@ pub struct ProviderDraft {
     pub name: String,
     pub short_name: Option<String>,
     pub legal_form: LegalForm,
+    pub statutory_art_3_3: bool,
+    pub statuses: StatusDates,
+    pub units: Vec<Unit>,
     pub nip: Option<Nip>,
     pub regon: Option<Regon>,
     pub krs: Option<Krs>,
@@ -227,6 +330,7 @@ pub struct ProviderDraft {
 }
 
 const MAX_CONTACT_PERSONS: usize = 20;
+const MAX_UNITS: usize = 20;
 
 /// Trims a text; blank becomes absent.
 fn clean(value: Option<&str>) -> Option<String> {
@@ -279,7 +383,7 @@ impl ProviderInput {
         let krs = identifier(&mut errors, "krs", self.krs.as_deref(), Krs::parse);
         let identified = self.nip.as_deref().and_then(|v| clean(Some(v))).is_some()
             || self.krs.as_deref().and_then(|v| clean(Some(v))).is_some();
-        if legal_form.is_some_and(|form| form.sector() != Sector::Public) && !identified {
+        if legal_form.is_some_and(|form| form != LegalForm::PublicUnit) && !identified {
             errors.add("nip", "required", "a non-public provider needs a NIP or a KRS number");
         }
         let address = errors
@@ -305,6 +409,17 @@ impl ProviderInput {
             errors.check_at(&prefix, person);
             check_phone(&mut errors, &format!("{prefix}.phone"), person.phone.as_deref());
         }
+        let statutory_art_3_3 = self.statutory_art_3_3.unwrap_or(false);
+        if statutory_art_3_3 && legal_form.is_some_and(|form| !form.standing_depends_on_statute()) {
+            errors.add(
+                "statutory_art_3_3",
+                "not_applicable",
+                "only a social cooperative's or non-profit company's standing depends on its statute (public benefit act art. 3 ust. 3); the law decides it for this form",
+            );
+        }
+        let standing = legal_form.map(|form| form.standing(statutory_art_3_3));
+        let statuses = parse_statuses(&mut errors, self.statuses.unwrap_or_default(), standing, krs.is_some());
+        let units = parse_units(&mut errors, self.units.unwrap_or_default());
         let areas = parse_areas(&mut errors, self.areas.as_deref().unwrap_or_default());
         let description = clean(self.description.as_deref()).unwrap_or_default();
         check_length(&mut errors, "description", Some(&description), 5000);
@@ -313,6 +428,9 @@ impl ProviderInput {
                 name: name?,
                 short_name,
                 legal_form: legal_form?,
+                statutory_art_3_3,
+                statuses: statuses?,
+                units: units?,
                 nip,
                 regon,
                 krs,
@@ -332,6 +450,76 @@ impl ProviderInput {
             })
         })
     }
+}
+
+/// The statuses' dates, and what each status presupposes.
+fn parse_statuses(
+    errors: &mut FieldErrors,
+    input: Statuses,
+    standing: Option<PublicBenefitStanding>,
+    has_krs: bool,
+) -> Option<StatusDates> {
+    let mut date = |field: &str, value: Option<&str>| match clean(value) {
+        None => Some(None),
+        Some(text) => errors.parse_with(&format!("statuses.{field}"), "date", Some(&text), parse_date).map(Some),
+    };
+    let opp = date("public_benefit_organisation_since", input.public_benefit_organisation_since.as_deref());
+    let enterprise = date("social_enterprise_since", input.social_enterprise_since.as_deref());
+    let pes = input.social_economy_entity.unwrap_or(false);
+    if opp.flatten().is_some() {
+        if !has_krs {
+            errors.add(
+                "statuses.public_benefit_organisation_since",
+                "krs_required",
+                "the public benefit status is entered in the KRS (public benefit act art. 22): give the KRS number",
+            );
+        }
+        if standing == Some(PublicBenefitStanding::None) {
+            errors.add(
+                "statuses.public_benefit_organisation_since",
+                "standing_required",
+                "only an NGO or an art. 3 ust. 3 entity may be a public benefit organisation (public benefit act art. 20)",
+            );
+        }
+    }
+    if enterprise.flatten().is_some() && !pes {
+        errors.add(
+            "statuses.social_enterprise_since",
+            "social_economy_entity_required",
+            "only a social economy entity may hold the social enterprise status (social economy act of 5 August 2022, art. 3)",
+        );
+    }
+    Some(StatusDates {
+        public_benefit_organisation_since: opp?,
+        social_economy_entity: pes,
+        social_enterprise_since: enterprise?,
+    })
+}
+
+/// Units, each with a known kind, a name and an office address.
+fn parse_units(errors: &mut FieldErrors, units: Vec<Unit>) -> Option<Vec<Unit>> {
+    if units.len() > MAX_UNITS {
+        errors.add("units", "length", format!("at most {MAX_UNITS} units"));
+        return None;
+    }
+    let mut valid = true;
+    let mut parsed = Vec::with_capacity(units.len());
+    for (index, unit) in units.into_iter().enumerate() {
+        let prefix = format!("units[{index}]");
+        let kind = errors.required_enum::<UnitKind>(&format!("{prefix}.kind"), unit.kind.as_deref().map(str::trim));
+        let name = errors.required(&format!("{prefix}.name"), clean(unit.name.as_deref()));
+        check_length(errors, &format!("{prefix}.name"), name.as_deref(), 300);
+        let address = errors
+            .required(&format!("{prefix}.address"), unit.address)
+            .and_then(|address| Address::parse_office(errors, &format!("{prefix}.address"), address));
+        match (kind, name, address) {
+            (Some(kind), Some(name), Some(address)) => {
+                parsed.push(Unit { kind: Some(kind.as_ref().to_owned()), name: Some(name), address: Some(address) })
+            }
+            _ => valid = false,
+        }
+    }
+    valid.then_some(parsed)
 }
 
 /// Distinct statutory areas.
@@ -379,7 +567,6 @@ pub struct ProviderListQuery {
     #[param(max_length = 200, example = "zlota jesien")]
     pub q: Option<String>,
     pub legal_form: Option<LegalForm>,
-    pub sector: Option<Sector>,
     pub status: Option<ProviderStatus>,
     /// Providers working in this area.
     pub area: Option<ServiceArea>,

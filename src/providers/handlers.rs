@@ -70,14 +70,16 @@ pub async fn list_providers(
 /// Export providers as CSV
 ///
 /// The same filters and visibility as the list, every matching provider, as `;`-separated UTF-8
-/// CSV with the columns of the import: `name;short_name;legal_form;nip;regon;krs;street;building;
-/// postal_code;city;teryt;email;phone;website;areas;description` (areas separated by `|`).
+/// CSV with the columns of the import: `name;short_name;legal_form;statutory_art_3_3;
+/// public_benefit_organisation_since;social_economy_entity;social_enterprise_since;nip;regon;krs;
+/// street;building;postal_code;city;teryt;email;phone;website;areas;description` (areas separated
+/// by `|`, flags `true`/`false`). Units and contact persons are not in the CSV.
 #[utoipa::path(
     tag = "providers",
     params(ProviderExportQuery),
     responses(
         (status = 200, description = "CSV of the matching providers", content_type = "text/csv", body = String,
-            example = "\u{feff}name;short_name;legal_form;nip;regon;krs;street;building;postal_code;city;teryt;email;phone;website;areas;description\nFundacja Pomocy Seniorom;Złota Jesień;foundation;8567346215;123456785;0000249506;ul. Kościelna;12;27-200;Starachowice;2611011;biuro@zlotajesien.org.pl;+48 41 274 00 00;https://zlotajesien.org.pl;social_assistance|health;Usługi opiekuńcze\n"),
+            example = "\u{feff}name;short_name;legal_form;statutory_art_3_3;public_benefit_organisation_since;social_economy_entity;social_enterprise_since;nip;regon;krs;street;building;postal_code;city;teryt;email;phone;website;areas;description\nFundacja Pomocy Seniorom;Złota Jesień;foundation;false;2015-06-01;true;;8567346215;123456785;0000249506;ul. Kościelna;12;27-200;Starachowice;2611011;biuro@zlotajesien.org.pl;+48 41 274 00 00;https://zlotajesien.org.pl;social_assistance|health;Usługi opiekuńcze\n"),
         QueryErrors, DatabaseErrors
     )
 )]
@@ -127,7 +129,8 @@ pub async fn export_providers(
 /// array of provider inputs. Every row is validated first: any invalid row fails the whole import
 /// with a 422 listing every error with its `row` (1-based, data rows), and nothing is written.
 /// Rows whose NIP or KRS matches a living provider update it (so re-importing a file creates no
-/// duplicates; contact persons are kept); the others are created.
+/// duplicates; contact persons and units are kept when the row has none, and the row's
+/// `legal_form` confirms the form); the others are created.
 #[utoipa::path(
     tag = "providers",
     request_body(description = "CSV with a header row, or a JSON array of providers",
@@ -262,12 +265,15 @@ pub async fn get_provider(
 
 /// What a provider user may change on its own record.
 const PROVIDER_WRITABLE: [&str; 2] = ["contact", "contact_persons"];
-const READ_ONLY: [&str; 6] = ["id", "sector", "status", "created_at", "updated_at", "version"];
+const READ_ONLY: [&str; 7] =
+    ["id", "public_benefit_standing", "legal_form_needs_review", "status", "created_at", "updated_at", "version"];
 
 /// Change a provider
 ///
 /// A JSON merge patch with `If-Match`. A provider user may change only `contact` and
 /// `contact_persons` of its own record (403 for other fields); another provider's record is a 404.
+/// `public_benefit_standing` is derived and `legal_form_needs_review` is cleared by sending
+/// `legal_form` (staff confirming the form of a record the migration could not map).
 #[utoipa::path(
     tag = "providers",
     params(
@@ -310,7 +316,7 @@ pub async fn update_provider(
                     )));
                 }
             }
-            model::update(conn, id, &if_match, |current| {
+            model::update(conn, id, &if_match, patch.contains_key("legal_form"), |current| {
                 merge_patch::patched::<ProviderInput>(
                     current,
                     &patch,

@@ -1,12 +1,12 @@
 //! Registry queries, written once for both backends.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::dto::{
     Contact, LegalForm, Provider, ProviderAction, ProviderDraft, ProviderListQuery, ProviderSortField, ProviderStatus,
-    Sector,
+    PublicBenefitStanding, StatusDates,
 };
 use crate::clock;
 use crate::db::schema::{provider_offers, providers};
@@ -25,7 +25,6 @@ pub struct ProviderRow {
     pub name: String,
     pub short_name: Option<String>,
     pub legal_form: LegalForm,
-    pub sector: Sector,
     pub nip: Option<String>,
     pub regon: Option<String>,
     pub krs: Option<String>,
@@ -46,6 +45,15 @@ pub struct ProviderRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub statutory_art_3_3: bool,
+    /// Derived from the form (and the statute flag) on every write, stored for filters and figures.
+    pub public_benefit_standing: PublicBenefitStanding,
+    pub legal_form_needs_review: bool,
+    pub public_benefit_organisation_since: Option<NaiveDate>,
+    pub social_economy_entity: bool,
+    pub social_enterprise_since: Option<NaiveDate>,
+    /// JSON array of units (kind, name, address).
+    pub units: String,
 }
 
 pub const NOT_FOUND: ApiError = ApiError::NotFound { resource: "provider" };
@@ -58,7 +66,6 @@ impl ProviderRow {
             name: String::new(),
             short_name: None,
             legal_form: draft.legal_form,
-            sector: draft.legal_form.sector(),
             nip: None,
             regon: None,
             krs: None,
@@ -79,12 +86,19 @@ impl ProviderRow {
             created_at: now,
             updated_at: now,
             version: 1,
+            statutory_art_3_3: false,
+            public_benefit_standing: PublicBenefitStanding::None,
+            legal_form_needs_review: false,
+            public_benefit_organisation_since: None,
+            social_economy_entity: false,
+            social_enterprise_since: None,
+            units: "[]".to_owned(),
         };
         row.set(draft);
         row
     }
 
-    /// Writes a validated draft into the row, with the derived sector and search and sort keys.
+    /// Writes a validated draft into the row, with the derived standing and search and sort keys.
     fn set(&mut self, draft: ProviderDraft) {
         let areas: Vec<&str> = draft.areas.iter().map(AsRef::as_ref).collect();
         self.search_text = text::fold(&format!("{} {}", draft.name, draft.short_name.as_deref().unwrap_or_default()));
@@ -92,7 +106,12 @@ impl ProviderRow {
         self.name = draft.name;
         self.short_name = draft.short_name;
         self.legal_form = draft.legal_form;
-        self.sector = draft.legal_form.sector();
+        self.statutory_art_3_3 = draft.statutory_art_3_3;
+        self.public_benefit_standing = draft.legal_form.standing(draft.statutory_art_3_3);
+        self.public_benefit_organisation_since = draft.statuses.public_benefit_organisation_since;
+        self.social_economy_entity = draft.statuses.social_economy_entity;
+        self.social_enterprise_since = draft.statuses.social_enterprise_since;
+        self.units = serde_json::to_string(&draft.units).unwrap_or_else(|_| "[]".to_owned());
         self.nip = draft.nip.map(|nip| nip.as_str().to_owned());
         self.regon = draft.regon.map(|regon| regon.as_str().to_owned());
         self.krs = draft.krs.map(|krs| krs.as_str().to_owned());
@@ -122,7 +141,16 @@ impl ProviderRow {
             name: self.name.clone(),
             short_name: self.short_name.clone(),
             legal_form: self.legal_form,
-            sector: self.sector,
+            statutory_art_3_3: self.statutory_art_3_3,
+            public_benefit_standing: self.public_benefit_standing,
+            legal_form_needs_review: self.legal_form_needs_review,
+            statuses: StatusDates {
+                public_benefit_organisation_since: self.public_benefit_organisation_since,
+                social_economy_entity: self.social_economy_entity,
+                social_enterprise_since: self.social_enterprise_since,
+            }
+            .to_dto(),
+            units: serde_json::from_str(&self.units).map_err(|_| stored("units"))?,
             nip: self.nip.clone(),
             regon: self.regon.clone(),
             krs: self.krs.clone(),
@@ -215,10 +243,12 @@ fn save(conn: &mut DbConnection, row: ProviderRow) -> ApiResult<ProviderRow> {
 }
 
 /// Applies a change computed from the current record (a merge patch) under `If-Match`.
+/// `confirms_form`: the change sends `legal_form`, which settles a review the migration asked for.
 pub fn update(
     conn: &mut DbConnection,
     id: Uuid,
     if_match: &IfMatch,
+    confirms_form: bool,
     change: impl FnOnce(&Provider) -> ApiResult<ProviderDraft>,
 ) -> ApiResult<ProviderRow> {
     let mut row = find(conn, id)?;
@@ -227,12 +257,13 @@ pub fn update(
     }
     let draft = change(&row.to_dto(true)?)?;
     row.set(draft);
+    row.legal_form_needs_review &= !confirms_form;
     ensure_identifiers_free(conn, &row)?;
     save(conn, row)
 }
 
 /// Replaces a living record's fields with an imported row, keeping its contact persons when the
-/// row has none (CSV rows never do).
+/// row has none (CSV rows never do), and its units likewise. An imported row always states the form, so it confirms it.
 pub fn replace_from_import(
     conn: &mut DbConnection,
     mut row: ProviderRow,
@@ -241,7 +272,11 @@ pub fn replace_from_import(
     if draft.contact_persons.is_empty() {
         draft.contact_persons = serde_json::from_str(&row.contact_persons).unwrap_or_default();
     }
+    if draft.units.is_empty() {
+        draft.units = serde_json::from_str(&row.units).unwrap_or_default();
+    }
     row.set(draft);
+    row.legal_form_needs_review = false;
     ensure_identifiers_free(conn, &row)?;
     save(conn, row)
 }
@@ -286,9 +321,6 @@ pub fn list(
     }
     if let Some(form) = filter.legal_form {
         query = query.filter(providers::legal_form.eq(form));
-    }
-    if let Some(sector) = filter.sector {
-        query = query.filter(providers::sector.eq(sector));
     }
     if let Some(status) = filter.status {
         query = query.filter(providers::status.eq(status));

@@ -21,12 +21,15 @@ pub(super) struct View {
 const ALL_STATUSES: &[ProviderStatus] = &[ProviderStatus::Active, ProviderStatus::Suspended, ProviderStatus::Archived];
 
 /// A provider caller's view is decided first: whoever holds the provider role sees as a provider.
+/// Contact persons (personal data) are for those who commission and coordinate with providers
+/// (director, OUS, KIPUS); the OSL (community organising) and the admin (accounts, not the
+/// registry) see the registry in every status without them.
 pub(super) fn view_for(caller: &Caller) -> View {
     if let Some(own) = caller.provider_scope() {
         View { statuses: &[ProviderStatus::Active], persons: false, own: Some(own) }
-    } else if caller.has_any(&[Role::Director, Role::Ous, Role::Admin, Role::Kipus, Role::Osl]) {
+    } else if caller.has_any(&[Role::Director, Role::Ous, Role::Kipus]) {
         View { statuses: ALL_STATUSES, persons: true, own: None }
-    } else if caller.has_any(&[Role::Integrator, Role::Auditor]) {
+    } else if caller.has_any(&[Role::Integrator, Role::Auditor, Role::Osl, Role::Admin]) {
         View { statuses: ALL_STATUSES, persons: false, own: None }
     } else {
         View { statuses: &[ProviderStatus::Active], persons: false, own: None }

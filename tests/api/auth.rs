@@ -9,8 +9,9 @@ use crate::builders::ServiceBuilder;
 use crate::helpers::{idp_claims, provider_token, sign, spawn_app, spawn_with, token_for, TestApp, TestDb};
 
 const ROLES: [&str; 8] = ["director", "ous", "kipus", "osl", "provider", "integrator", "auditor", "admin"];
-const MANAGERS: &[&str] = &["ous", "director", "admin"];
-const MANAGERS_AND_PROVIDER: &[&str] = &["ous", "director", "admin", "provider"];
+/// The catalogue and the registry: not the admin, who manages accounts and API clients.
+const MANAGERS: &[&str] = &["ous", "director"];
+const MANAGERS_AND_PROVIDER: &[&str] = &["ous", "director", "provider"];
 const COMMISSION_MANAGERS: &[&str] = &["ous", "director"];
 const CASE_WORKERS: &[&str] = &["kipus", "director"];
 const RESIDENT_READERS: &[&str] = &["kipus", "director", "ous", "provider"];

@@ -27,13 +27,16 @@ async fn identifiers_are_accepted_as_typed_and_stored_canonically() {
     assert_eq!(created["krs"], "0000249506");
     assert_eq!(created["regon"], "123456785");
     assert_eq!(created["address"]["postal_code"], "27-200");
-    assert_eq!(created["sector"], "ngo");
+    assert_eq!(created["public_benefit_standing"], "ngo");
+    assert_eq!(created["legal_form_needs_review"], false);
     assert_eq!(created["status"], "active");
     let cooperative = ProviderBuilder::new("Spółdzielnia Socjalna Razem", NIPS[1])
         .with("legal_form", json!("social_cooperative"))
+        .with("statuses", json!({"social_economy_entity": true}))
         .create(&app)
         .await;
-    assert_eq!(cooperative["sector"], "social_economy");
+    assert_eq!(cooperative["public_benefit_standing"], "none", "until staff confirm the statute");
+    assert_eq!(cooperative["statuses"]["social_economy_entity"], true);
 }
 
 #[actix_web::test]
@@ -77,7 +80,7 @@ async fn bad_identifiers_say_which_check_failed() {
     let school = ProviderBuilder::new("Szkoła Podstawowa nr 1", NIPS[0])
         .with("nip", Value::Null)
         .with("legal_form", json!("public_unit"));
-    assert_eq!(school.create(&app).await["sector"], "public");
+    assert_eq!(school.create(&app).await["public_benefit_standing"], "none");
 }
 
 #[actix_web::test]
@@ -113,7 +116,7 @@ async fn status_actions_follow_the_lifecycle() {
 }
 
 #[actix_web::test]
-async fn contact_persons_are_shown_only_to_staff_and_the_provider_itself_and_reads_are_audited() {
+async fn contact_persons_are_shown_only_to_commissioning_staff_and_the_provider_itself_and_reads_are_audited() {
     let app = spawn_app();
     let provider = ProviderBuilder::new("Widoczność", NIPS[0]).create(&app).await;
     let other = ProviderBuilder::new("Inna", NIPS[1]).create(&app).await;
@@ -123,6 +126,8 @@ async fn contact_persons_are_shown_only_to_staff_and_the_provider_itself_and_rea
     for (who, token, sees) in [
         ("public", None, false),
         ("integrator", Some(token_for(&["integrator"])), false),
+        ("osl, who organises communities, not commissions", Some(token_for(&["osl"])), false),
+        ("admin, who manages accounts, not the registry", Some(token_for(&["admin"])), false),
         ("other provider", Some(stranger.clone()), false),
         ("kipus", Some(token_for(&["kipus"])), true),
         ("director", Some(token_for(&["director"])), true),
@@ -269,7 +274,7 @@ async fn the_registry_filters_searches_and_sorts_in_polish_order() {
     ProviderBuilder::new("Żółty Dom", NIPS[0]).with("areas", json!(["housing"])).create(&app).await;
     ProviderBuilder::new("Ład i Porządek", NIPS[1]).with("legal_form", json!("association")).create(&app).await;
     let cis = ProviderBuilder::new("Centrum Integracji Społecznej", NIPS[2])
-        .with("legal_form", json!("cis"))
+        .with("legal_form", json!("social_cooperative"))
         .with("address", json!({"building": "3", "postal_code": "21-132", "city": "Wojcieszków", "teryt": "0611102"}))
         .create(&app)
         .await;
@@ -284,7 +289,7 @@ async fn the_registry_filters_searches_and_sorts_in_polish_order() {
         "a NIP as typed matches exactly"
     );
     assert_eq!(names(&app, "legal_form=association").await, vec!["Ład i Porządek"]);
-    assert_eq!(names(&app, "sector=social_economy").await, vec!["Centrum Integracji Społecznej"]);
+    assert_eq!(names(&app, "legal_form=social_cooperative").await, vec!["Centrum Integracji Społecznej"]);
     assert_eq!(names(&app, "area=housing").await, vec!["Żółty Dom"]);
     assert_eq!(names(&app, "teryt=0611102").await, vec!["Centrum Integracji Społecznej"]);
     app.post(&format!("{}/suspend", path_of(&cis))).await;
@@ -297,10 +302,11 @@ async fn the_registry_filters_searches_and_sorts_in_polish_order() {
         [first.body["items"].as_array().unwrap().clone(), second.body["items"].as_array().unwrap().clone()].concat()
     };
     assert_eq!(walked.len(), 4);
-    app.get("/api/v1/providers?sector=ngo2").await.problem(400, "bad-request");
+    app.get("/api/v1/providers?legal_form=cis").await.problem(400, "bad-request");
+    app.get("/api/v1/providers?sector=ngo").await.problem(400, "bad-request");
 }
 
-const CSV_HEADER: &str = "name;short_name;legal_form;nip;regon;krs;street;building;postal_code;city;teryt;email;phone;website;areas;description";
+const CSV_HEADER: &str = "name;short_name;legal_form;statutory_art_3_3;public_benefit_organisation_since;social_economy_entity;social_enterprise_since;nip;regon;krs;street;building;postal_code;city;teryt;email;phone;website;areas;description";
 
 async fn import(app: &TestApp, content_type: &str, body: String) -> crate::helpers::Reply {
     app.send(app.request(Method::POST, "/api/v1/providers/import").header("content-type", content_type).body(body))
@@ -312,10 +318,10 @@ async fn an_import_with_an_invalid_row_imports_nothing_and_lists_every_error() {
     let app = spawn_app();
     let csv = format!(
         "{CSV_HEADER}\n\
-         Fundacja Jeden;;foundation;{};;;;1;27-200;Starachowice;;;;;;\n\
-         Fundacja Dwa;;foundation;8567346216;;;;1;27-200;Starachowice;;;;;;\n\
-         Fundacja Trzy;;foundation;{};;;;1;27200x;Starachowice;;;;;health|moon;\n\
-         Fundacja Cztery;;foundation;{};;;;1;27-200;Starachowice;;;;;;\n",
+         Fundacja Jeden;;foundation;;;;;{};;;;1;27-200;Starachowice;;;;;;\n\
+         Fundacja Dwa;;foundation;;;;;8567346216;;;;1;27-200;Starachowice;;;;;;\n\
+         Fundacja Trzy;;foundation;;;;;{};;;;1;27200x;Starachowice;;;;;health|moon;\n\
+         Fundacja Cztery;;foundation;;;;;{};;;;1;27-200;Starachowice;;;;;;\n",
         NIPS[0], NIPS[1], NIPS[0]
     );
     let reply = import(&app, "text/csv", csv).await;
@@ -370,6 +376,8 @@ async fn csv_export_and_import_round_trip_polish_text() {
         .with("short_name", json!("Źródło"))
         .with("areas", json!(["health", "culture"]))
         .with("description", json!("Zajęcia; warsztaty, \"spotkania\"\nw dwóch liniach"))
+        .with("krs", json!("0000249506"))
+        .with("statuses", json!({"public_benefit_organisation_since": "2015-06-01", "social_economy_entity": true}))
         .create(&app)
         .await;
     let exported = app.send(app.request(Method::GET, "/api/v1/providers/export")).await;
@@ -378,14 +386,14 @@ async fn csv_export_and_import_round_trip_polish_text() {
     let csv = exported.body.as_str().unwrap().to_owned();
     assert!(csv.starts_with('\u{feff}'), "a byte order mark for spreadsheets");
     assert!(csv.contains(CSV_HEADER));
-    assert!(csv.contains("Fundacja „Źródło” – Łódź;Źródło;foundation;8567346215"));
+    assert!(csv.contains("Fundacja „Źródło” – Łódź;Źródło;foundation;false;2015-06-01;true;;8567346215"));
 
     let fresh = spawn_app();
     let reply = import(&fresh, "text/csv", csv.clone()).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let original: Vec<Value> = app.get("/api/v1/providers").await.body["items"].as_array().unwrap().clone();
     let copied: Vec<Value> = fresh.get("/api/v1/providers").await.body["items"].as_array().unwrap().clone();
-    for field in ["name", "short_name", "legal_form", "nip", "address", "contact", "areas", "description"] {
+    for field in ["name", "short_name", "legal_form", "statuses", "nip", "address", "contact", "areas", "description"] {
         assert_eq!(copied[0][field], original[0][field], "{field}");
     }
     let second_export = fresh.send(fresh.request(Method::GET, "/api/v1/providers/export")).await;
