@@ -11,6 +11,9 @@ use crate::helpers::{idp_claims, provider_token, sign, spawn_app, spawn_with, to
 const ROLES: [&str; 8] = ["director", "ous", "kipus", "osl", "provider", "integrator", "auditor", "admin"];
 const MANAGERS: &[&str] = &["ous", "director", "admin"];
 const MANAGERS_AND_PROVIDER: &[&str] = &["ous", "director", "admin", "provider"];
+/// Who reads the centre's settings: the staff.
+const SETTINGS_READERS: &[&str] = &["director", "ous", "kipus", "osl", "auditor"];
+const GRANT_YEAR: &str = "/api/v1/settings/grant-years/2026";
 const COMMISSION_MANAGERS: &[&str] = &["ous", "director"];
 const CASE_WORKERS: &[&str] = &["kipus", "director"];
 const RESIDENT_READERS: &[&str] = &["kipus", "director", "ous", "provider"];
@@ -202,6 +205,8 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
             Some(json!({})),
             Allowed::Roles(COMMISSION_MANAGERS),
         ),
+        case("get_grant_year", Method::GET, GRANT_YEAR, None, Allowed::Roles(SETTINGS_READERS)),
+        case("put_grant_year", Method::PUT, GRANT_YEAR, Some(json!({})), Allowed::Roles(COMMISSION_MANAGERS)),
         case("list_residents", Method::GET, "/api/v1/residents", None, Allowed::Roles(RESIDENT_READERS)),
         case(
             "search_residents",

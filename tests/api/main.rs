@@ -21,3 +21,4 @@ mod residents;
 mod seed;
 mod service_plans;
 mod services;
+mod settings;
