@@ -424,6 +424,19 @@ fn check_small_grant_limits(conn: &mut DbConnection, row: &CommissionRow) -> Api
         return Ok(());
     }
     let own = transferred_by_year(row)?;
+    let mut planned = BTreeMap::new();
+    for year in own.keys() {
+        let Some(figure) = crate::settings::model::planned_ngo_grants_locked(conn, *year)? else {
+            return Err(ApiError::conflict(
+                "grant-year-not-planned",
+                format!(
+                    "the grants planned for NGOs in {year} are not recorded, so the 20% share of small grants (public benefit act art. 19a ust. 6) cannot be checked: PUT /api/v1/settings/grant-years/{year}"
+                ),
+            )
+            .with("year", *year));
+        };
+        planned.insert(*year, figure);
+    }
     let to_provider = small_grants_transferred(conn, row, Some(&row.provider_id))?;
     for (year, grosze) in &own {
         let used = Money::from_grosze(to_provider.get(year).copied().unwrap_or(0));
@@ -441,16 +454,7 @@ fn check_small_grant_limits(conn: &mut DbConnection, row: &CommissionRow) -> Api
     }
     let to_all = small_grants_transferred(conn, row, None)?;
     for (year, grosze) in &own {
-        let Some(planned) = crate::settings::model::planned_ngo_grants(conn, *year)? else {
-            return Err(ApiError::conflict(
-                "grant-year-not-planned",
-                format!(
-                    "the grants planned for NGOs in {year} are not recorded, so the 20% share of small grants (public benefit act art. 19a ust. 6) cannot be checked: PUT /api/v1/settings/grant-years/{year}"
-                ),
-            )
-            .with("year", *year));
-        };
-        let limit = Money::from_grosze(planned.grosze() * SMALL_GRANT_BUDGET_SHARE_PERCENT / 100);
+        let limit = Money::from_grosze(planned[year].grosze() * SMALL_GRANT_BUDGET_SHARE_PERCENT / 100);
         let total = to_all.get(year).copied().unwrap_or(0) + grosze;
         if total > limit.grosze() {
             let excess = Money::from_grosze(total - limit.grosze());

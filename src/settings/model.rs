@@ -48,9 +48,20 @@ pub fn find(conn: &mut DbConnection, year: i32) -> ApiResult<Option<GrantYearRow
     Ok(grant_years::table.find(year).select(GrantYearRow::as_select()).first(conn).optional()?)
 }
 
-/// The grants planned for NGOs in a year, if the centre recorded them.
-pub fn planned_ngo_grants(conn: &mut DbConnection, year: i32) -> ApiResult<Option<Money>> {
-    Ok(find(conn, year)?.map(|row| Money::from_grosze(row.planned_ngo_grants)))
+/// The grants planned for NGOs in a year, if the centre recorded them, with the year locked until
+/// the transaction ends: activations of small grants in one year are then checked against its 20%
+/// one after the other. PostgreSQL locks the row with `FOR UPDATE`, which diesel's common subset
+/// lacks; SQLite's write transactions already run one at a time.
+pub fn planned_ngo_grants_locked(conn: &mut DbConnection, year: i32) -> ApiResult<Option<Money>> {
+    let planned = match conn {
+        DbConnection::Pg(c) => {
+            grant_years::table.find(year).select(grant_years::planned_ngo_grants).for_update().first(c).optional()
+        }
+        DbConnection::Sqlite(c) => {
+            grant_years::table.find(year).select(grant_years::planned_ngo_grants).first(c).optional()
+        }
+    }?;
+    Ok(planned.map(Money::from_grosze))
 }
 
 /// Records a year's figure: a new year needs no `If-Match`, a recorded one requires it (428, 412 when
