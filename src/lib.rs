@@ -25,5 +25,6 @@ pub mod residents;
 pub mod seed;
 pub mod service_plans;
 pub mod services;
+pub mod settings;
 pub mod startup;
 pub mod validation;

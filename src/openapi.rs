@@ -40,6 +40,7 @@ from `POST /api/v1/auth/token` by a registered API client. Each operation states
         (name = "providers", description = "The registry of providers (NGOs, social-economy entities, public units, companies) and what each can deliver (offers)."),
         (name = "commissions", description = "Commissions (zlecenia realizacji usług społecznych): a service commissioned to a provider for a period and budget, with annexes and a summary."),
         (name = "reports", description = "Provider reports (sprawozdania) on commissions: submission with Idempotency-Key, review, corrections as versions."),
+        (name = "settings", description = "The centre's settings that rules of the law are measured against, e.g. the grants planned each year for NGOs (public benefit act art. 19a ust. 6)."),
         (name = "residents", description = "Residents: the most sensitive data (health, disability, family). Field-level views per role; every read and write audited; GDPR export and anonymisation."),
         (name = "service-plans", description = "Individual plans of social services (IPUS): goals, items from providers, consent, approval, monitoring, revisions, closure; plan items and deliveries for providers."),
         (name = "auth", description = "Tokens for API clients (OAuth 2.0 client credentials). People use tokens of the municipality's identity provider."),

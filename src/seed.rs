@@ -24,7 +24,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::providers::dto::{LegalForm, ProviderStatus, UnitKind};
 use crate::providers::model::ProviderRow;
 use crate::providers::offers::model::OfferRow;
-use crate::reports::dto::{ReportKind, ReportStatus};
+use crate::reports::dto::{ReportKind, ReportStatus, ReportTemplate};
 use crate::reports::model::{ReportRow, VersionRow};
 use crate::residents::dto::Sex;
 use crate::residents::model::ResidentRow;
@@ -370,6 +370,11 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
                 created_at: now,
                 updated_at: now,
                 version: 1,
+                task_scope: None,
+                offer_published_on: None,
+                offer_remarks: None,
+                activated_on: Some(year_start),
+                halted_on: None,
             }
         })
         .collect();
@@ -398,9 +403,12 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
                 created_at: now,
                 updated_at: now,
                 version: 1,
+                template: ReportTemplate::Annex5,
             };
             let content = json!({"kind": "partial", "period": {"start": start.to_string(), "end": end.to_string()}, "units_delivered": 400,
-                "recipients": {"total": 40}, "activities": {"description": "Usługi zgodnie z umową"}, "funding": {"grant": "10000.00"}});
+                "recipients": {"total": 40}, "activities": {"description": "Usługi zgodnie z umową"},
+                "cost_lines": [{"section": "activity", "name": "Wynagrodzenia", "actual": "10000.00", "from_grant": "10000.00"}],
+                "funding": {"grant": "10000.00"}});
             for number in 1..=report.current_version {
                 version_rows.push(VersionRow {
                     id: random.id(sequence * 2 + number as u64),

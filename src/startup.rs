@@ -87,6 +87,7 @@ fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::providers::configure)
             .configure(crate::commissions::configure)
             .configure(crate::reports::configure)
+            .configure(crate::settings::configure)
             .configure(crate::residents::configure)
             .configure(crate::service_plans::configure)
             .configure(crate::plan_items::configure)

@@ -27,7 +27,7 @@ pub struct Access {
     pub public: bool,
 }
 
-use Role::{Admin, Auditor, Director, Integrator, Kipus, Ous, Provider};
+use Role::{Admin, Auditor, Director, Integrator, Kipus, Osl, Ous, Provider};
 
 /// Residents' full records and plans: the coordinators (KIPUS) and the director.
 const CASE_WORKERS: &[Role] = &[Kipus, Director];
@@ -126,6 +126,10 @@ pub const GET_API_CLIENT: Access = Access::for_roles("get_api_client", "api_clie
 pub const APPROVE_API_CLIENT: Access = Access::for_roles("approve_api_client", "api_client", &[Director]);
 pub const ROTATE_API_CLIENT_SECRET: Access = Access::for_roles("rotate_api_client_secret", "api_client", &[Admin]);
 pub const REVOKE_API_CLIENT: Access = Access::for_roles("revoke_api_client", "api_client", &[Admin]);
+/// The centre's budget settings: set by the director and the OUS, read by the staff.
+pub const GET_GRANT_YEAR: Access =
+    Access::for_roles("get_grant_year", "grant_year", &[Director, Ous, Kipus, Osl, Auditor]);
+pub const PUT_GRANT_YEAR: Access = Access::for_roles("put_grant_year", "grant_year", &[Director, Ous]);
 pub const LIST_AUDIT_EVENTS: Access = Access::for_roles("list_audit_events", "audit_event", &[Auditor, Admin]);
 
 /// Every operation's rule; an operation missing here has no documented access and fails the tests.
@@ -174,6 +178,8 @@ pub const OPERATIONS: &[&Access] = &[
     &CORRECT_REPORT,
     &ACCEPT_REPORT,
     &RETURN_REPORT,
+    &GET_GRANT_YEAR,
+    &PUT_GRANT_YEAR,
     &LIST_RESIDENTS,
     &SEARCH_RESIDENTS,
     &CREATE_RESIDENT,

@@ -1,6 +1,6 @@
 //! Commissions' API vocabulary and validation into a `CommissionDraft`.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use strum::AsRefStr;
 use utoipa::{IntoParams, ToSchema};
@@ -30,12 +30,29 @@ pub enum CommissionMode {
 }
 }
 
+impl CommissionMode {
+    /// Open competitions, small grants and regranting are modes of the public benefit act, whose
+    /// art. 16 ust. 2 (at most 5 years) and art. 18 ust. 1 (final report in 30 days) bind them.
+    pub fn under_public_benefit_act(self) -> bool {
+        matches!(self, CommissionMode::OpenCompetition | CommissionMode::SmallGrant | CommissionMode::Regranting)
+    }
+}
+
 crate::text_enum! {
-/// Form of an open competition's task: `powierzenie` (fully funded) or `wspieranie` (co-funded:
-/// the provider brings an own contribution).
+/// Form of the task of an open competition or a small grant: `powierzenie` (financing: fully
+/// funded) or `wspieranie` (co-financing: the provider brings an own contribution).
 pub enum CompetitionForm {
     Powierzenie,
     Wspieranie,
+}
+}
+
+crate::text_enum! {
+/// The reach of a small grant's task (art. 19a ust. 1: *o charakterze lokalnym lub regionalnym*):
+/// `local` or `regional`.
+pub enum TaskScope {
+    Local,
+    Regional,
 }
 }
 
@@ -106,6 +123,19 @@ pub struct Agreement {
     pub signed_on: Option<String>,
 }
 
+/// The publication of a small grant's offer (art. 19a ust. 3-5): made public for 7 days, anyone
+/// may submit remarks, and the agreement is signed only after those 7 days.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Offer {
+    /// The day the offer was made public (BIP, the centre's site, its notice board), `YYYY-MM-DD`.
+    #[schema(required = true, value_type = Option<String>, format = Date, example = "2026-03-02")]
+    pub published_on: Option<String>,
+    /// The remarks received on the offer, as recorded by the centre (up to 10,000 characters).
+    #[schema(example = "Brak uwag")]
+    pub remarks: Option<String>,
+}
+
 /// One payment of the grant (transza).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -147,8 +177,9 @@ pub struct Reporting {
     /// Default `final_only`.
     #[schema(value_type = Option<ReportingSchedule>)]
     pub schedule: Option<String>,
-    /// Days after a reporting period ends when its report is due; default 30 (the final report's
-    /// statutory term).
+    /// Days after a reporting period ends when its report is due (1-365); default 30. The final
+    /// report of the public benefit act modes is due 30 days after the task ends whatever this says
+    /// (art. 18 ust. 1); the other modes' final report takes this term of the agreement.
     #[schema(example = 30)]
     pub due_days: Option<i32>,
 }
@@ -173,6 +204,8 @@ pub struct Reporting {
     "planned_recipients": 40,
     "expected_results": [{"indicator": "Liczba godzin usług opiekuńczych", "unit": "godzina", "planned_value": 4800}],
     "reporting": {"schedule": "quarterly", "due_days": 30},
+    "task_scope": null,
+    "offer": null,
     "status": "active",
     "termination_reason": null,
     "created_at": "2026-01-10T09:00:00Z",
@@ -198,6 +231,8 @@ pub struct Commission {
     pub planned_recipients: i64,
     pub expected_results: Vec<ExpectedResult>,
     pub reporting: Reporting,
+    pub task_scope: Option<TaskScope>,
+    pub offer: Option<Offer>,
     pub status: CommissionStatus,
     pub termination_reason: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -238,7 +273,8 @@ pub struct CommissionInput {
     pub provider_id: Option<Uuid>,
     #[schema(required = true, value_type = Option<CommissionMode>)]
     pub mode: Option<String>,
-    /// Required for `open_competition`, only there.
+    /// Required for `open_competition`, allowed for `small_grant` (art. 19a: financing or
+    /// co-financing), refused for the other modes.
     #[schema(value_type = Option<CompetitionForm>)]
     pub form: Option<String>,
     pub agreement: Option<Agreement>,
@@ -259,6 +295,12 @@ pub struct CommissionInput {
     pub planned_recipients: Option<i64>,
     pub expected_results: Option<Vec<ExpectedResult>>,
     pub reporting: Option<Reporting>,
+    /// Required for `small_grant` (art. 19a ust. 1), only there.
+    #[schema(value_type = Option<TaskScope>)]
+    pub task_scope: Option<String>,
+    /// Required for `small_grant` (art. 19a ust. 3-5), only there; `agreement.signed_on` may not
+    /// come before `published_on` + 7 days.
+    pub offer: Option<Offer>,
 }
 
 /// Validated commission terms.
@@ -284,12 +326,24 @@ pub struct CommissionDraft {
     pub expected_results: Vec<(String, String, i64)>,
     pub schedule: ReportingSchedule,
     pub due_days: i32,
+    pub task_scope: Option<TaskScope>,
+    pub offer_published_on: Option<NaiveDate>,
+    pub offer_remarks: Option<String>,
 }
 
 /// Art. 19a of the public benefit act.
 pub const SMALL_GRANT_MAX: Money = Money::from_grosze(1_000_000);
 pub const SMALL_GRANT_MAX_DAYS: i64 = 90;
 pub const SMALL_GRANT_YEARLY_MAX: Money = Money::from_grosze(2_000_000);
+/// Art. 19a ust. 6: small grants of a budget year total at most this share of the grants planned
+/// that year for NGOs.
+pub const SMALL_GRANT_BUDGET_SHARE_PERCENT: i64 = 20;
+/// Art. 19a ust. 5: the agreement is signed only after the offer was public for 7 days.
+pub const OFFER_PUBLICATION_DAYS: i64 = 7;
+/// Art. 16 ust. 2: an agreement under the public benefit act runs for at most 5 years.
+const PUBLIC_BENEFIT_MAX_MONTHS: u32 = 60;
+/// Art. 18 ust. 1: the final report is due 30 days after the task ends.
+pub const FINAL_REPORT_DAYS: i32 = 30;
 const DEFAULT_DUE_DAYS: i32 = 30;
 
 fn clean(value: Option<&str>) -> Option<String> {
@@ -324,8 +378,12 @@ impl CommissionInput {
             (Some(CommissionMode::OpenCompetition), false) => {
                 errors.add("form", "required", "an open competition's task is either powierzenie or wspieranie")
             }
-            (Some(mode), true) if mode != CommissionMode::OpenCompetition => {
-                errors.add("form", "not_allowed", "form applies only to open competitions")
+            (Some(mode), true) if !matches!(mode, CommissionMode::OpenCompetition | CommissionMode::SmallGrant) => {
+                errors.add(
+                    "form",
+                    "not_allowed",
+                    "form applies only to open competitions and small grants (public benefit act art. 11, 19a)",
+                )
             }
             _ => {}
         }
@@ -337,8 +395,16 @@ impl CommissionInput {
         let agreement_signed_on =
             errors.parse_with("agreement.signed_on", "invalid_date", agreement.signed_on.as_deref(), parse_date);
         let period = DateRange::parse_required(&mut errors, "period", self.period);
-        if period.is_some_and(|period| period.days() == 1) {
-            errors.add("period.end", "period_order", "the period must end after it starts");
+        if let (Some(mode), Some(period)) = (mode, period) {
+            let last =
+                period.start().checked_add_months(Months::new(PUBLIC_BENEFIT_MAX_MONTHS)).and_then(|d| d.pred_opt());
+            if mode.under_public_benefit_act() && last.is_some_and(|last| period.end() > last) {
+                errors.add(
+                    "period.end",
+                    "agreement_period_max",
+                    "an agreement under the public benefit act runs for at most 5 years (art. 16 ust. 2)",
+                );
+            }
         }
         let (start, end) = (period.map(DateRange::start), period.map(DateRange::end));
         let amount = errors.required("amount", self.amount.as_deref());
@@ -380,22 +446,24 @@ impl CommissionInput {
         {
             errors.add("own_contribution", "required", "wspieranie (co-funding) needs an own contribution");
         }
+        let small_grant =
+            small_grant_terms(&mut errors, mode, self.task_scope.as_deref(), self.offer, agreement_signed_on);
         if mode == Some(CommissionMode::SmallGrant) {
             if amount.is_some_and(|amount| amount > SMALL_GRANT_MAX) {
                 errors.add(
                     "amount",
                     "small_grant_amount",
-                    format!("a small grant is at most {SMALL_GRANT_MAX} PLN (art. 19a)"),
+                    format!("a small grant is at most {SMALL_GRANT_MAX} PLN (public benefit act art. 19a ust. 1)"),
                 );
             }
-            if let (Some(start), Some(end)) = (start, end) {
-                if (end - start).num_days() + 1 > SMALL_GRANT_MAX_DAYS {
-                    errors.add(
-                        "period",
-                        "small_grant_period",
-                        format!("a small grant lasts at most {SMALL_GRANT_MAX_DAYS} days (art. 19a)"),
-                    );
-                }
+            if period.is_some_and(|period| period.days() > SMALL_GRANT_MAX_DAYS) {
+                errors.add(
+                    "period",
+                    "small_grant_period",
+                    format!(
+                        "a small grant lasts at most {SMALL_GRANT_MAX_DAYS} days, both ends counted (art. 19a ust. 1)"
+                    ),
+                );
             }
         }
         let planned_units = errors.required("planned_units", self.planned_units);
@@ -413,6 +481,7 @@ impl CommissionInput {
         if !(1..=365).contains(&due_days) {
             errors.add("reporting.due_days", "range", "reporting.due_days must be between 1 and 365");
         }
+
         errors.finish(|| {
             Some(CommissionDraft {
                 reference: reference?,
@@ -435,9 +504,65 @@ impl CommissionInput {
                 expected_results,
                 schedule: schedule.unwrap_or(ReportingSchedule::FinalOnly),
                 due_days,
+                task_scope: small_grant.scope,
+                offer_published_on: small_grant.published_on,
+                offer_remarks: small_grant.remarks,
             })
         })
     }
+}
+
+/// A small grant's own terms, as read.
+#[derive(Default)]
+struct SmallGrantTerms {
+    scope: Option<TaskScope>,
+    published_on: Option<NaiveDate>,
+    remarks: Option<String>,
+}
+
+/// Art. 19a: a small grant's task is local or regional, its offer was published, and its agreement
+/// is signed no earlier than 7 days after the publication. Other modes take neither field.
+fn small_grant_terms(
+    errors: &mut FieldErrors,
+    mode: Option<CommissionMode>,
+    scope: Option<&str>,
+    offer: Option<Offer>,
+    signed_on: Option<NaiveDate>,
+) -> SmallGrantTerms {
+    if mode != Some(CommissionMode::SmallGrant) {
+        if scope.is_some() {
+            errors.add("task_scope", "not_allowed", "task_scope applies only to small grants (art. 19a ust. 1)");
+        }
+        if offer.is_some() {
+            errors.add("offer", "not_allowed", "offer applies only to small grants (art. 19a ust. 3)");
+        }
+        return SmallGrantTerms::default();
+    }
+    let scope_value = errors.parse_enum::<TaskScope>("task_scope", scope);
+    if scope.is_none() {
+        errors.add(
+            "task_scope",
+            "required",
+            "a small grant's task is of local or regional character (public benefit act art. 19a ust. 1)",
+        );
+    }
+    let offer = offer.unwrap_or_default();
+    let published = errors.required("offer.published_on", offer.published_on.as_deref());
+    let published_on = errors.parse_with("offer.published_on", "invalid_date", published, parse_date);
+    let remarks = clean(offer.remarks.as_deref());
+    if remarks.as_ref().is_some_and(|r| r.chars().count() > 10_000) {
+        errors.add("offer.remarks", "length", "offer.remarks must be at most 10000 characters long");
+    }
+    if let (Some(published_on), Some(signed_on)) = (published_on, signed_on) {
+        if signed_on < published_on + Duration::days(OFFER_PUBLICATION_DAYS) {
+            errors.add(
+                "agreement.signed_on",
+                "signed_before_offer_period",
+                "a small grant's agreement is signed only after its offer was public for 7 days (public benefit act art. 19a ust. 5)",
+            );
+        }
+    }
+    SmallGrantTerms { scope: scope_value, published_on, remarks }
 }
 
 fn parse_expected_results(errors: &mut FieldErrors, results: Vec<ExpectedResult>) -> Vec<(String, String, i64)> {

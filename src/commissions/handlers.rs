@@ -70,14 +70,21 @@ pub async fn list_commissions(
 
 /// Create a commission
 ///
-/// New commissions are drafts. Rules checked here: the period ends after it starts, the tranches
-/// add up to the amount, the form is given for (and only for) open competitions, `wspieranie`
-/// has an own contribution, a small grant is at most 10,000.00 PLN and 90 days (art. 19a), the
-/// unit is the catalogue service's, and the reference is unique (409). The provider must be one the
-/// mode's act admits (409 `provider-not-eligible`, checked again at activation): open competition,
-/// small grant and regranting only NGOs and art. 3 ust. 3 entities (public benefit act art. 11,
-/// 16a, 19a); `social_assistance_act` only NGOs and church legal persons (social assistance act
-/// art. 25); `public_procurement` any provider (Pzp art. 359-361); `own_unit` only public units.
+/// New commissions are drafts. Rules checked here (422, each with its field code): the period
+/// does not end before it starts (`period_order`; a one-day task is valid) and, for the public
+/// benefit act modes, runs at most 5 years (`agreement_period_max`, art. 16 ust. 2); the tranches
+/// add up to the amount (`tranches_sum`); the form is required for open competitions, allowed for
+/// small grants (financing = powierzenie, co-financing = wspieranie) and refused elsewhere
+/// (`not_allowed`); `wspieranie` has an own contribution; a small grant is at most 10,000.00 PLN
+/// and 90 days (`small_grant_amount`, `small_grant_period`, art. 19a ust. 1), has a local or
+/// regional `task_scope` (art. 19a ust. 1) and its published `offer` (art. 19a ust. 3), and its
+/// agreement is signed no earlier than 7 days after the publication (`signed_before_offer_period`,
+/// art. 19a ust. 5); `task_scope` and `offer` are refused for other modes. The unit is the
+/// catalogue service's, and the reference is unique (409). The provider must be one the mode's act
+/// admits (409 `provider-not-eligible`, checked again at activation): open competition, small
+/// grant and regranting only NGOs and art. 3 ust. 3 entities (public benefit act art. 11, 16a,
+/// 19a); `social_assistance_act` only NGOs and church legal persons (social assistance act art.
+/// 25); `public_procurement` any provider (Pzp art. 359-361); `own_unit` only public units.
 #[utoipa::path(
     tag = "commissions",
     request_body(content = CommissionInput),
@@ -226,10 +233,17 @@ async fn act(
 
 /// Activate (sign) a commission
 ///
-/// From `draft`. Needs the agreement number and signing date, an active provider that offers the
-/// commission's active catalogue service and that the mode's act admits (`provider-not-eligible`,
-/// as at creation: its form or statute may have changed since), and, for a small grant, at most 20,000.00 PLN of small
-/// grants to the provider in the calendar year (art. 19a). Each failure is a 409 naming its rule.
+/// From `draft`. Needs the agreement number and signing date (`agreement-missing`), an active
+/// provider (`provider-not-active`) that the mode's act admits (`provider-not-eligible`, as at
+/// creation: its form or statute may have changed since) that offers (`service-not-offered`) the commission's active
+/// catalogue service (`service-not-active`). A small grant (public benefit act art. 19a) also needs:
+/// 7 days since its offer was published (`offer-publication-running`, ust. 5); at most 20,000.00
+/// PLN transferred to the provider by activated small grants in each calendar year its tranches
+/// fall in, counted by tranche dates, a terminated grant's up to its termination
+/// (`small-grant-yearly-limit`, ust. 2); and small grants of each such budget year at most 20% of
+/// the grants planned that year for NGOs (`small-grant-budget-share` with the `excess`, ust. 6;
+/// `grant-year-not-planned` until `/api/v1/settings/grant-years/{year}` is recorded). Each failure
+/// is a 409 naming its rule and its legal basis.
 #[utoipa::path(
     tag = "commissions",
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
@@ -237,7 +251,7 @@ async fn act(
         (status = 200, description = "The active commission", body = Commission),
         PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
-        (status = 409, description = "Not a draft, or a rule fails: agreement-missing, provider-not-active, provider-not-eligible, service-not-active, service-not-offered, small-grant-yearly-limit", body = Problem, content_type = "application/problem+json",
+        (status = 409, description = "Not a draft, or a rule fails: agreement-missing, provider-not-active, provider-not-eligible, service-not-active, service-not-offered, offer-publication-running, small-grant-yearly-limit, grant-year-not-planned, small-grant-budget-share", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/service-not-offered", "title": "Conflict", "status": 409,
                 "detail": "the provider does not offer this service: add it to its offers first", "code": "service-not-offered"}))
     )
@@ -255,7 +269,7 @@ pub async fn activate_commission(
 
 /// Suspend a commission
 ///
-/// From `active`; reports cannot be submitted while suspended.
+/// From `active`. While suspended, reports are accepted for the period up to the suspension.
 #[utoipa::path(
     tag = "commissions",
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
@@ -303,7 +317,7 @@ pub async fn resume_commission(
 
 /// Complete a commission
 ///
-/// From `active`. The final report may still be submitted within its due window.
+/// From `active`. Reports may still be submitted (a late one is recorded as late).
 #[utoipa::path(
     tag = "commissions",
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
@@ -327,7 +341,9 @@ pub async fn complete_commission(
 
 /// Terminate a commission
 ///
-/// From `draft`, `active` or `suspended`, with a reason (required).
+/// From `draft`, `active` or `suspended`, with a reason (required). Reports are accepted for the
+/// period up to the termination (the settlement of the agreement), and a terminated small grant
+/// counts, towards the yearly limits, the tranches dated up to it.
 #[utoipa::path(
     tag = "commissions",
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
@@ -395,7 +411,8 @@ pub async fn list_commission_annexes(
 ///
 /// Changes the amount, period, tranches or own contribution of an active or suspended
 /// commission, with a reason kept in its history. The new terms must satisfy every rule of a new
-/// commission (422) and the yearly small-grant limit (409).
+/// commission (422) and the small-grant limits of activation (409 `small-grant-yearly-limit`,
+/// `grant-year-not-planned`, `small-grant-budget-share`).
 #[utoipa::path(
     tag = "commissions",
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
@@ -404,7 +421,7 @@ pub async fn list_commission_annexes(
         (status = 201, description = "The annex, with the changes it made", body = Annex),
         PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
         NotFoundErrors,
-        (status = 409, description = "Not active or suspended, or the small-grant yearly limit", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not active or suspended, or a small-grant limit (small-grant-yearly-limit, grant-year-not-planned, small-grant-budget-share)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, no change, or the new terms break a rule", body = Problem, content_type = "application/problem+json")
     )
 )]

@@ -1,19 +1,23 @@
 //! Commission queries and the rules that need the database.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::dto::{
     Agreement, Annex, Commission, CommissionAction, CommissionDraft, CommissionInput, CommissionListQuery,
-    CommissionMode, CommissionStatus, CompetitionForm, ExpectedResult, OwnContribution, Reporting, ReportingSchedule,
+    CommissionMode, CommissionStatus, CompetitionForm, ExpectedResult, Offer, OwnContribution, Reporting,
+    ReportingSchedule, TaskScope, Tranche, FINAL_REPORT_DAYS, OFFER_PUBLICATION_DAYS, SMALL_GRANT_BUDGET_SHARE_PERCENT,
     SMALL_GRANT_YEARLY_MAX,
 };
 use crate::clock;
 use crate::db::schema::{commission_annexes, commissions, providers, services};
 use crate::db::{DbConnection, Id};
 use crate::domain::lifecycle::Lifecycle;
+use crate::domain::period::parse_date;
 use crate::domain::{text, Money, Period};
 use crate::error::{ApiError, ApiResult};
 use crate::http::etag::etag;
@@ -51,6 +55,14 @@ pub struct CommissionRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub task_scope: Option<TaskScope>,
+    pub offer_published_on: Option<NaiveDate>,
+    pub offer_remarks: Option<String>,
+    /// When the agreement took effect; the yearly small-grant limits count only activated grants.
+    pub activated_on: Option<NaiveDate>,
+    /// The day it was suspended or terminated: reports are accepted for the period up to it, and a
+    /// terminated grant transferred its funds up to it.
+    pub halted_on: Option<NaiveDate>,
 }
 
 pub const NOT_FOUND: ApiError = ApiError::NotFound { resource: "commission" };
@@ -90,6 +102,11 @@ impl CommissionRow {
             created_at: now,
             updated_at: now,
             version: 1,
+            task_scope: None,
+            offer_published_on: None,
+            offer_remarks: None,
+            activated_on: None,
+            halted_on: None,
         };
         row.set(draft);
         row
@@ -127,10 +144,23 @@ impl CommissionRow {
         self.expected_results = Value::Array(results).to_string();
         self.reporting_schedule = draft.schedule;
         self.reporting_due_days = draft.due_days;
+        self.task_scope = draft.task_scope;
+        self.offer_published_on = draft.offer_published_on;
+        self.offer_remarks = draft.offer_remarks;
     }
 
     pub fn etag(&self) -> String {
         etag(self.version)
+    }
+
+    /// Days after the task ends when the final report is due: 30 for the public benefit act modes
+    /// (art. 18 ust. 1, not the agreement's to change), the agreement's `due_days` for the others.
+    pub fn final_due_days(&self) -> i32 {
+        if self.mode.under_public_benefit_act() {
+            FINAL_REPORT_DAYS
+        } else {
+            self.reporting_due_days
+        }
     }
 
     pub fn amount(&self) -> Money {
@@ -174,6 +204,11 @@ impl CommissionRow {
                 schedule: Some(self.reporting_schedule.as_ref().to_owned()),
                 due_days: Some(self.reporting_due_days),
             },
+            task_scope: self.task_scope,
+            offer: self.offer_published_on.map(|published_on| Offer {
+                published_on: Some(published_on.to_string()),
+                remarks: self.offer_remarks.clone(),
+            }),
             status: self.status,
             termination_reason: self.termination_reason.clone(),
             created_at: clock::utc(self.created_at),
@@ -332,38 +367,126 @@ pub fn update(
     save(conn, row)
 }
 
-/// Small grants of one provider committed in a calendar year (art. 19a: at most 20,000 PLN).
-fn small_grants_in_year(conn: &mut DbConnection, row: &CommissionRow) -> ApiResult<Money> {
-    let year = row.period_start.year();
-    let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| stored("year"))?;
-    let last = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| stored("year"))?;
-    let committed = [CommissionStatus::Active, CommissionStatus::Suspended, CommissionStatus::Completed];
-    let amounts: Vec<i64> = commissions::table
-        .filter(commissions::provider_id.eq(&row.provider_id))
-        .filter(commissions::mode.eq(CommissionMode::SmallGrant.as_ref()))
-        .filter(commissions::status.eq_any(committed))
-        .filter(commissions::id.ne(&row.id))
-        .filter(commissions::period_start.between(first, last))
-        .select(commissions::amount)
-        .load(conn)?;
-    Ok(Money::from_grosze(amounts.iter().sum()))
+/// The tranches of a commission, by date.
+fn tranches_of(row: &CommissionRow) -> ApiResult<Vec<(NaiveDate, Money)>> {
+    let tranches: Vec<Tranche> = serde_json::from_str(&row.tranches).map_err(|_| stored("tranches"))?;
+    tranches
+        .into_iter()
+        .map(|tranche| {
+            let date = tranche.date.as_deref().and_then(|d| parse_date(d).ok());
+            let amount = tranche.amount.as_deref().and_then(|a| Money::parse(a).ok());
+            date.zip(amount).ok_or_else(|| stored("tranches"))
+        })
+        .collect()
 }
 
-fn check_small_grant_limit(conn: &mut DbConnection, row: &CommissionRow) -> ApiResult<()> {
+/// Grosze transferred per calendar year by this commission's tranches.
+fn transferred_by_year(row: &CommissionRow) -> ApiResult<BTreeMap<i32, i64>> {
+    let mut years = BTreeMap::new();
+    for (date, amount) in tranches_of(row)? {
+        let terminated_on = row.halted_on.filter(|_| row.status == CommissionStatus::Terminated);
+        if terminated_on.is_none_or(|terminated| date <= terminated) {
+            *years.entry(date.year()).or_insert(0) += amount.grosze();
+        }
+    }
+    Ok(years)
+}
+
+/// Grosze transferred per calendar year by the other small grants that were activated (to one
+/// provider, or to all): the tranches by their dates, a terminated grant's up to its termination.
+fn small_grants_transferred(
+    conn: &mut DbConnection,
+    row: &CommissionRow,
+    provider: Option<&Id>,
+) -> ApiResult<BTreeMap<i32, i64>> {
+    let mut query = commissions::table
+        .filter(commissions::mode.eq(CommissionMode::SmallGrant.as_ref()))
+        .filter(commissions::activated_on.is_not_null())
+        .filter(commissions::id.ne(&row.id))
+        .select(CommissionRow::as_select())
+        .into_boxed();
+    if let Some(provider) = provider {
+        query = query.filter(commissions::provider_id.eq(provider));
+    }
+    let mut years = BTreeMap::new();
+    for other in query.load(conn)? {
+        for (year, grosze) in transferred_by_year(&other)? {
+            *years.entry(year).or_insert(0) += grosze;
+        }
+    }
+    Ok(years)
+}
+
+/// Art. 19a ust. 2 and 6: the funds transferred to one provider by small grants in a calendar year
+/// total at most 20,000.00 PLN, and all small grants of a budget year at most 20% of the grants
+/// the centre planned that year for NGOs.
+fn check_small_grant_limits(conn: &mut DbConnection, row: &CommissionRow) -> ApiResult<()> {
     if row.mode != CommissionMode::SmallGrant {
         return Ok(());
     }
-    let used = small_grants_in_year(conn, row)?;
-    if used.grosze() + row.amount > SMALL_GRANT_YEARLY_MAX.grosze() {
+    let own = transferred_by_year(row)?;
+    let mut planned = BTreeMap::new();
+    for year in own.keys() {
+        let Some(figure) = crate::settings::model::planned_ngo_grants_locked(conn, *year)? else {
+            return Err(ApiError::conflict(
+                "grant-year-not-planned",
+                format!(
+                    "the grants planned for NGOs in {year} are not recorded, so the 20% share of small grants (public benefit act art. 19a ust. 6) cannot be checked: PUT /api/v1/settings/grant-years/{year}"
+                ),
+            )
+            .with("year", *year));
+        };
+        planned.insert(*year, figure);
+    }
+    let to_provider = small_grants_transferred(conn, row, Some(&row.provider_id))?;
+    for (year, grosze) in &own {
+        let used = Money::from_grosze(to_provider.get(year).copied().unwrap_or(0));
+        if used.grosze() + grosze > SMALL_GRANT_YEARLY_MAX.grosze() {
+            return Err(ApiError::conflict(
+                "small-grant-yearly-limit",
+                format!(
+                    "small grants may transfer at most {SMALL_GRANT_YEARLY_MAX} PLN to one provider in a calendar year (public benefit act art. 19a ust. 2); {used} PLN is already transferred or due in {year}"
+                ),
+            )
+            .with("year", *year)
+            .with("committed", used.to_string())
+            .with("limit", SMALL_GRANT_YEARLY_MAX.to_string()));
+        }
+    }
+    let to_all = small_grants_transferred(conn, row, None)?;
+    for (year, grosze) in &own {
+        let limit = Money::from_grosze(planned[year].grosze() * SMALL_GRANT_BUDGET_SHARE_PERCENT / 100);
+        let total = to_all.get(year).copied().unwrap_or(0) + grosze;
+        if total > limit.grosze() {
+            let excess = Money::from_grosze(total - limit.grosze());
+            return Err(ApiError::conflict(
+                "small-grant-budget-share",
+                format!(
+                    "small grants of {year} would total more than 20% of the grants planned that year for NGOs ({limit} PLN; public benefit act art. 19a ust. 6), by {excess} PLN"
+                ),
+            )
+            .with("year", *year)
+            .with("limit", limit.to_string())
+            .with("excess", excess.to_string()));
+        }
+    }
+    Ok(())
+}
+
+/// Art. 19a ust. 5: a small grant's agreement takes effect only after its offer was public for 7 days.
+fn check_offer_published(row: &CommissionRow) -> ApiResult<()> {
+    let Some(published_on) = row.offer_published_on.filter(|_| row.mode == CommissionMode::SmallGrant) else {
+        return Ok(());
+    };
+    let earliest = published_on + Duration::days(OFFER_PUBLICATION_DAYS);
+    if clock::now().date() < earliest {
         return Err(ApiError::conflict(
-            "small-grant-yearly-limit",
+            "offer-publication-running",
             format!(
-                "small grants to one provider may not exceed {SMALL_GRANT_YEARLY_MAX} PLN in a calendar year (art. 19a); {used} PLN is already committed in {}",
-                row.period_start.year()
+                "a small grant's offer is public for 7 days before the agreement is signed (public benefit act art. 19a ust. 5): activate on or after {earliest}"
             ),
         )
-        .with("committed", used.to_string())
-        .with("limit", SMALL_GRANT_YEARLY_MAX.to_string()));
+        .with("earliest", earliest.to_string()));
     }
     Ok(())
 }
@@ -400,7 +523,8 @@ fn check_activation(conn: &mut DbConnection, row: &CommissionRow) -> ApiResult<(
         ));
     }
     super::eligibility::ensure_may_receive(conn, row.provider_id.into(), row.mode)?;
-    check_small_grant_limit(conn, row)
+    check_offer_published(row)?;
+    check_small_grant_limits(conn, row)
 }
 
 pub fn transition(
@@ -411,11 +535,19 @@ pub fn transition(
 ) -> ApiResult<CommissionRow> {
     let mut row = find(conn, Scope { provider: None }, id)?;
     let next = row.status.transition(action)?;
-    if action == CommissionAction::Activate {
-        check_activation(conn, &row)?;
-    }
-    if action == CommissionAction::Terminate {
-        row.termination_reason = reason;
+    let today = clock::now().date();
+    match action {
+        CommissionAction::Activate => {
+            check_activation(conn, &row)?;
+            row.activated_on = Some(today);
+        }
+        CommissionAction::Suspend => row.halted_on = Some(today),
+        CommissionAction::Resume => row.halted_on = None,
+        CommissionAction::Complete => {}
+        CommissionAction::Terminate => {
+            row.termination_reason = reason;
+            row.halted_on = row.halted_on.or(Some(today));
+        }
     }
     row.status = next;
     save(conn, row)
@@ -456,7 +588,7 @@ pub fn annex(
             "the annex changes no term",
         )]));
     }
-    check_small_grant_limit(conn, &row)?;
+    check_small_grant_limits(conn, &row)?;
     let row = save(conn, row)?;
     let now = clock::now();
     let changes = Value::Object(changes);

@@ -172,6 +172,21 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        task_scope -> Nullable<Text>,
+        offer_published_on -> Nullable<Date>,
+        offer_remarks -> Nullable<Text>,
+        activated_on -> Nullable<Date>,
+        halted_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    grant_years (year) {
+        year -> Integer,
+        planned_ngo_grants -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -202,6 +217,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        template -> Text,
     }
 }
 
@@ -342,6 +358,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     auth_failures,
     commission_annexes,
     commissions,
+    grant_years,
     idempotency_keys,
     item_deliveries,
     plan_authors,

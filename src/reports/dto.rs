@@ -9,6 +9,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::commissions::dto::CommissionMode;
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::period::{DateRange, Period};
 use crate::domain::{Money, Teryt};
@@ -23,6 +24,29 @@ pub enum ReportKind {
     Annual,
     Final,
 }
+}
+
+crate::text_enum! {
+/// The template a report follows, set by the commission's mode: `simplified` (sprawozdanie
+/// uproszczone, regulation of 24 October 2018, Dz.U. 2018 poz. 2055) for small grants, with the
+/// totals of costs and funding and the results but no cost table by line; `annex_5` (annex 5 to
+/// the regulation of the same day, Dz.U. 2018 poz. 2057) for every other mode, with its cost table.
+pub enum ReportTemplate {
+    #[serde(rename = "annex_5")]
+    #[strum(serialize = "annex_5")]
+    Annex5,
+    Simplified,
+}
+}
+
+impl ReportTemplate {
+    pub fn for_mode(mode: CommissionMode) -> Self {
+        if mode == CommissionMode::SmallGrant {
+            ReportTemplate::Simplified
+        } else {
+            ReportTemplate::Annex5
+        }
+    }
 }
 
 crate::text_enum! {
@@ -190,6 +214,8 @@ pub struct ReportInput {
     pub results: Option<Vec<ResultAchieved>>,
     #[schema(required = true)]
     pub activities: Option<Activities>,
+    /// The cost table of the `annex_5` template: required there (at least one line), refused on the
+    /// `simplified` one (422 `not_in_template`), which reports the totals in `funding` only.
     pub cost_lines: Option<Vec<CostLine>>,
     #[schema(required = true)]
     pub funding: Option<Funding>,
@@ -260,9 +286,9 @@ fn text_limit(errors: &mut FieldErrors, field: &str, value: Option<&str>, max: u
 }
 
 impl ReportInput {
-    /// Checks every field and that the totals add up (cost lines by source equal the funding),
-    /// reporting every problem at once.
-    pub fn validate_draft(self) -> ApiResult<ReportDraft> {
+    /// Checks every field of the template's parts and that the totals add up (on `annex_5`, the
+    /// cost lines by source equal the funding), reporting every problem at once.
+    pub fn validate_draft(self, template: ReportTemplate) -> ApiResult<ReportDraft> {
         let mut errors = FieldErrors::new();
         let kind = errors.required_enum::<ReportKind>("kind", self.kind.as_deref());
         let period = DateRange::parse_required(&mut errors, "period", self.period.clone());
@@ -308,6 +334,19 @@ impl ReportInput {
         text_limit(&mut errors, "activities.deviations", activities.deviations.as_deref(), 10_000);
         text_limit(&mut errors, "additional_info", self.additional_info.as_deref(), 10_000);
 
+        match (template, self.cost_lines.as_ref().is_some_and(|lines| !lines.is_empty())) {
+            (ReportTemplate::Annex5, false) => errors.add(
+                "cost_lines",
+                "required",
+                "the report of annex 5 (Dz.U. 2018 poz. 2057) has a cost table: give at least one cost line",
+            ),
+            (ReportTemplate::Simplified, true) => errors.add(
+                "cost_lines",
+                "not_in_template",
+                "the simplified report of a small grant (Dz.U. 2018 poz. 2055) has no cost table by line: report the totals in funding",
+            ),
+            _ => {}
+        }
         let mut lines = (Vec::new(), Vec::new(), Vec::new());
         for (index, line) in self.cost_lines.iter().flatten().enumerate() {
             let prefix = format!("cost_lines[{index}]");
@@ -344,7 +383,7 @@ impl ReportInput {
             money(&mut errors, "funding.own_non_financial_personal", funding.own_non_financial_personal.as_deref()),
             money(&mut errors, "funding.own_non_financial_in_kind", funding.own_non_financial_in_kind.as_deref()),
         ]);
-        if errors.is_empty() {
+        if errors.is_empty() && template == ReportTemplate::Annex5 {
             for (field, lines_total, funded, what) in [
                 ("funding.grant", sum(lines.0), grant, "grant"),
                 (
@@ -449,18 +488,24 @@ pub struct Report {
     pub commission_id: Uuid,
     pub provider_id: Uuid,
     pub kind: ReportKind,
+    /// The template the report follows, by the commission's mode.
+    pub template: ReportTemplate,
     pub period: Period,
     pub status: ReportStatus,
     /// Number of the current version (1 for the first submission).
     pub current_version: i32,
-    /// When the report was due: the end of its period (of the commission, for a final report)
-    /// plus the commission's reporting days.
+    /// When the report was due: the end of its period plus the commission's `due_days`; a final
+    /// report 30 days after the task ends for the public benefit act modes (art. 18 ust. 1), the
+    /// agreement's `final_due_days` for the others.
     #[schema(value_type = String, format = Date)]
     pub due_on: NaiveDate,
     /// Not yet accepted and past `due_on`.
     pub overdue: bool,
-    /// First submitted after `due_on`.
+    /// First submitted after `due_on`. A late report is accepted all the same: lateness is recorded,
+    /// never a reason to refuse it.
     pub submitted_late: bool,
+    /// Days between `due_on` and the first submission; 0 when on time.
+    pub days_late: i64,
     pub first_submitted_at: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,
     /// The current version as submitted.

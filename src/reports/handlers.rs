@@ -138,11 +138,18 @@ pub struct PageQuery {
 /// Submit a report
 ///
 /// By the commission's provider. `Idempotency-Key` is required: a retried submission returns the
-/// first response and never creates a second report. Rules: the commission is active (or
-/// completed, for the final report until it is due), the period lies within the commission's,
-/// results name its expected results, the cost lines by source equal the funding, the grant
-/// reported so far stays within the amount (422 naming each mismatch), and no report of the same
-/// kind covers an overlapping period (409).
+/// first response and never creates a second report. The report follows the template of the
+/// commission's mode (`template`): `simplified` for small grants (regulation of 24.10.2018, Dz.U.
+/// 2018 poz. 2055: totals and results, `cost_lines` refused with `not_in_template`), `annex_5` for
+/// the others (Dz.U. 2018 poz. 2057: `cost_lines` required, by source equal to the funding,
+/// `funding_mismatch`). Rules: the commission is signed (a draft is 409
+/// `commission-not-accepting-reports`); the period lies within the commission's
+/// (`outside_commission`) and, for a suspended or terminated commission, within the period it was
+/// active (`outside_active_period`); results name its expected results (`unknown_indicator`); the
+/// grant reported so far stays within the amount (`grant_exceeded`) (422 naming each); and no report
+/// of the same kind covers an overlapping period (409 `overlapping-report`). Lateness never refuses
+/// a report: it is recorded (`submitted_late`, `days_late`). A final report is due 30 days after the
+/// task ends for the public benefit act modes (art. 18 ust. 1), `due_days` after it for the others.
 #[utoipa::path(
     tag = "reports",
     params(("id" = Uuid, Path, description = "Commission id"),
@@ -153,7 +160,7 @@ pub struct PageQuery {
         PathIdJsonBodyErrors, DatabaseErrors,
         (status = 400, description = "No Idempotency-Key, malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
         NotFoundErrors,
-        (status = 409, description = "The commission takes no reports now, or an overlapping report exists", body = Problem, content_type = "application/problem+json",
+        (status = 409, description = "The commission is a draft (commission-not-accepting-reports), or an overlapping report exists (overlapping-report)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/overlapping-report", "title": "Conflict", "status": 409,
                 "detail": "a report of this kind already covers part of this period: correct that report instead",
                 "code": "overlapping-report", "existing_id": "0193a5f2-0000-7000-8000-0000000000e1"})),
@@ -187,7 +194,7 @@ pub async fn submit_report(
         key,
         &fingerprint,
         move |conn| {
-            let (report, version) = model::submit(conn, scope, commission_id, ids, &author, input.validate_draft()?)?;
+            let (report, version) = model::submit(conn, scope, commission_id, ids, &author, input)?;
             Ok(report_response(StatusCode::CREATED, &report, &version)?
                 .header("location", location(commission_id, report.id)))
         },
@@ -295,8 +302,15 @@ pub async fn correct_report(
                 start: Some(report.period_start.to_string()),
                 end: Some(report.period_end.to_string()),
             });
-            let (report, version) =
-                model::correct(conn, scope, commission_id, report_id, version_id, &author, input.validate_draft()?)?;
+            let (report, version) = model::correct(
+                conn,
+                scope,
+                commission_id,
+                report_id,
+                version_id,
+                &author,
+                input.validate_draft(report.template)?,
+            )?;
             report_response(StatusCode::CREATED, &report, &version)
         },
     )

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::dto::{
     CommissionSummary, Figures, GrantFigures, OwnContributionFigures, Report, ReportAction, ReportCounts, ReportDraft,
-    ReportKind, ReportListQuery, ReportStatus, ReportVersion, Review, ReviewComment,
+    ReportInput, ReportKind, ReportListQuery, ReportStatus, ReportTemplate, ReportVersion, Review, ReviewComment,
 };
 use super::schedule;
 use crate::clock;
@@ -38,6 +38,7 @@ pub struct ReportRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub template: ReportTemplate,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -82,12 +83,14 @@ impl ReportRow {
             commission_id: self.commission_id.into(),
             provider_id: self.provider_id.into(),
             kind: self.kind,
+            template: self.template,
             period: Period { start: Some(self.period_start.to_string()), end: Some(self.period_end.to_string()) },
             status,
             current_version: self.current_version,
             due_on: self.due_on,
             overdue: status != ReportStatus::Accepted && today() > self.due_on,
             submitted_late: self.first_submitted_at.date() > self.due_on,
+            days_late: (self.first_submitted_at.date() - self.due_on).num_days().max(0),
             first_submitted_at: clock::utc(self.first_submitted_at),
             accepted_at: self.accepted_at.map(clock::utc),
             content: serde_json::from_str(&current.content).map_err(|_| stored("content"))?,
@@ -152,22 +155,10 @@ fn check_against_commission(
     report_id: Id,
 ) -> ApiResult<()> {
     let status = commission.status;
-    let final_window = draft.kind == ReportKind::Final
-        && status == CommissionStatus::Completed
-        && today()
-            <= schedule::due_on(
-                ReportKind::Final,
-                commission.period_end,
-                commission.period_end,
-                commission.reporting_due_days,
-            );
-    if status != CommissionStatus::Active && !final_window {
+    if status == CommissionStatus::Draft {
         return Err(ApiError::conflict(
             "commission-not-accepting-reports",
-            format!(
-                "a {} commission takes no reports (an active one does; a completed one only its final report, until it is due)",
-                status.as_ref()
-            ),
+            "a draft commission takes no reports: its agreement is not signed yet",
         )
         .with("current_status", status.as_ref()));
     }
@@ -181,6 +172,17 @@ fn check_against_commission(
                 commission.period_start, commission.period_end
             ),
         ));
+    } else if let Some(halted) = commission.halted_on {
+        if draft.period_end > halted {
+            errors.push(FieldError::new(
+                "period",
+                "outside_active_period",
+                format!(
+                    "a {} commission is reported on for the period it was active, up to {halted} (public benefit act art. 18: the settlement of the task)",
+                    status.as_ref()
+                ),
+            ));
+        }
     }
     let indicators = commission.indicators();
     for (index, indicator) in &draft.indicators {
@@ -261,16 +263,18 @@ fn version_row(
     }
 }
 
-/// A provider's first submission of a report.
+/// A provider's first submission of a report, read on the template of the commission's mode.
 pub fn submit(
     conn: &mut DbConnection,
     scope: Scope,
     commission_id: Uuid,
     ids: (Uuid, Uuid),
     author: &str,
-    draft: ReportDraft,
+    input: ReportInput,
 ) -> ApiResult<(ReportRow, VersionRow)> {
     let commission = commissions_model::find_locked(conn, scope, commission_id)?;
+    let template = ReportTemplate::for_mode(commission.mode);
+    let draft = input.validate_draft(template)?;
     let (report_id, version_id) = ids;
     let report_id = Id::from(report_id);
     check_against_commission(conn, &commission, &draft, report_id)?;
@@ -284,12 +288,13 @@ pub fn submit(
         period_end: draft.period_end,
         status: ReportStatus::Submitted,
         current_version: 1,
-        due_on: schedule::due_on(draft.kind, draft.period_end, commission.period_end, commission.reporting_due_days),
+        due_on: schedule::due_on(draft.kind, draft.period_end, &commission),
         first_submitted_at: now,
         accepted_at: None,
         created_at: now,
         updated_at: now,
         version: 1,
+        template,
     };
     let version = version_row(version_id, report.id, 1, author, &draft, now);
     diesel::insert_into(reports::table).values(&report).execute(conn)?;
@@ -509,12 +514,7 @@ pub fn summary(conn: &mut DbConnection, scope: Scope, commission_id: Uuid) -> Ap
     let pending = figures(
         all.iter().filter(|(r, _)| is(r, &[ReportStatus::Accepted, ReportStatus::Submitted])).map(|(r, v)| (r, v)),
     );
-    let slots = schedule::expected(
-        commission.reporting_schedule,
-        commission.period_start,
-        commission.period_end,
-        commission.reporting_due_days,
-    );
+    let slots = schedule::expected(&commission);
     let today = today();
     let covered = |slot: &schedule::Slot| {
         all.iter().any(|(report, _)| {

