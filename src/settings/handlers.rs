@@ -29,7 +29,7 @@ fn checked_year(year: i32) -> ApiResult<i32> {
 /// may transfer (public benefit act art. 19a ust. 6). 404 until the figure is recorded.
 #[utoipa::path(
     tag = "settings",
-    params(("year" = i32, Path, description = "Budget year, 2000-2100")),
+    params(("year" = i32, Path, minimum = 2000, maximum = 2100, description = "Budget year, 2000-2100")),
     responses(
         (status = 200, description = "The year's figures", body = GrantYear, headers(("ETag" = String, description = "Entity tag"))),
         (status = 400, description = "The year is not a number in range", body = Problem, content_type = "application/problem+json"),
@@ -57,7 +57,7 @@ pub async fn get_grant_year(
 /// only when their years are recorded (409 `grant-year-not-planned`). Audited.
 #[utoipa::path(
     tag = "settings",
-    params(("year" = i32, Path, description = "Budget year, 2000-2100"),
+    params(("year" = i32, Path, minimum = 2000, maximum = 2100, description = "Budget year, 2000-2100"),
         ("If-Match" = Option<String>, Header, description = "ETag the change is based on; required once the year is recorded")),
     request_body(content = GrantYearInput),
     responses(
