@@ -21,6 +21,9 @@ pub struct Config {
     /// How long requests in flight may take to finish after SIGTERM before they are cut
     /// off; an orchestrator's grace period should be a little longer.
     pub shutdown_timeout: Duration,
+    /// `CUS_CORS_ORIGINS`: the browser origins (`https://host[:port]`, comma-separated, exact
+    /// match) that may call with a token; anonymous reads are open to every origin.
+    pub cors_origins: Vec<String>,
     pub auth: AuthConfig,
     /// `CUS_OUS_MAY_APPROVE_PLANS`: the director may authorise organisers of social services (OUS)
     /// to approve individual plans.
@@ -120,7 +123,9 @@ impl Config {
         if auth.max_failures == 0 || auth.failure_window.is_zero() {
             return Err("CUS_AUTH_MAX_FAILURES and CUS_AUTH_FAILURE_WINDOW_SECONDS must be positive".to_owned());
         }
+        let cors_origins = lookup("CUS_CORS_ORIGINS").map_or_else(|| Ok(Vec::new()), |list| cors_origins(&list))?;
         Ok(Config {
+            cors_origins,
             ous_may_approve_plans: parse(&lookup, "CUS_OUS_MAY_APPROVE_PLANS", false)?,
             auth,
             backend,
@@ -137,6 +142,30 @@ impl Config {
             shutdown_timeout: Duration::from_secs(shutdown_timeout),
         })
     }
+}
+
+/// A list of exact origins: a scheme (`http` or `https`), a host and an optional port; no path,
+/// no trailing slash and no wildcard, as browsers send them in `Origin`.
+fn cors_origins(list: &str) -> Result<Vec<String>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|origin| !origin.is_empty())
+        .map(|origin| {
+            let host = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+            let valid = host.is_some_and(|host| {
+                !host.is_empty()
+                    && host.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+                    && !host.starts_with(':')
+            });
+            if valid {
+                Ok(origin.to_owned())
+            } else {
+                Err(format!(
+                    "CUS_CORS_ORIGINS: {origin:?} is not an origin like https://portal.example.pl (scheme, host, optional port; no path or wildcard)"
+                ))
+            }
+        })
+        .collect()
 }
 
 fn parse<T: std::str::FromStr>(lookup: &impl Fn(&str) -> Option<String>, name: &str, default: T) -> Result<T, String>
@@ -190,5 +219,15 @@ mod tests {
         assert_eq!(quick.shutdown_timeout, Duration::from_secs(5));
         assert!(config(&[("SHUTDOWN_TIMEOUT_SECONDS", "soon")]).unwrap_err().starts_with("SHUTDOWN_TIMEOUT_SECONDS="));
         assert!(config(&[("SHUTDOWN_TIMEOUT_SECONDS", "86400")]).unwrap_err().contains("at most 3600"));
+    }
+
+    #[test]
+    fn cors_origins_are_exact_origins() {
+        assert!(config(&[]).unwrap().cors_origins.is_empty());
+        let listed = config(&[("CUS_CORS_ORIGINS", "https://portal.gmina.pl, http://localhost:5173")]).unwrap();
+        assert_eq!(listed.cors_origins, ["https://portal.gmina.pl", "http://localhost:5173"]);
+        for invalid in ["*", "portal.gmina.pl", "https://portal.gmina.pl/", "https://", "ftp://x.pl"] {
+            assert!(config(&[("CUS_CORS_ORIGINS", invalid)]).unwrap_err().starts_with("CUS_CORS_ORIGINS"), "{invalid}");
+        }
     }
 }

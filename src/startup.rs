@@ -14,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::app::AppState;
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::http::cors::CorsPolicies;
 use crate::http::extract::BodyLimit;
 use crate::http::middleware::{request_context, BodyTimeout};
 use crate::openapi::ApiDoc;
@@ -35,6 +36,7 @@ impl Application {
         let port = listener.local_addr().map_err(|err| err.to_string())?.port();
         let body_limit = BodyLimit(config.body_limit);
         let body_timeout = BodyTimeout(config.body_timeout);
+        let cors_origins = config.cors_origins.clone();
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(web::Data::new(state.clone()))
@@ -43,6 +45,7 @@ impl Application {
                 .app_data(body_limit.payload_config())
                 .app_data(body_timeout)
                 .app_data(path_config())
+                .wrap(CorsPolicies::new(&cors_origins))
                 .wrap(from_fn(request_context))
                 .into_utoipa_app()
                 .configure(routes)

@@ -9,6 +9,7 @@ mod builders;
 mod commission_recipients;
 mod commissions;
 mod contract;
+mod cors;
 mod errors;
 mod health;
 mod helpers;
