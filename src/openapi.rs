@@ -31,10 +31,16 @@ Any POST accepts `Idempotency-Key` (replayed for 24 hours). Errors are RFC 9457 
 `X-Request-Id`.\n\n\
 Authentication: `Authorization: Bearer <JWT>`, either a token of the municipality's identity provider or one obtained \
 from `POST /api/v1/auth/token` by a registered API client. Each operation states the roles that may call it. A \
-`provider` caller reaches only its own provider's records: others are 404, not 403.",
+`provider` caller reaches only its own provider's records: others are 404, not 403.\n\n\
+Browsers: anonymous reads answer every origin (`Access-Control-Allow-Origin: *`); calls with a token only the \
+origins the deployment lists in `CUS_CORS_ORIGINS`, which may send `Authorization`, `If-Match`, `If-None-Match`, \
+`Idempotency-Key`, `Content-Type` and `X-Request-Id` and read `ETag`, `Link`, `Location`, `X-Request-Id` and \
+`Retry-After`.",
+        contact(name = "cus-api maintainers", url = "https://cus-api.dev"),
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
         version = env!("CARGO_PKG_VERSION")
     ),
+    servers((url = "/", description = "The server that serves this document (paths are relative to its origin)")),
     tags(
         (name = "services", description = "The catalogue of the local bank of social services (katalog usług społecznych, art. 2 of the CUS act)."),
         (name = "providers", description = "The registry of providers (NGOs, social-economy entities, public units, companies) and what each can deliver (offers)."),
