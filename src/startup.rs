@@ -31,6 +31,10 @@ impl Application {
         let state = AppState::open(config)?;
         let document = openapi();
         let known_paths = web::Data::new(KnownPaths::of(&document));
+        // Served as rendered once: every worker shares these bytes, and the document's own
+        // structures (megabytes of them) are freed before the server starts.
+        let rendered = web::Bytes::from(serde_json::to_vec(&document).map_err(|err| err.to_string())?);
+        drop(document);
         let listener = TcpListener::bind(config.bind_addr)
             .map_err(|err| format!("cannot listen on {}: {err}", config.bind_addr))?;
         let port = listener.local_addr().map_err(|err| err.to_string())?.port();
@@ -50,7 +54,8 @@ impl Application {
                 .into_utoipa_app()
                 .configure(routes)
                 .into_app()
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document.clone()))
+                .route("/openapi.json", web::get().to(served_document(rendered.clone())))
+                .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::new(["/openapi.json"])))
                 .route(
                     "/docs",
                     web::get().to(|| async {
@@ -160,6 +165,11 @@ fn path_config() -> web::PathConfig {
             })
             .into()
     })
+}
+
+/// `GET /openapi.json`: the document as rendered at start-up.
+fn served_document(rendered: web::Bytes) -> impl Fn() -> std::future::Ready<HttpResponse> + Clone {
+    move || std::future::ready(HttpResponse::Ok().content_type("application/json").body(rendered.clone()))
 }
 
 /// The OpenAPI document, built from the same route registration as the server.
