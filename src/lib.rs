@@ -5,6 +5,7 @@ pub mod api_clients;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod authorisations;
 pub mod cli;
 pub mod clock;
 pub mod commissions;

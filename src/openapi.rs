@@ -50,6 +50,7 @@ origins the deployment lists in `CUS_CORS_ORIGINS`, which may send `Authorizatio
         (name = "residents", description = "Residents: the most sensitive data (health, disability, family). Field-level views per role; every read and write audited; GDPR export and anonymisation."),
         (name = "service-plans", description = "Individual plans of social services (IPUS): goals, items from providers, consent, approval, monitoring, revisions, closure; plan items and deliveries for providers."),
         (name = "auth", description = "Tokens for API clients (OAuth 2.0 client credentials). People use tokens of the municipality's identity provider."),
+        (name = "authorisations", description = "The director's personal authorisations (upoważnienie), e.g. for an OUS to approve individual plans."),
         (name = "api-clients", description = "Registration of systems (NGO partner systems, municipal integrations) that call the API."),
         (name = "audit", description = "The append-only audit log of writes, denied attempts and reads of personal data."),
         (name = "operations", description = "Health probes and metrics for orchestrators, load balancers and monitoring.")

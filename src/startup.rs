@@ -100,6 +100,7 @@ fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::service_plans::configure)
             .configure(crate::plan_items::configure)
             .configure(crate::api_clients::configure)
+            .configure(crate::authorisations::configure)
             .configure(crate::audit::configure),
     );
 }

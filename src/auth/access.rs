@@ -130,6 +130,10 @@ pub const REVOKE_API_CLIENT: Access = Access::for_roles("revoke_api_client", "ap
 pub const GET_GRANT_YEAR: Access =
     Access::for_roles("get_grant_year", "grant_year", &[Director, Ous, Kipus, Osl, Auditor]);
 pub const PUT_GRANT_YEAR: Access = Access::for_roles("put_grant_year", "grant_year", &[Director, Ous]);
+/// The director's authorisations: granted and revoked by the director, read by it and their subject.
+pub const LIST_AUTHORISATIONS: Access = Access::for_roles("list_authorisations", "authorisation", &[Director, Ous]);
+pub const CREATE_AUTHORISATION: Access = Access::for_roles("create_authorisation", "authorisation", &[Director]);
+pub const REVOKE_AUTHORISATION: Access = Access::for_roles("revoke_authorisation", "authorisation", &[Director]);
 pub const LIST_AUDIT_EVENTS: Access = Access::for_roles("list_audit_events", "audit_event", &[Auditor, Admin]);
 
 /// Every operation's rule; an operation missing here has no documented access and fails the tests.
@@ -179,6 +183,9 @@ pub const OPERATIONS: &[&Access] = &[
     &ACCEPT_REPORT,
     &RETURN_REPORT,
     &GET_GRANT_YEAR,
+    &LIST_AUTHORISATIONS,
+    &CREATE_AUTHORISATION,
+    &REVOKE_AUTHORISATION,
     &PUT_GRANT_YEAR,
     &LIST_RESIDENTS,
     &SEARCH_RESIDENTS,

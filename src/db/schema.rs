@@ -47,6 +47,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    authorisations (id) {
+        id -> Text,
+        subject -> Text,
+        scope -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        granted_by -> Text,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     api_clients (id) {
         id -> Text,
         name -> Text,
@@ -356,6 +372,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_events,
     auth_failures,
+    authorisations,
     commission_annexes,
     commissions,
     grant_years,

@@ -268,9 +268,14 @@ async fn act(
     };
     let actor = rule.authorize(&req, &state, caller).await?;
     if action == PlanAction::Approve && !actor.caller.has_any(&[Role::Director]) && !state.ous_may_approve_plans {
-        return Err(ApiError::Forbidden(
-            "plans are approved by the director; this deployment does not authorise the OUS".to_owned(),
-        ));
+        let (subject, today) = (actor.caller.subject.clone(), chrono::Utc::now().date_naive());
+        let scope = crate::authorisations::dto::Scope::ApprovePlans;
+        if !db::run(&state.pool, move |conn| crate::authorisations::model::holds(conn, &subject, scope, today)).await? {
+            return Err(ApiError::Forbidden(
+                "plans are approved by the director or an OUS the director has authorised (approve_plans) for today"
+                    .to_owned(),
+            ));
+        }
     }
     let fingerprint = closure.as_ref().map(|body| body.fingerprint.clone()).unwrap_or_default();
     let closure = closure.map(|body| body.into_inner().validate_closure()).transpose()?;

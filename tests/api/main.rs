@@ -5,6 +5,7 @@ mod access_matrix;
 mod api_clients;
 mod audit;
 mod auth;
+mod authorisations;
 mod builders;
 mod commission_recipients;
 mod commissions;

@@ -1,0 +1,119 @@
+//! The director's authorisations.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use uuid::Uuid;
+
+use super::dto::{Authorisation, AuthorisationQuery, NewAuthorisation};
+use super::model;
+use crate::app::AppState;
+use crate::auth::caller::Role;
+use crate::auth::{access, Caller};
+use crate::db;
+use crate::error::ApiResult;
+use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
+use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::http::responses::{
+    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, InvalidIdempotentInputErrors, JsonBodyErrors,
+    NotFoundErrors, PathIdErrors, QueryErrors, StateConflictErrors,
+};
+use crate::idempotency::{self, StoredResponse};
+
+/// List authorisations
+///
+/// Oldest first, cursor-paginated; filters `subject`, `scope`, `active_on` (holds that day). The
+/// director sees every authorisation, anyone else only their own.
+#[utoipa::path(
+    tag = "authorisations",
+    params(AuthorisationQuery),
+    responses(
+        (status = 200, description = "One page of authorisations", body = Page<Authorisation>),
+        QueryErrors, DatabaseErrors
+    )
+)]
+#[get("/authorisations")]
+pub async fn list_authorisations(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: QueryParams<AuthorisationQuery>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::LIST_AUTHORISATIONS.authorize(&req, &state, caller).await?;
+    let own = (!actor.caller.has_any(&[Role::Director])).then(|| actor.caller.subject.clone());
+    let filter = query.0;
+    let limit = checked_limit(filter.limit)?;
+    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
+    let rows =
+        db::run(&state.pool, move |conn| model::list(conn, &filter, own.as_deref(), cursor.as_ref(), limit)).await?;
+    let page = paginate(rows, limit, model::SORT, |row| (String::new(), row.id.to_string()), |row| Ok(row.to_dto()))?;
+    Ok(page_response(&req, &page))
+}
+
+/// Grant an authorisation
+///
+/// The director authorises a subject (a person's or client's token subject) for a scope from
+/// `valid_from` to `valid_to` (both days included; no end: until revoked). `approve_plans` lets
+/// an OUS approve individual plans (CUS act: the director or a person the director authorises).
+/// Audited.
+#[utoipa::path(
+    tag = "authorisations",
+    params(IdempotencyKeyParam),
+    request_body(content = NewAuthorisation),
+    responses(
+        (status = 201, description = "Granted", body = Authorisation,
+            headers(("Location" = String, description = "URL of the authorisation"))),
+        JsonBodyErrors, IdempotencyErrors, InvalidIdempotentInputErrors, DatabaseErrors
+    )
+)]
+#[post("/authorisations")]
+pub async fn create_authorisation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: JsonBody<NewAuthorisation>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::CREATE_AUTHORISATION.authorize(&req, &state, caller).await?;
+    let fingerprint = body.fingerprint.clone();
+    let draft = body.into_inner().validate_draft()?;
+    let id = Uuid::now_v7();
+    let granted_by = actor.caller.subject.clone();
+    let event = access::CREATE_AUTHORISATION.event(id);
+    idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
+        let row = model::insert(conn, id, draft, &granted_by)?;
+        Ok(StoredResponse::json(StatusCode::CREATED, &row.to_dto())?
+            .header("location", format!("/api/v1/authorisations/{id}")))
+    })
+    .await
+}
+
+/// Revoke an authorisation
+///
+/// It stops holding at once; who revoked it and when is recorded. Audited.
+#[utoipa::path(
+    tag = "authorisations",
+    params(("id" = Uuid, Path, description = "Authorisation id"), IdempotencyKeyParam),
+    responses(
+        (status = 200, description = "The revoked authorisation", body = Authorisation),
+        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
+        NotFoundErrors,
+        StateConflictErrors
+    )
+)]
+#[post("/authorisations/{id}/revoke")]
+pub async fn revoke_authorisation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::REVOKE_AUTHORISATION.authorize(&req, &state, caller).await?;
+    let id = id.into_inner();
+    let subject = actor.caller.subject.clone();
+    let event = access::REVOKE_AUTHORISATION.event(id);
+    idempotency::run_once(&req, &state.pool, &actor, event, key, "", move |conn| {
+        StoredResponse::json(StatusCode::OK, &model::revoke(conn, id, &subject)?.to_dto())
+    })
+    .await
+}
