@@ -208,6 +208,21 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
         ),
         case("get_grant_year", Method::GET, GRANT_YEAR, None, Allowed::Roles(SETTINGS_READERS)),
         case("put_grant_year", Method::PUT, GRANT_YEAR, Some(json!({})), Allowed::Roles(COMMISSION_MANAGERS)),
+        case("list_authorisations", Method::GET, "/api/v1/authorisations", None, Allowed::Roles(&["director", "ous"])),
+        case(
+            "create_authorisation",
+            Method::POST,
+            "/api/v1/authorisations",
+            Some(json!({})),
+            Allowed::Roles(&["director"]),
+        ),
+        case(
+            "revoke_authorisation",
+            Method::POST,
+            &format!("/api/v1/authorisations/{}/revoke", uuid::Uuid::now_v7()),
+            None,
+            Allowed::Roles(&["director"]),
+        ),
         case("list_residents", Method::GET, "/api/v1/residents", None, Allowed::Roles(RESIDENT_READERS)),
         case(
             "search_residents",
