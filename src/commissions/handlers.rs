@@ -1,6 +1,6 @@
 //! Thin handlers of commissions.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -14,7 +14,7 @@ use crate::audit;
 use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiResult, Problem};
-use crate::http::etag::not_modified;
+use crate::http::etag::{conditional_json, tagged_json};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
@@ -155,10 +155,7 @@ pub async fn get_commission(
     let actor = access::GET_COMMISSION.authorize(&req, &state, caller).await?;
     let (scope, id) = (scope_of(&actor.caller), id.into_inner());
     let row = db::run(&state.pool, move |conn| model::find(conn, scope, id)).await?;
-    if not_modified(&req, &row.etag()) {
-        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, row.etag())).finish());
-    }
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, row.etag())).json(row.to_dto()?))
+    conditional_json(&req, row.etag(), || row.to_dto())
 }
 
 /// Change a commission
@@ -202,7 +199,7 @@ pub async fn update_commission(
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, row.etag())).json(row.to_dto()?))
+    Ok(tagged_json(row.etag(), &row.to_dto()?))
 }
 
 /// Runs a status action as an idempotent POST.

@@ -16,7 +16,7 @@ use crate::audit::{self, Event};
 use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::http::etag::not_modified;
+use crate::http::etag::{conditional_json, tagged_json};
 use crate::http::extract::{hex_sha256, IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
@@ -257,10 +257,7 @@ pub async fn get_provider(
         Ok((row, with_persons))
     })
     .await?;
-    if not_modified(&req, &row.etag()) {
-        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, row.etag())).finish());
-    }
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, row.etag())).json(row.to_dto(with_persons)?))
+    conditional_json(&req, row.etag(), || row.to_dto(with_persons))
 }
 
 /// What a provider user may change on its own record.
@@ -328,7 +325,7 @@ pub async fn update_provider(
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, row.etag())).json(row.to_dto(true)?))
+    Ok(tagged_json(row.etag(), &row.to_dto(true)?))
 }
 
 /// Runs a status action as an idempotent POST.

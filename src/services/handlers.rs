@@ -1,6 +1,6 @@
 //! Thin handlers: parse, one blocking call into model code, map to the representation.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
@@ -13,7 +13,7 @@ use crate::audit;
 use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::http::etag::not_modified;
+use crate::http::etag::{conditional_json, tagged_json};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
@@ -152,10 +152,7 @@ pub async fn get_service(
     if !visible_statuses(&actor.caller).contains(&row.status) {
         return Err(ApiError::NotFound { resource: "service" });
     }
-    if not_modified(&req, &row.etag()) {
-        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, row.etag())).finish());
-    }
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, row.etag())).json(row.to_dto()?))
+    conditional_json(&req, row.etag(), || row.to_dto())
 }
 
 /// Change a catalogue entry
@@ -197,7 +194,7 @@ pub async fn update_service(
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, row.etag())).json(row.to_dto()?))
+    Ok(tagged_json(row.etag(), &row.to_dto()?))
 }
 
 /// Delete a draft entry

@@ -10,6 +10,7 @@ use crate::audit::{self, Event};
 use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::http::etag::tagged_json;
 use crate::http::extract::{IfMatch, JsonBody};
 use crate::http::responses::{DatabaseErrors, IfMatchErrors, JsonBodyErrors, NotFoundErrors};
 
@@ -46,7 +47,7 @@ pub async fn get_grant_year(
     access::GET_GRANT_YEAR.authorize(&req, &state, caller).await?;
     let year = checked_year(year.into_inner())?;
     let row = db::run(&state.pool, move |conn| model::find(conn, year)?.ok_or(model::NOT_FOUND)).await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, row.etag())).json(row.to_dto()))
+    Ok(tagged_json(row.etag(), &row.to_dto()))
 }
 
 /// Record a grant year

@@ -1,7 +1,7 @@
 //! Offer handlers: authorise, one blocking call into model code, represent. Offers share their
 //! provider's visibility and write rules (`providers::view`).
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
@@ -12,6 +12,7 @@ use crate::audit;
 use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiResult, Problem};
+use crate::http::etag::tagged_json;
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody};
 use crate::http::merge_patch;
 use crate::http::responses::{
@@ -145,7 +146,7 @@ pub async fn update_provider_offer(
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, row.etag())).json(row.to_dto()?))
+    Ok(tagged_json(row.etag(), &row.to_dto()?))
 }
 
 /// Remove an offer
