@@ -20,10 +20,17 @@ async fn provider(app: &TestApp, index: usize, form: &str, statute: bool, servic
 
 fn commission(reference: &str, service: &Value, provider: &Value, mode: &str) -> CommissionBuilder {
     let builder = CommissionBuilder::new(reference, service, provider).with("mode", json!(mode));
-    if mode == "open_competition" {
-        builder
-    } else {
-        builder.with("form", Value::Null)
+    match mode {
+        "open_competition" => builder,
+        // Within art. 19a's 10,000 PLN and 90 days, its offer published more than 7 days before signing.
+        "small_grant" => builder
+            .with("form", Value::Null)
+            .with("task_scope", json!("local"))
+            .with("offer", json!({"published_on": "2026-01-01"}))
+            .with("amount", json!("8000.00"))
+            .with("tranches", json!([{"date": "2026-03-01", "amount": "8000.00"}]))
+            .with("period", json!({"start": "2026-03-01", "end": "2026-05-29"})),
+        _ => builder.with("form", Value::Null),
     }
 }
 
@@ -46,6 +53,7 @@ async fn each_mode_is_commissioned_only_to_the_providers_its_act_admits() {
     // Admitted per provider above, in order.
     let modes = [
         ("open_competition", [true, true, false, true, false, false], "public benefit act art. 11, 16a and 19a"),
+        ("small_grant", [true, true, false, true, false, false], "public benefit act art. 11, 16a and 19a"),
         ("regranting", [true, true, false, true, false, false], "public benefit act art. 11, 16a and 19a"),
         ("social_assistance_act", [true, true, false, false, false, false], "social assistance act art. 25"),
         ("public_procurement", [true, true, true, true, true, true], ""),
