@@ -132,6 +132,7 @@ pub const GET_GRANT_YEAR: Access =
 pub const PUT_GRANT_YEAR: Access = Access::for_roles("put_grant_year", "grant_year", &[Director, Ous]);
 /// The director's authorisations: granted and revoked by the director, read by it and their subject.
 pub const LIST_AUTHORISATIONS: Access = Access::for_roles("list_authorisations", "authorisation", &[Director, Ous]);
+pub const GET_AUTHORISATION: Access = Access::for_roles("get_authorisation", "authorisation", &[Director, Ous]);
 pub const CREATE_AUTHORISATION: Access = Access::for_roles("create_authorisation", "authorisation", &[Director]);
 pub const REVOKE_AUTHORISATION: Access = Access::for_roles("revoke_authorisation", "authorisation", &[Director]);
 pub const LIST_AUDIT_EVENTS: Access = Access::for_roles("list_audit_events", "audit_event", &[Auditor, Admin]);
@@ -184,6 +185,7 @@ pub const OPERATIONS: &[&Access] = &[
     &RETURN_REPORT,
     &GET_GRANT_YEAR,
     &LIST_AUTHORISATIONS,
+    &GET_AUTHORISATION,
     &CREATE_AUTHORISATION,
     &REVOKE_AUTHORISATION,
     &PUT_GRANT_YEAR,

@@ -11,6 +11,7 @@ use crate::auth::caller::Role;
 use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::ApiResult;
+use crate::http::etag::{conditional_json, etag};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
 use crate::http::responses::{
@@ -39,7 +40,7 @@ pub async fn list_authorisations(
     query: QueryParams<AuthorisationQuery>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::LIST_AUTHORISATIONS.authorize(&req, &state, caller).await?;
-    let own = (!actor.caller.has_any(&[Role::Director])).then(|| actor.caller.subject.clone());
+    let own = own_only(&actor.caller);
     let filter = query.0;
     let limit = checked_limit(filter.limit)?;
     let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
@@ -47,6 +48,39 @@ pub async fn list_authorisations(
         db::run(&state.pool, move |conn| model::list(conn, &filter, own.as_deref(), cursor.as_ref(), limit)).await?;
     let page = paginate(rows, limit, model::SORT, |row| (String::new(), row.id.to_string()), |row| Ok(row.to_dto()))?;
     Ok(page_response(&req, &page))
+}
+
+/// Get an authorisation
+///
+/// The director reads any; anyone else only their own (another's is a 404). Honours
+/// `If-None-Match` (304 when unchanged).
+#[utoipa::path(
+    tag = "authorisations",
+    params(("id" = Uuid, Path, description = "Authorisation id")),
+    responses(
+        (status = 200, description = "The authorisation", body = Authorisation,
+            headers(("ETag" = String, description = "Entity tag of the authorisation"))),
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        PathIdErrors, DatabaseErrors, NotFoundErrors
+    )
+)]
+#[get("/authorisations/{id}")]
+pub async fn get_authorisation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let actor = access::GET_AUTHORISATION.authorize(&req, &state, caller).await?;
+    let own = own_only(&actor.caller);
+    let id = id.into_inner();
+    let row = db::run(&state.pool, move |conn| model::find(conn, id, own.as_deref())).await?;
+    conditional_json(&req, etag(row.version), || Ok(row.to_dto()))
+}
+
+/// The subject a caller's reads are narrowed to: none for the director, who reads every one.
+fn own_only(caller: &Caller) -> Option<String> {
+    (!caller.has_any(&[Role::Director])).then(|| caller.subject.clone())
 }
 
 /// Grant an authorisation

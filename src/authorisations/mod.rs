@@ -9,6 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(handlers::list_authorisations)
+        .service(handlers::get_authorisation)
         .service(handlers::create_authorisation)
         .service(handlers::revoke_authorisation);
 }

@@ -71,14 +71,23 @@ pub fn insert(
     Ok(row)
 }
 
-/// Revokes an authorisation (409 `already-revoked` when it was).
-pub fn revoke(conn: &mut DbConnection, id: Uuid, revoked_by: &str) -> ApiResult<AuthorisationRow> {
-    let mut row: AuthorisationRow = authorisations::table
+/// One authorisation; `only_subject` hides everyone else's (404, as if it did not exist).
+pub fn find(conn: &mut DbConnection, id: Uuid, only_subject: Option<&str>) -> ApiResult<AuthorisationRow> {
+    let row: AuthorisationRow = authorisations::table
         .find(Id::from(id))
         .select(AuthorisationRow::as_select())
         .first(conn)
         .optional()?
         .ok_or(NOT_FOUND)?;
+    match only_subject {
+        Some(subject) if subject != row.subject => Err(NOT_FOUND),
+        _ => Ok(row),
+    }
+}
+
+/// Revokes an authorisation (409 `already-revoked` when it was).
+pub fn revoke(conn: &mut DbConnection, id: Uuid, revoked_by: &str) -> ApiResult<AuthorisationRow> {
+    let mut row = find(conn, id, None)?;
     if row.revoked_at.is_some() {
         return Err(ApiError::conflict("already-revoked", "the authorisation is already revoked".to_owned()));
     }

@@ -210,6 +210,13 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
         case("put_grant_year", Method::PUT, GRANT_YEAR, Some(json!({})), Allowed::Roles(COMMISSION_MANAGERS)),
         case("list_authorisations", Method::GET, "/api/v1/authorisations", None, Allowed::Roles(&["director", "ous"])),
         case(
+            "get_authorisation",
+            Method::GET,
+            &format!("/api/v1/authorisations/{}", uuid::Uuid::now_v7()),
+            None,
+            Allowed::Roles(&["director", "ous"]),
+        ),
+        case(
             "create_authorisation",
             Method::POST,
             "/api/v1/authorisations",

@@ -80,3 +80,20 @@ async fn only_the_director_grants_and_revokes_and_each_is_audited() {
     let active = as_role(&app, "director", Method::GET, "/api/v1/authorisations?active_on=2026-11-30", None).await;
     assert_eq!(active.body["items"], json!([]), "not yet valid on that day");
 }
+
+#[actix_web::test]
+async fn one_authorisation_is_read_by_the_director_and_its_subject_only() {
+    let app = spawn_app();
+    let granted = grant(&app, "director", "2026-01-01", Some("2026-12-31")).await;
+    assert_eq!(granted.status, 201, "{}", granted.body);
+    let path = granted.header("location").unwrap().to_owned();
+    let read = as_role(&app, "director", Method::GET, &path, None).await;
+    assert_eq!((read.status, &read.body["subject"], &read.body["valid_to"]), (200, &json!(OUS), &json!("2026-12-31")));
+    let etag = read.header("etag").unwrap().to_owned();
+    let unchanged = app.send(app.request(Method::GET, &path).header("if-none-match", &etag)).await;
+    assert_eq!(unchanged.status, 304, "its own subject (the tests' OUS) reads it, conditionally");
+    let other_ous = token_for(&["ous", "kipus"]);
+    let hidden = app.send(app.request_as(Some(&other_ous), Method::GET, &path)).await;
+    hidden.problem(404, "not-found");
+    assert_eq!(as_role(&app, "kipus", Method::GET, &path, None).await.status, 403);
+}
