@@ -46,7 +46,7 @@ pub struct Authorisation {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"subject": "anna.nowak", "scope": "approve_plans", "valid_from": "2026-12-01", "valid_to": "2027-11-30"}))]
 pub struct NewAuthorisation {
-    #[schema(required = true, max_length = 200)]
+    #[schema(required = true)]
     pub subject: Option<String>,
     #[schema(required = true, value_type = Option<Scope>)]
     pub scope: Option<String>,
@@ -69,8 +69,9 @@ impl NewAuthorisation {
     pub fn validate_draft(self) -> ApiResult<AuthorisationDraft> {
         let mut errors = FieldErrors::new();
         let subject = errors.required("subject", self.subject.as_deref().map(str::trim));
-        if subject.is_some_and(|s| s.is_empty() || s.len() > 200) {
-            errors.add("subject", "length", "subject is 1-200 characters");
+        // Its longest length is the shared limit of short texts, checked on every body.
+        if subject.is_some_and(str::is_empty) {
+            errors.add("subject", "length", "subject may not be empty");
         }
         let scope = errors.required_enum::<Scope>("scope", self.scope.as_deref());
         let valid_from = errors.required("valid_from", self.valid_from);

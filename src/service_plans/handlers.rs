@@ -268,7 +268,7 @@ async fn act(
     };
     let actor = rule.authorize(&req, &state, caller).await?;
     if action == PlanAction::Approve && !actor.caller.has_any(&[Role::Director]) && !state.ous_may_approve_plans {
-        let (subject, today) = (actor.caller.subject.clone(), chrono::Utc::now().date_naive());
+        let (subject, today) = (actor.caller.subject.clone(), crate::clock::now().date());
         let scope = crate::authorisations::dto::Scope::ApprovePlans;
         if !db::run(&state.pool, move |conn| crate::authorisations::model::holds(conn, &subject, scope, today)).await? {
             return Err(ApiError::Forbidden(
