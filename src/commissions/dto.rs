@@ -127,7 +127,7 @@ pub struct Agreement {
 /// may submit remarks, and the agreement is signed only after those 7 days.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Offer {
+pub struct SmallGrantOffer {
     /// The day the offer was made public (BIP, the centre's site, its notice board), `YYYY-MM-DD`.
     #[schema(required = true, value_type = Option<String>, format = Date, example = "2026-03-02")]
     pub published_on: Option<String>,
@@ -232,7 +232,7 @@ pub struct Commission {
     pub expected_results: Vec<ExpectedResult>,
     pub reporting: Reporting,
     pub task_scope: Option<TaskScope>,
-    pub offer: Option<Offer>,
+    pub offer: Option<SmallGrantOffer>,
     pub status: CommissionStatus,
     pub termination_reason: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -300,7 +300,7 @@ pub struct CommissionInput {
     pub task_scope: Option<String>,
     /// Required for `small_grant` (art. 19a ust. 3-5), only there; `agreement.signed_on` may not
     /// come before `published_on` + 7 days.
-    pub offer: Option<Offer>,
+    pub offer: Option<SmallGrantOffer>,
 }
 
 /// Validated commission terms.
@@ -526,7 +526,7 @@ fn small_grant_terms(
     errors: &mut FieldErrors,
     mode: Option<CommissionMode>,
     scope: Option<&str>,
-    offer: Option<Offer>,
+    offer: Option<SmallGrantOffer>,
     signed_on: Option<NaiveDate>,
 ) -> SmallGrantTerms {
     if mode != Some(CommissionMode::SmallGrant) {

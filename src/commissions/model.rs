@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use super::dto::{
     Agreement, Annex, Commission, CommissionAction, CommissionDraft, CommissionInput, CommissionListQuery,
-    CommissionMode, CommissionStatus, CompetitionForm, ExpectedResult, Offer, OwnContribution, Reporting,
-    ReportingSchedule, TaskScope, Tranche, FINAL_REPORT_DAYS, OFFER_PUBLICATION_DAYS, SMALL_GRANT_BUDGET_SHARE_PERCENT,
+    CommissionMode, CommissionStatus, CompetitionForm, ExpectedResult, OwnContribution, Reporting, ReportingSchedule,
+    SmallGrantOffer, TaskScope, Tranche, FINAL_REPORT_DAYS, OFFER_PUBLICATION_DAYS, SMALL_GRANT_BUDGET_SHARE_PERCENT,
     SMALL_GRANT_YEARLY_MAX,
 };
 use crate::clock;
@@ -205,7 +205,7 @@ impl CommissionRow {
                 due_days: Some(self.reporting_due_days),
             },
             task_scope: self.task_scope,
-            offer: self.offer_published_on.map(|published_on| Offer {
+            offer: self.offer_published_on.map(|published_on| SmallGrantOffer {
                 published_on: Some(published_on.to_string()),
                 remarks: self.offer_remarks.clone(),
             }),

@@ -100,3 +100,14 @@ fn shared_parameters_and_required_fields_say_what_the_server_enforces() {
         }
     }
 }
+
+/// utoipa keeps one schema per name, so two Rust types of one name would silently share it: a
+/// provider's offer was once documented as a small grant's offer publication.
+#[test]
+fn types_of_the_same_name_do_not_share_a_schema() {
+    let document = serde_json::to_value(cus_api::startup::openapi()).unwrap();
+    let schemas = &document["components"]["schemas"];
+    let required = |name: &str| schemas[name]["required"].as_array().cloned().unwrap_or_default();
+    assert!(required("Offer").contains(&Value::from("service_id")), "a provider's offer: {}", schemas["Offer"]);
+    assert!(required("SmallGrantOffer").contains(&Value::from("published_on")), "{}", schemas["SmallGrantOffer"]);
+}
