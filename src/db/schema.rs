@@ -328,6 +328,7 @@ diesel::table! {
         fee -> Nullable<BigInt>,
         status -> Text,
         approved -> Bool,
+        fee_exemption_reason -> Nullable<Text>,
     }
 }
 

@@ -22,6 +22,7 @@ pub const LONG_TEXT_MEMBERS: &[&str] = &[
     "notes_on_needs",
     "needs_assessment",
     "outcome",
+    "summary",
     "eligibility",
     "scope",
 ];

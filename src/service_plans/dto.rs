@@ -61,6 +61,19 @@ impl Lifecycle for PlanStatus {
 }
 
 crate::text_enum! {
+/// Where the plan's latest revision stands: `approved` (it is the revision in force), `draft`
+/// (changed since, not yet submitted) or `pending_approval` (submitted; until it is approved the
+/// last approved revision stays in force). A material change (goals, items, period, quantities,
+/// fees) of an approved plan makes a new revision; monitoring, consent, the coordinator, the
+/// needs assessment and goal or item progress do not.
+pub enum RevisionStatus {
+    Approved,
+    Draft,
+    PendingApproval,
+}
+}
+
+crate::text_enum! {
 /// `open`, `achieved` (osiągnięty) or `not_achieved`.
 pub enum GoalStatus {
     Open,
@@ -162,9 +175,14 @@ pub struct PlanItemInput {
     pub start_on: Option<String>,
     #[schema(required = true, value_type = Option<String>, format = Date)]
     pub end_on: Option<String>,
-    /// Fee per unit paid by the resident, if any.
-    #[schema(value_type = Option<String>, example = "5.00")]
+    /// What the resident pays for the item in all (odpłatność): none for a free service; the
+    /// rule's amount times the quantity for a fixed fee, unless `fee_exemption_reason` says why
+    /// it is lower; as assessed for an income-dependent fee.
+    #[schema(value_type = Option<String>, example = "300.00")]
     pub fee: Option<String>,
+    /// Why the resident pays less than the service's fixed fee (zwolnienie z odpłatności).
+    #[schema(example = "częściowe zwolnienie: dochód poniżej kryterium, decyzja dyrektora")]
+    pub fee_exemption_reason: Option<String>,
     /// Default `planned`. `active` only keeps an unchanged active item active: a new or changed
     /// item is `planned` until an approval (activation, or approving the changed plan) starts it.
     #[schema(value_type = Option<ItemStatus>)]
@@ -188,6 +206,9 @@ pub struct PlanItem {
     pub end_on: NaiveDate,
     #[schema(value_type = Option<String>)]
     pub fee: Option<Money>,
+    /// In the full plan only (KIPUS, director): providers and the OUS's overview see the fee, not why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fee_exemption_reason: Option<String>,
     pub status: ItemStatus,
 }
 
@@ -230,29 +251,44 @@ impl MonitoringEntry {
 /// How a plan ended.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"date": "2026-12-31", "reason": "completed", "summary_interview_on": "2026-12-20", "outcome": "Cele osiągnięte."}))]
+#[schema(example = json!({"date": "2026-12-31", "reason": "completed", "summary_interview_on": "2026-12-20",
+    "summary": "Usługi opiekuńcze zrealizowane w pełnym wymiarze; pani samodzielnie przygotowuje posiłki.",
+    "outcome": "Cele osiągnięte."}))]
 pub struct Closure {
     #[schema(required = true, value_type = Option<String>, format = Date)]
     pub date: Option<String>,
     #[schema(required = true, value_type = Option<ClosureReason>)]
     pub reason: Option<String>,
-    /// Date of the summary interview (rozmowa podsumowująca).
-    #[schema(value_type = Option<String>, format = Date)]
+    /// Date of the summary interview (rozmowa podsumowująca): not in the future, not before the
+    /// plan's period starts.
+    #[schema(required = true, value_type = Option<String>, format = Date)]
     pub summary_interview_on: Option<String>,
+    /// The course of the plan and its results (opis przebiegu i rezultatów), which closing
+    /// requires (art. 7 of the CUS act).
+    #[schema(required = true)]
+    pub summary: Option<String>,
     pub outcome: Option<String>,
 }
 
+/// A validated closure and its summary interview's date, which the plan's period bounds.
+pub struct ClosureDraft {
+    pub closure: Closure,
+    pub summary_interview_on: NaiveDate,
+}
+
 impl Closure {
-    pub fn validate_closure(self) -> ApiResult<Closure> {
+    pub fn validate_closure(self, today: NaiveDate) -> ApiResult<ClosureDraft> {
         let mut errors = FieldErrors::new();
         let date = errors.required("date", self.date.as_deref());
         errors.parse_with("date", "invalid_date", date, parse_date);
         errors.required_enum::<ClosureReason>("reason", self.reason.as_deref());
-        errors.parse_with("summary_interview_on", "invalid_date", self.summary_interview_on.as_deref(), parse_date);
-        if self.outcome.as_ref().is_some_and(|o| o.chars().count() > 10_000) {
-            errors.add("outcome", "length", "outcome must be at most 10000 characters long");
+        let interview = errors.required("summary_interview_on", self.summary_interview_on.as_deref());
+        let interview = errors.parse_with("summary_interview_on", "invalid_date", interview, parse_date);
+        if interview.is_some_and(|on| on > today) {
+            errors.add("summary_interview_on", "in_future", "the summary interview must have taken place");
         }
-        errors.finish(|| Some(self))
+        let summary = errors.required("summary", clean(self.summary.as_deref()));
+        errors.finish(|| Some(ClosureDraft { summary_interview_on: interview?, closure: Closure { summary, ..self } }))
     }
 }
 
@@ -299,6 +335,7 @@ pub struct ItemDraft {
     pub start_on: NaiveDate,
     pub end_on: NaiveDate,
     pub fee: Option<Money>,
+    pub fee_exemption_reason: Option<String>,
     pub status: ItemStatus,
 }
 
@@ -379,6 +416,7 @@ impl ServicePlanInput {
                 }
             }
             let fee = errors.parse_with(&field("fee"), "invalid_amount", item.fee.as_deref(), Money::parse);
+            let fee_exemption_reason = clean(item.fee_exemption_reason.as_deref());
             let status = errors
                 .parse_enum::<ItemStatus>(&field("status"), item.status.as_deref())
                 .unwrap_or(ItemStatus::Planned);
@@ -403,6 +441,7 @@ impl ServicePlanInput {
                     start_on,
                     end_on,
                     fee,
+                    fee_exemption_reason,
                     status,
                 });
             }
@@ -446,6 +485,7 @@ pub struct ServicePlan {
     pub consent: Option<Consent>,
     pub period: Period,
     pub status: PlanStatus,
+    pub revision_status: RevisionStatus,
     pub approval_requested_at: Option<DateTime<Utc>>,
     pub approved_by: Option<String>,
     pub approved_at: Option<DateTime<Utc>>,
@@ -476,6 +516,7 @@ pub struct ServicePlanOverview {
     pub revision: i32,
     /// The revision in force (the last approved); below `revision` while a change awaits approval.
     pub approved_revision: Option<i32>,
+    pub revision_status: RevisionStatus,
 }
 
 /// A plan as the caller's role may see it: `kipus` and `director` everything (ServicePlan), `ous`

@@ -12,6 +12,7 @@ use super::model::{self, ItemRow, PlanRow};
 use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{access, Actor, Caller, Role};
+use crate::authorisations::dto::Scope;
 use crate::db::{self, DbConnection, Id};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
@@ -29,8 +30,22 @@ fn full_view(caller: &Caller) -> bool {
     caller.has_any(&[Role::Kipus, Role::Director])
 }
 
-fn render(caller: &Caller, plan: &PlanRow, items: &[ItemRow]) -> ApiResult<ServicePlanView> {
-    Ok(if full_view(caller) {
+/// Whether the caller may approve plans today: the director, or an OUS whom the director has
+/// personally authorised (upoważnienie, scope `approve_plans`), or any OUS while the deprecated
+/// `CUS_OUS_MAY_APPROVE_PLANS` grant is on.
+fn may_approve(conn: &mut DbConnection, caller: &Caller, ous_may_approve_plans: bool) -> ApiResult<bool> {
+    if caller.has_any(&[Role::Director]) {
+        return Ok(true);
+    }
+    if !caller.has_any(&[Role::Ous]) {
+        return Ok(false);
+    }
+    let today = crate::clock::now().date();
+    Ok(ous_may_approve_plans || crate::authorisations::model::holds(conn, &caller.subject, Scope::ApprovePlans, today)?)
+}
+
+fn render(full: bool, plan: &PlanRow, items: &[ItemRow]) -> ApiResult<ServicePlanView> {
+    Ok(if full {
         ServicePlanView::Full(Box::new(plan.to_full(items)?))
     } else {
         ServicePlanView::Overview(plan.to_overview(items)?)
@@ -90,7 +105,7 @@ pub async fn list_service_plans(
             .iter()
             .map(|plan| {
                 let mine: Vec<ItemRow> = items.iter().filter(|item| item.plan_id == plan.id).cloned().collect();
-                render(&actor.caller, plan, &mine)
+                render(full_view(&actor.caller), plan, &mine)
             })
             .collect::<ApiResult<Vec<_>>>()?;
         let next_cursor = if has_more {
@@ -111,8 +126,12 @@ pub async fn list_service_plans(
 /// The caller is the coordinator unless `coordinator` names another; either way the caller is
 /// recorded as the plan's author and may not approve it. Items start `planned`. Rules: the period runs at
 /// most one year, items lie within it, their providers offer the services, and an item's
-/// commission belongs to that provider and covers its dates (422 naming each item field). The
-/// plan is due 30 days after `requested_on`.
+/// commission belongs to that provider and covers its dates (422 naming each item field). An
+/// item's `fee` follows its service's fee rule (422 `fee_not_allowed` for a free service;
+/// `fee_mismatch` unless a fixed fee equals the rule's amount times the quantity, or is lower
+/// with a `fee_exemption_reason`), and its service, provider and commission are active (409
+/// `service-not-active`, `provider-not-active`, `commission-not-active`, with the `item`). The
+/// plan is due 30 days after `requested_on` (art. 7 ust. 2 of the CUS act).
 #[utoipa::path(
     tag = "service-plans",
     request_body(content = ServicePlanInput),
@@ -155,8 +174,9 @@ pub async fn create_service_plan(
 
 /// Get a service plan
 ///
-/// KIPUS and director get the full plan, the OUS an overview (see ServicePlanView). Every read is
-/// recorded in the audit log.
+/// KIPUS and director get the full plan, the OUS an overview (see ServicePlanView), except that
+/// an OUS authorised to approve plans gets in full a plan awaiting approval, which it must read
+/// to approve it. Every read is recorded in the audit log.
 #[utoipa::path(
     tag = "service-plans",
     params(("id" = Uuid, Path, description = "Plan id")),
@@ -175,17 +195,21 @@ pub async fn get_service_plan(
 ) -> ApiResult<HttpResponse> {
     let actor = access::GET_SERVICE_PLAN.authorize(&req, &state, caller).await?;
     let id = id.into_inner();
+    let ous_may_approve_plans = state.ous_may_approve_plans;
     let (view, etag) = db::run(&state.pool, move |conn| {
         let (plan, items) = model::find(conn, id)?;
         audit_read(conn, &actor, &access::GET_SERVICE_PLAN, Some(plan.id.to_string()), vec![plan.id])?;
-        Ok((render(&actor.caller, &plan, &items)?, plan.etag()))
+        let full = full_view(&actor.caller)
+            || (plan.approval_requested_at.is_some() && may_approve(conn, &actor.caller, ous_may_approve_plans)?);
+        Ok((render(full, &plan, &items)?, plan.etag()))
     })
     .await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag)).json(view))
 }
 
-const READ_ONLY: [&str; 15] = [
+const READ_ONLY: [&str; 16] = [
     "id",
+    "revision_status",
     "due_on",
     "overdue",
     "status",
@@ -205,12 +229,17 @@ const READ_ONLY: [&str; 15] = [
 /// Change a service plan
 ///
 /// A JSON merge patch with `If-Match`; items keep their `id`s (an item with deliveries cannot be
-/// removed: cancel it). Every change awaits approval: a plan submitted for approval returns to
-/// draft (submit it again), the caller is recorded as an author of the change (authors may not
-/// approve it), and a new or changed item is `planned` until approved, so its provider sees
-/// nothing of it before. A change to an approved or active plan keeps the previous state as a
-/// revision (`GET .../revisions`) and leaves the approved items in force; a closed plan does not
-/// change (409).
+/// removed: cancel it). A material change (goals, items and their quantities, fees, dates,
+/// providers or commissions, the period) awaits approval: a submission is withdrawn
+/// (`revision_status` `draft`: submit it again), the caller is recorded as an author of the
+/// change (authors may not approve it), and a new or changed item is `planned` until approved,
+/// so its provider sees nothing of it before. A material change to an approved or active plan
+/// keeps the previous state as a revision (`GET .../revisions`) and leaves the approved
+/// revision's unchanged items in force. Consent, the coordinator, the needs assessment and
+/// progress (goal and item statuses) are not material: they change the plan as it stands. After
+/// approval `requested_on` and `period.start` do not change (422 `fixed_after_approval`: they
+/// carry the 30-day and one-year rules of art. 7 of the CUS act). New and changed items are
+/// checked as on creation; a closed plan does not change (409).
 #[utoipa::path(
     tag = "service-plans",
     params(("id" = Uuid, Path, description = "Plan id"), ("If-Match" = String, Header, description = "ETag the change is based on")),
@@ -220,7 +249,7 @@ const READ_ONLY: [&str; 15] = [
         (status = 200, description = "The changed plan", body = ServicePlan),
         PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
         NotFoundErrors,
-        (status = 409, description = "The plan is closed, or an item with deliveries was removed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The plan is closed, an item with deliveries was removed, or a new or changed item's service, provider or commission is not active", body = Problem, content_type = "application/problem+json"),
         InvalidFieldErrors
     )
 )]
@@ -267,10 +296,9 @@ async fn act(
         PlanAction::Close => &access::CLOSE_SERVICE_PLAN,
     };
     let actor = rule.authorize(&req, &state, caller).await?;
-    if action == PlanAction::Approve && !actor.caller.has_any(&[Role::Director]) && !state.ous_may_approve_plans {
-        let (subject, today) = (actor.caller.subject.clone(), crate::clock::now().date());
-        let scope = crate::authorisations::dto::Scope::ApprovePlans;
-        if !db::run(&state.pool, move |conn| crate::authorisations::model::holds(conn, &subject, scope, today)).await? {
+    if action == PlanAction::Approve {
+        let (caller, ous_may_approve_plans) = (actor.caller.clone(), state.ous_may_approve_plans);
+        if !db::run(&state.pool, move |conn| may_approve(conn, &caller, ous_may_approve_plans)).await? {
             return Err(ApiError::Forbidden(
                 "plans are approved by the director or an OUS the director has authorised (approve_plans) for today"
                     .to_owned(),
@@ -278,7 +306,8 @@ async fn act(
         }
     }
     let fingerprint = closure.as_ref().map(|body| body.fingerprint.clone()).unwrap_or_default();
-    let closure = closure.map(|body| body.into_inner().validate_closure()).transpose()?;
+    let today = crate::clock::now().date();
+    let closure = closure.map(|body| body.into_inner().validate_closure(today)).transpose()?;
     let subject = actor.caller.subject.clone();
     idempotency::run_once(&req, &state.pool, &actor, rule.event(id), key, &fingerprint, move |conn| {
         let (plan, items) = model::transition(conn, id, action, &subject, closure)?;
@@ -315,7 +344,8 @@ pub async fn submit_service_plan_for_approval(
 
 /// Approve a plan
 ///
-/// By the director (or the OUS when `CUS_OUS_MAY_APPROVE_PLANS=true`), never by the plan's
+/// By the director or an OUS the director has authorised for today (`/api/v1/authorisations`,
+/// scope `approve_plans`; every OUS while the deprecated `CUS_OUS_MAY_APPROVE_PLANS=true`), never by the plan's
 /// coordinator nor by anyone who drafted or changed it since its last approval (403
 /// `self-approval`; decided from the recorded authors, not from the editable `coordinator`). The
 /// plan must have been submitted and be complete (409). Approving a change to an active plan starts
@@ -369,7 +399,10 @@ pub async fn activate_service_plan(
 
 /// Close a plan
 ///
-/// With its closure (date, reason, summary interview, outcome); active items complete, planned
+/// With its closure: date, reason, the date of the summary interview (`summary_interview_on`,
+/// required, 422 `in_future` after today, `before_plan_start` before the plan's period) and the
+/// summary of the plan's course and results (`summary`, required: *opis przebiegu i
+/// rezultatów*, art. 7 of the CUS act), with an optional outcome. Active items complete, planned
 /// ones are cancelled.
 #[utoipa::path(
     tag = "service-plans",

@@ -6,12 +6,14 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::dto::{
-    Closure, Consent, Goal, ItemAction, ItemDraft, ItemStatus, MonitoringEntry, PlanAction, PlanDraft, PlanItem,
-    PlanListQuery, PlanRevision, PlanStatus, ServicePlan, ServicePlanOverview,
+    Closure, ClosureDraft, Consent, Goal, ItemAction, ItemDraft, ItemStatus, MonitoringEntry, PlanAction, PlanDraft,
+    PlanItem, PlanListQuery, PlanRevision, PlanStatus, RevisionStatus, ServicePlan, ServicePlanOverview,
 };
 use crate::clock;
+use crate::commissions::dto::CommissionStatus;
 use crate::db::schema::{
-    commissions, item_deliveries, plan_authors, plan_items, plan_revisions, residents, service_plans, services,
+    commissions, item_deliveries, plan_authors, plan_items, plan_revisions, providers, residents, service_plans,
+    services,
 };
 use crate::db::{DbConnection, Id};
 use crate::domain::lifecycle::Lifecycle;
@@ -21,7 +23,9 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::etag::etag;
 use crate::http::extract::IfMatch;
 use crate::http::pagination::Cursor;
-use crate::services::dto::ServiceUnit;
+use crate::providers::dto::ProviderStatus;
+use crate::services::dto::{FeeRule, ServiceStatus, ServiceUnit};
+use crate::services::model::ServiceRow;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = service_plans, treat_none_as_null = true, treat_none_as_default_value = false)]
@@ -66,6 +70,7 @@ pub struct ItemRow {
     pub status: ItemStatus,
     /// Whether these terms were approved; the provider reaches the item only then.
     pub approved: bool,
+    pub fee_exemption_reason: Option<String>,
 }
 
 pub const NOT_FOUND: ApiError = ApiError::NotFound { resource: "service plan" };
@@ -90,8 +95,15 @@ impl ItemRow {
             start_on: self.start_on,
             end_on: self.end_on,
             fee: self.fee.map(Money::from_grosze),
+            fee_exemption_reason: None,
             status: self.status,
         })
+    }
+
+    /// The item as the plan in full shows it: with the reason for a fee exemption, which the
+    /// providers' and the OUS's views leave out.
+    fn to_full_dto(&self) -> ApiResult<PlanItem> {
+        Ok(PlanItem { fee_exemption_reason: self.fee_exemption_reason.clone(), ..self.to_dto()? })
     }
 
     /// What approval covers: everything but the position and the status.
@@ -105,6 +117,7 @@ impl ItemRow {
             && (self.start_on == other.start_on)
             && (self.end_on == other.end_on)
             && (self.fee == other.fee)
+            && (self.fee_exemption_reason == other.fee_exemption_reason)
     }
 
     /// Settles the status asked for against the stored item: a new or changed item is planned and
@@ -133,6 +146,14 @@ impl PlanRow {
         self.approved_revision != Some(self.revision)
     }
 
+    fn revision_status(&self) -> RevisionStatus {
+        match (self.changed_since_approval(), self.approval_requested_at) {
+            (false, _) => RevisionStatus::Approved,
+            (true, None) => RevisionStatus::Draft,
+            (true, Some(_)) => RevisionStatus::PendingApproval,
+        }
+    }
+
     fn due_on(&self) -> NaiveDate {
         self.requested_on + Duration::days(DUE_DAYS)
     }
@@ -159,7 +180,7 @@ impl PlanRow {
             overdue: self.overdue(),
             needs_assessment: self.needs_assessment.clone(),
             goals: self.goals()?,
-            items: items.iter().map(ItemRow::to_dto).collect::<ApiResult<_>>()?,
+            items: items.iter().map(ItemRow::to_full_dto).collect::<ApiResult<_>>()?,
             consent: self
                 .consent
                 .as_deref()
@@ -168,6 +189,7 @@ impl PlanRow {
                 .map_err(|_| stored("consent"))?,
             period: self.period(),
             status: self.status,
+            revision_status: self.revision_status(),
             approval_requested_at: self.approval_requested_at.map(clock::utc),
             approved_by: self.approved_by.clone(),
             approved_at: self.approved_at.map(clock::utc),
@@ -200,6 +222,7 @@ impl PlanRow {
             items: items.iter().map(ItemRow::to_dto).collect::<ApiResult<_>>()?,
             revision: self.revision,
             approved_revision: self.approved_revision,
+            revision_status: self.revision_status(),
         })
     }
 
@@ -216,21 +239,78 @@ impl PlanRow {
     }
 }
 
+/// Whether a draft item is new or differs in its terms from the stored item it replaces.
+fn terms_changed(item: &ItemDraft, position: usize, stored: &[ItemRow]) -> bool {
+    let current = item.id.and_then(|id| stored.iter().find(|row| row.id == id.into()));
+    current.is_none_or(|row| !row.same_terms(&item_row(row.plan_id, position, item, Some(row))))
+}
+
+/// The fee the service's rule sets (odpłatność, from the programme of social services): none for
+/// a free service; for a fixed fee the rule's amount times the quantity, less only with a
+/// recorded exemption. An income-dependent fee is as assessed.
+fn fee_error(field: String, rule: &FeeRule, item: &ItemDraft) -> Option<FieldError> {
+    let fee = item.fee.unwrap_or(Money::ZERO);
+    match rule {
+        FeeRule::Free if fee != Money::ZERO => Some(FieldError::new(
+            field,
+            "fee_not_allowed",
+            "the service is free of charge under its fee rule: the item has no fee",
+        )),
+        FeeRule::Fixed { amount } => {
+            let due = amount.grosze().checked_mul(item.quantity).map(Money::from_grosze);
+            let exempt = item.fee_exemption_reason.is_some();
+            match due {
+                Some(due) if fee == due || (exempt && fee < due) => None,
+                Some(due) => Some(FieldError::new(
+                    field,
+                    "fee_mismatch",
+                    format!(
+                        "the service's fixed fee makes {due} for this quantity (the rule's amount per unit times the \
+                         quantity); a lower fee needs fee_exemption_reason"
+                    ),
+                )),
+                None => Some(FieldError::new(field, "fee_mismatch", "the fixed fee for this quantity is out of range")),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A plan item is delivered only under what is in force: an active catalogue service, an active
+/// provider and, when it names one, an active commission (409 with the item's path).
+fn not_active(code: &'static str, position: usize, what: &str) -> ApiError {
+    ApiError::conflict(
+        code,
+        format!("a plan item is planned only with {what} (the CUS commissions its services under the CUS act of 19 July 2019)"),
+    )
+    .with("item", format!("items[{position}]"))
+}
+
 /// Items must name real services, providers that offer them, in the service's unit, and a
-/// commission only of that provider, covering the item's dates.
-fn check_items(conn: &mut DbConnection, items: &[ItemDraft]) -> ApiResult<()> {
+/// commission only of that provider, covering the item's dates (422). A new or changed item must
+/// also follow its service's fee rule (422) and be deliverable: its service, provider and
+/// commission active (409). Unchanged items keep the terms they were planned under.
+fn check_items(conn: &mut DbConnection, items: &[ItemDraft], stored: &[ItemRow]) -> ApiResult<()> {
     let mut errors = Vec::new();
+    let mut inactive = None;
     for (index, item) in items.iter().enumerate() {
         let field = |name: &str| format!("items[{index}].{name}");
-        let unit: Option<ServiceUnit> =
-            services::table.find(Id::from(item.service_id)).select(services::unit).first(conn).optional()?;
-        match unit {
+        let changed = terms_changed(item, index, stored);
+        let service: Option<ServiceRow> =
+            services::table.find(Id::from(item.service_id)).select(ServiceRow::as_select()).first(conn).optional()?;
+        match &service {
             None => errors.push(FieldError::new(field("service_id"), "unknown", "no catalogue service has this id")),
-            Some(unit) if unit != item.unit => errors.push(FieldError::new(
+            Some(service) if service.unit != item.unit => errors.push(FieldError::new(
                 field("unit"),
                 "unit_mismatch",
-                format!("the service is measured in {}", unit.as_ref()),
+                format!("the service is measured in {}", service.unit.as_ref()),
             )),
+            Some(service) if changed => {
+                errors.extend(fee_error(field("fee"), &service.fee_rule()?, item));
+                if service.status != ServiceStatus::Active {
+                    inactive.get_or_insert(not_active("service-not-active", index, "an active catalogue service"));
+                }
+            }
             Some(_) => {}
         }
         if !crate::providers::offers::model::offers_service(conn, item.provider_id, item.service_id)? {
@@ -239,21 +319,28 @@ fn check_items(conn: &mut DbConnection, items: &[ItemDraft]) -> ApiResult<()> {
                 "not_offered",
                 "the provider does not offer this service",
             ));
+        } else if changed {
+            let status: ProviderStatus =
+                providers::table.find(Id::from(item.provider_id)).select(providers::status).first(conn)?;
+            if status != ProviderStatus::Active {
+                inactive.get_or_insert(not_active("provider-not-active", index, "an active provider"));
+            }
         }
         if let Some(commission_id) = item.commission_id {
-            let commission: Option<(Id, Id, NaiveDate, NaiveDate)> = commissions::table
+            let commission: Option<(Id, Id, NaiveDate, NaiveDate, CommissionStatus)> = commissions::table
                 .find(Id::from(commission_id))
                 .select((
                     commissions::provider_id,
                     commissions::service_id,
                     commissions::period_start,
                     commissions::period_end,
+                    commissions::status,
                 ))
                 .first(conn)
                 .optional()?;
             match commission {
                 None => errors.push(FieldError::new(field("commission_id"), "unknown", "no commission has this id")),
-                Some((provider, service, start, end)) => {
+                Some((provider, service, start, end, status)) => {
                     if provider != item.provider_id.into() || service != item.service_id.into() {
                         errors.push(FieldError::new(
                             field("commission_id"),
@@ -266,16 +353,62 @@ fn check_items(conn: &mut DbConnection, items: &[ItemDraft]) -> ApiResult<()> {
                             "commission_period",
                             format!("the commission runs {start}..{end} and does not cover the item's dates"),
                         ));
+                    } else if changed && status != CommissionStatus::Active {
+                        inactive.get_or_insert(not_active("commission-not-active", index, "an active commission"));
                     }
                 }
             }
         }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    inactive.map_or(Ok(()), Err)
+}
+
+/// After approval the request date and the period's start stay as approved: they carry the
+/// 30-day and one-year rules (art. 7 of the CUS act). 422 `fixed_after_approval`.
+fn ensure_fixed_after_approval(plan: &PlanRow, draft: &PlanDraft) -> ApiResult<()> {
+    if plan.approved_revision.is_none() {
+        return Ok(());
+    }
+    let mut errors = Vec::new();
+    if draft.requested_on != plan.requested_on {
+        errors.push(FieldError::new(
+            "requested_on",
+            "fixed_after_approval",
+            "the request date carries the 30-day rule (art. 7 of the CUS act) and does not change after approval",
+        ));
+    }
+    if draft.period_start != plan.period_start {
+        errors.push(FieldError::new(
+            "period.start",
+            "fixed_after_approval",
+            "the period's start carries the one-year rule (art. 7 of the CUS act) and does not change after approval",
+        ));
     }
     if errors.is_empty() {
         Ok(())
     } else {
         Err(ApiError::Validation(errors))
     }
+}
+
+/// Whether a change must be approved again: its goals (what, how measured, by when), its
+/// services and their terms (quantities, fees, dates, providers, commissions), or its period.
+/// Progress (goal and item statuses), consent, the coordinator and the needs assessment's wording
+/// are not material; monitoring has its own operation.
+fn is_material(plan: &PlanRow, items: &[ItemRow], draft: &PlanDraft) -> ApiResult<bool> {
+    let goal_terms = |goals: &[Goal]| -> Vec<_> {
+        goals
+            .iter()
+            .map(|goal| (goal.id.clone(), goal.description.clone(), goal.indicator.clone(), goal.target_date.clone()))
+            .collect()
+    };
+    Ok(goal_terms(&plan.goals()?) != goal_terms(&draft.goals)
+        || plan.period_end != draft.period_end
+        || draft.items.len() != items.len()
+        || draft.items.iter().enumerate().any(|(position, item)| terms_changed(item, position, items)))
 }
 
 /// The stored form of an item, its status settled against the stored item it replaces (if any).
@@ -295,6 +428,7 @@ fn item_row(plan_id: Id, position: usize, item: &ItemDraft, stored: Option<&Item
         fee: item.fee.map(Money::grosze),
         status: item.status,
         approved: false,
+        fee_exemption_reason: item.fee_exemption_reason.clone(),
     }
     .settle(item.status, stored)
 }
@@ -346,7 +480,7 @@ fn check_resident(conn: &mut DbConnection, resident_id: Uuid) -> ApiResult<()> {
 
 pub fn create(conn: &mut DbConnection, id: Uuid, author: &str, draft: PlanDraft) -> ApiResult<(PlanRow, Vec<ItemRow>)> {
     check_resident(conn, draft.resident_id)?;
-    check_items(conn, &draft.items)?;
+    check_items(conn, &draft.items, &[])?;
     let now = clock::now();
     let mut plan = PlanRow {
         id: id.into(),
@@ -450,8 +584,10 @@ pub fn update(
             "a plan stays with its resident",
         )]));
     }
-    check_items(conn, &draft.items)?;
-    if status != PlanStatus::Draft {
+    ensure_fixed_after_approval(&plan, &draft)?;
+    check_items(conn, &draft.items, &items)?;
+    let material = status == PlanStatus::Draft || is_material(&plan, &items, &draft)?;
+    if material && status != PlanStatus::Draft {
         keep_revision(conn, &mut plan, &items, author)?;
     }
     plan.set(&draft);
@@ -477,10 +613,14 @@ pub fn update(
             diesel::insert_into(plan_items::table).values(&row).execute(conn)?;
         }
     }
-    // Any change withdraws a submission: what is approved is what was submitted.
-    plan.approval_requested_at = None;
+    if material {
+        // A material change withdraws a submission: what is approved is what was submitted.
+        plan.approval_requested_at = None;
+    }
     let plan = save(conn, plan)?;
-    record_author(conn, &plan, author)?;
+    if material {
+        record_author(conn, &plan, author)?;
+    }
     let items = items_of(conn, plan.id)?;
     Ok((plan, items))
 }
@@ -550,7 +690,7 @@ pub fn transition(
     id: Uuid,
     action: PlanAction,
     actor: &str,
-    closure: Option<Closure>,
+    closure: Option<ClosureDraft>,
 ) -> ApiResult<(PlanRow, Vec<ItemRow>)> {
     let (mut plan, items) = find(conn, id)?;
     let next = plan.status.transition(action)?;
@@ -587,7 +727,15 @@ pub fn transition(
         }
         PlanAction::Activate => activate_approved_items(conn, plan.id)?,
         PlanAction::Close => {
-            plan.closure = closure.map(|c| serde_json::to_string(&c).unwrap_or_default());
+            let closure = closure.ok_or_else(|| ApiError::internal("a plan closes with its closure"))?;
+            if closure.summary_interview_on < plan.period_start {
+                return Err(ApiError::Validation(vec![FieldError::new(
+                    "summary_interview_on",
+                    "before_plan_start",
+                    "the summary interview reviews the plan's course: it cannot precede the plan's period",
+                )]));
+            }
+            plan.closure = Some(serde_json::to_string(&closure.closure).unwrap_or_default());
             move_items(conn, plan.id, ItemStatus::Active, ItemAction::Complete, false)?;
             move_items(conn, plan.id, ItemStatus::Planned, ItemAction::Cancel, false)?;
         }
@@ -715,11 +863,11 @@ pub fn erase_free_texts(conn: &mut DbConnection, resident_id: Id) -> ApiResult<(
                 status: goal.status,
             })
             .collect();
-        let closure = plan
-            .closure
-            .as_deref()
-            .and_then(|c| serde_json::from_str::<Closure>(c).ok())
-            .map(|c| Closure { outcome: None, ..c });
+        let closure = plan.closure.as_deref().and_then(|c| serde_json::from_str::<Closure>(c).ok()).map(|c| Closure {
+            outcome: None,
+            summary: None,
+            ..c
+        });
         diesel::update(service_plans::table.find(&plan.id))
             .set((
                 service_plans::needs_assessment.eq(""),
@@ -731,6 +879,9 @@ pub fn erase_free_texts(conn: &mut DbConnection, resident_id: Id) -> ApiResult<(
             .execute(conn)?;
         diesel::update(plan_revisions::table.filter(plan_revisions::plan_id.eq(&plan.id)))
             .set(plan_revisions::snapshot.eq(json!({"erased": true}).to_string()))
+            .execute(conn)?;
+        diesel::update(plan_items::table.filter(plan_items::plan_id.eq(&plan.id)))
+            .set(plan_items::fee_exemption_reason.eq(None::<String>))
             .execute(conn)?;
         let item_ids = plan_items::table.filter(plan_items::plan_id.eq(&plan.id)).select(plan_items::id);
         diesel::update(item_deliveries::table.filter(item_deliveries::item_id.eq_any(item_ids)))

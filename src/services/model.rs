@@ -106,15 +106,20 @@ impl ServiceRow {
     }
 
     /// The API representation; a stored value that no longer parses is an internal error.
-    pub fn to_dto(&self) -> ApiResult<Service> {
-        let fee_rule = match self.fee_kind.as_str() {
+    /// The fee rule as stored in its three columns.
+    pub fn fee_rule(&self) -> ApiResult<FeeRule> {
+        Ok(match self.fee_kind.as_str() {
             "free" => FeeRule::Free,
             "fixed" => FeeRule::Fixed { amount: Money::from_grosze(self.fee_amount.unwrap_or_default()) },
             "income_dependent" => {
                 FeeRule::IncomeDependent { description: self.fee_description.clone().unwrap_or_default() }
             }
             other => return Err(ApiError::internal(format!("stored fee kind '{other}' is unknown"))),
-        };
+        })
+    }
+
+    pub fn to_dto(&self) -> ApiResult<Service> {
+        let fee_rule = self.fee_rule()?;
         let target_groups: Vec<String> = serde_json::from_str(&self.target_groups)
             .map_err(|err| ApiError::internal(format!("stored target groups unreadable: {err}")))?;
         Ok(Service {

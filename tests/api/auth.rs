@@ -267,7 +267,9 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
             "close_service_plan",
             Method::POST,
             &format!("{PLAN}/close"),
-            Some(json!({"date": "2026-12-31", "reason": "completed"})),
+            Some(
+                json!({"date": "2026-12-31", "reason": "completed", "summary_interview_on": "2026-12-02", "summary": "x"}),
+            ),
             Allowed::Roles(CASE_WORKERS),
         ),
         case(

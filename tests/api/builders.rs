@@ -157,7 +157,12 @@ pub struct Parties {
 }
 
 pub async fn parties(app: &TestApp, nip: &str) -> Parties {
-    let service = ServiceBuilder::new(&format!("S{}", &nip[..6])).create_active(app).await;
+    parties_with(app, nip, ServiceBuilder::new(&format!("S{}", &nip[..6]))).await
+}
+
+/// Parties whose service is the one this builder describes.
+pub async fn parties_with(app: &TestApp, nip: &str, service: ServiceBuilder) -> Parties {
+    let service = service.create_active(app).await;
     let provider = ProviderBuilder::new(&format!("Fundacja {nip}"), nip).create(app).await;
     let offers = format!("/api/v1/providers/{}/offers", provider["id"].as_str().unwrap());
     let offer = app.post_json(&offers, &json!({"service_id": service["id"]})).await;

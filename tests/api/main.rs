@@ -18,6 +18,7 @@ mod hostile;
 mod input_security;
 mod metrics;
 mod openapi;
+mod plan_rules;
 mod provider_forms;
 mod providers;
 mod reports;

@@ -26,7 +26,7 @@ pub fn plan_body(resident: &Value, parties: &Parties) -> Value {
     })
 }
 
-async fn act(app: &TestApp, role: &str, plan: &Value, action: &str, body: Option<&Value>) -> crate::helpers::Reply {
+pub async fn act(app: &TestApp, role: &str, plan: &Value, action: &str, body: Option<&Value>) -> Reply {
     as_role(app, role, Method::POST, &format!("/api/v1/service-plans/{}/{action}", plan["id"].as_str().unwrap()), body)
         .await
 }
@@ -64,12 +64,17 @@ async fn act_as(app: &TestApp, token: &str, plan: &Value, action: &str) -> Reply
     app.send(app.request_as(Some(token), Method::POST, &path)).await
 }
 
-/// Changes the plan as read (its `version` is the ETag), asserting 200.
-async fn patch_as(app: &TestApp, token: &str, plan: &Value, change: &Value) -> Value {
+/// Changes the plan as read (its `version` is the ETag).
+pub async fn patch(app: &TestApp, token: &str, plan: &Value, change: &Value) -> Reply {
     let path = format!("/api/v1/service-plans/{}", plan["id"].as_str().unwrap());
     let request =
         app.request_as(Some(token), Method::PATCH, &path).header("if-match", format!("\"{}\"", plan["version"]));
-    let reply = app.send(request.json(change)).await;
+    app.send(request.json(change)).await
+}
+
+/// Changes the plan as read, asserting 200.
+pub async fn patch_as(app: &TestApp, token: &str, plan: &Value, change: &Value) -> Value {
+    let reply = patch(app, token, plan, change).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     reply.body
 }
@@ -84,15 +89,11 @@ async fn a_plan_goes_from_draft_through_approval_to_closure() {
     assert_eq!(plan["items"][0]["status"], "active");
     assert_eq!(plan["overdue"], false);
     let no_closure = act(&app, "kipus", &plan, "close", Some(&json!({}))).await;
-    assert_eq!(no_closure.error_fields(), vec!["date", "reason"]);
-    let closed = act(
-        &app,
-        "kipus",
-        &plan,
-        "close",
-        Some(&json!({"date": "2027-05-31", "reason": "completed", "outcome": "Cele osiągnięte"})),
-    )
-    .await;
+    assert_eq!(no_closure.error_fields(), vec!["date", "reason", "summary_interview_on", "summary"]);
+    let today = chrono::Utc::now().date_naive().to_string();
+    let closure = json!({"date": "2027-05-31", "reason": "completed", "summary_interview_on": today,
+                         "summary": "Usługi zrealizowane w pełnym wymiarze", "outcome": "Cele osiągnięte"});
+    let closed = act(&app, "kipus", &plan, "close", Some(&closure)).await;
     assert_eq!(closed.status, 200, "{}", closed.body);
     assert_eq!(
         (closed.body["status"].as_str(), closed.body["items"][0]["status"].as_str()),
@@ -208,7 +209,7 @@ async fn changes_to_an_approved_plan_keep_the_previous_revision() {
     let path = format!("/api/v1/service-plans/{}", plan["id"].as_str().unwrap());
     let token = crate::helpers::token_for(&["kipus"]);
     let etag = format!("\"{}\"", plan["version"]);
-    let goals = json!([{"id": "g1", "description": "Samodzielne zakupy", "status": "achieved"}]);
+    let goals = json!([{"id": "g1", "description": "Samodzielne zakupy i gotowanie", "status": "achieved"}]);
     let changed = app
         .send(
             app.request_as(Some(&token), Method::PATCH, &path).header("if-match", etag).json(&json!({"goals": goals})),

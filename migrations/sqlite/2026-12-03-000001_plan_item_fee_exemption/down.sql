@@ -1,0 +1,1 @@
+ALTER TABLE plan_items DROP COLUMN fee_exemption_reason;
