@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::dto::{
     Annex, AnnexInput, Commission, CommissionAction, CommissionInput, CommissionListQuery, TerminationInput,
 };
-use super::model::{self, CommissionRow, Scope};
+use super::model::{self, CommissionRecord, Scope};
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::{access, Caller};
@@ -29,8 +29,8 @@ fn scope_of(caller: &Caller) -> Scope {
     Scope { provider: caller.provider_scope() }
 }
 
-fn commission_response(status: StatusCode, row: &CommissionRow) -> ApiResult<StoredResponse> {
-    Ok(StoredResponse::json(status, &row.to_dto()?)?.header("etag", row.etag()))
+fn commission_response(status: StatusCode, record: &CommissionRecord) -> ApiResult<StoredResponse> {
+    Ok(StoredResponse::json(status, &record.to_dto()?)?.header("etag", record.etag()))
 }
 
 /// Fields a merge patch may not touch.
@@ -64,7 +64,13 @@ pub async fn list_commissions(
         crate::http::extract::check_search(q)?;
     }
     let rows = db::run(&state.pool, move |conn| model::list(conn, scope, &filter, cursor.as_ref(), limit)).await?;
-    let page = paginate(rows, limit, model::SORT, |row| (String::new(), row.id.to_string()), |row| row.to_dto())?;
+    let page = paginate(
+        rows,
+        limit,
+        model::SORT,
+        |record| (String::new(), record.row.id.to_string()),
+        |record| record.to_dto(),
+    )?;
     Ok(page_response(&req, &page))
 }
 
@@ -125,8 +131,9 @@ pub async fn create_commission(
         key,
         &fingerprint,
         move |conn| {
-            let row = model::insert(conn, id, input.validate_draft()?)?;
-            Ok(commission_response(StatusCode::CREATED, &row)?.header("location", format!("/api/v1/commissions/{id}")))
+            let record = model::insert(conn, id, input.validate_draft()?)?;
+            Ok(commission_response(StatusCode::CREATED, &record)?
+                .header("location", format!("/api/v1/commissions/{id}")))
         },
     )
     .await
@@ -154,8 +161,8 @@ pub async fn get_commission(
 ) -> ApiResult<HttpResponse> {
     let actor = access::GET_COMMISSION.authorize(&req, &state, caller).await?;
     let (scope, id) = (scope_of(&actor.caller), id.into_inner());
-    let row = db::run(&state.pool, move |conn| model::find(conn, scope, id)).await?;
-    conditional_json(&req, row.etag(), || row.to_dto())
+    let record = db::run(&state.pool, move |conn| model::find_record(conn, scope, id)).await?;
+    conditional_json(&req, record.etag(), || record.to_dto())
 }
 
 /// Change a commission
@@ -188,7 +195,7 @@ pub async fn update_commission(
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_COMMISSION.authorize(&req, &state, caller).await?;
     let (id, patch) = (id.into_inner(), patch.into_inner());
-    let row = db::run(&state.pool, move |conn| {
+    let record = db::run(&state.pool, move |conn| {
         audit::audited(conn, &actor, access::UPDATE_COMMISSION.event(id), |conn| {
             model::update(conn, id, &if_match, |current| {
                 let patched: CommissionInput =
@@ -199,7 +206,7 @@ pub async fn update_commission(
         })
     })
     .await?;
-    Ok(tagged_json(row.etag(), &row.to_dto()?))
+    Ok(tagged_json(record.etag(), &record.to_dto()?))
 }
 
 /// Runs a status action as an idempotent POST.

@@ -21,6 +21,7 @@ mod openapi;
 mod provider_forms;
 mod providers;
 mod reports;
+mod reserved_contracts;
 mod residents;
 mod seed;
 mod service_plans;
