@@ -136,6 +136,27 @@ pub struct SmallGrantOffer {
     pub remarks: Option<String>,
 }
 
+/// A reserved contract (*zamówienie zastrzeżone*, Pzp art. 361 ust. 1): a public procurement of
+/// social services reserved to providers that meet all the conditions of pkt 1-3, as the staff
+/// verified them for this provider (each must be present and `true`). Pkt 4 (no reserved contract
+/// for the same services in the last 3 years) the server checks itself, and ust. 2 limits the
+/// contract to 3 years.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reservation {
+    /// Pkt 1: the provider's aim is a public service mission linked to delivering the services.
+    #[schema(required = true, example = true)]
+    pub public_service_mission: Option<bool>,
+    /// Pkt 2: its profits are reinvested to achieve that aim (or distributed on participatory
+    /// principles).
+    #[schema(required = true, example = true)]
+    pub profits_reinvested: Option<bool>,
+    /// Pkt 3: its management or ownership rests on employee ownership or participatory principles,
+    /// or requires the active participation of employees, users or stakeholders.
+    #[schema(required = true, example = true)]
+    pub participatory_governance: Option<bool>,
+}
+
 /// One payment of the grant (transza).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -206,6 +227,7 @@ pub struct Reporting {
     "reporting": {"schedule": "quarterly", "due_days": 30},
     "task_scope": null,
     "offer": null,
+    "reservation": null,
     "status": "active",
     "termination_reason": null,
     "created_at": "2026-01-10T09:00:00Z",
@@ -233,6 +255,8 @@ pub struct Commission {
     pub reporting: Reporting,
     pub task_scope: Option<TaskScope>,
     pub offer: Option<SmallGrantOffer>,
+    /// Null unless the commission is a reserved contract (Pzp art. 361).
+    pub reservation: Option<Reservation>,
     pub status: CommissionStatus,
     pub termination_reason: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -301,6 +325,9 @@ pub struct CommissionInput {
     /// Required for `small_grant` (art. 19a ust. 3-5), only there; `agreement.signed_on` may not
     /// come before `published_on` + 7 days.
     pub offer: Option<SmallGrantOffer>,
+    /// Makes a `public_procurement` commission a reserved contract (*zamówienie zastrzeżone*, Pzp
+    /// art. 361), only there: every condition of ust. 1 pkt 1-3 true, at most 3 years (ust. 2).
+    pub reservation: Option<Reservation>,
 }
 
 /// Validated commission terms.
@@ -329,6 +356,8 @@ pub struct CommissionDraft {
     pub task_scope: Option<TaskScope>,
     pub offer_published_on: Option<NaiveDate>,
     pub offer_remarks: Option<String>,
+    /// A reserved contract (Pzp art. 361), its conditions of ust. 1 pkt 1-3 all met.
+    pub reserved: bool,
 }
 
 /// Art. 19a of the public benefit act.
@@ -342,12 +371,23 @@ pub const SMALL_GRANT_BUDGET_SHARE_PERCENT: i64 = 20;
 pub const OFFER_PUBLICATION_DAYS: i64 = 7;
 /// Art. 16 ust. 2: an agreement under the public benefit act runs for at most 5 years.
 const PUBLIC_BENEFIT_MAX_MONTHS: u32 = 60;
+/// Pzp art. 361 ust. 2: a reserved contract runs for at most 3 years.
+const RESERVED_CONTRACT_MAX_MONTHS: u32 = 36;
+/// Pzp art. 361 ust. 1 pkt 4: no second reserved contract for the same services within 3 years.
+pub const RESERVED_AWARD_INTERVAL_MONTHS: u32 = 36;
 /// Art. 18 ust. 1: the final report is due 30 days after the task ends.
 pub const FINAL_REPORT_DAYS: i32 = 30;
 const DEFAULT_DUE_DAYS: i32 = 30;
 
 fn clean(value: Option<&str>) -> Option<String> {
     value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+}
+
+/// Whether the period runs past `months` months from its start: its last allowed day is the day
+/// before the same date `months` later.
+fn runs_longer_than(period: DateRange, months: u32) -> bool {
+    let last = period.start().checked_add_months(Months::new(months)).and_then(|d| d.pred_opt());
+    last.is_some_and(|last| period.end() > last)
 }
 
 fn parse_money(errors: &mut FieldErrors, field: &str, value: Option<&str>) -> Option<Money> {
@@ -394,17 +434,23 @@ impl CommissionInput {
         }
         let agreement_signed_on =
             errors.parse_with("agreement.signed_on", "invalid_date", agreement.signed_on.as_deref(), parse_date);
+        let reserved = reservation_terms(&mut errors, mode, self.reservation);
         let period = DateRange::parse_required(&mut errors, "period", self.period);
         if let (Some(mode), Some(period)) = (mode, period) {
-            let last =
-                period.start().checked_add_months(Months::new(PUBLIC_BENEFIT_MAX_MONTHS)).and_then(|d| d.pred_opt());
-            if mode.under_public_benefit_act() && last.is_some_and(|last| period.end() > last) {
+            if mode.under_public_benefit_act() && runs_longer_than(period, PUBLIC_BENEFIT_MAX_MONTHS) {
                 errors.add(
                     "period.end",
                     "agreement_period_max",
                     "an agreement under the public benefit act runs for at most 5 years (art. 16 ust. 2)",
                 );
             }
+        }
+        if reserved && period.is_some_and(|period| runs_longer_than(period, RESERVED_CONTRACT_MAX_MONTHS)) {
+            errors.add(
+                "period.end",
+                "reserved_contract_period_max",
+                "a reserved contract runs for at most 3 years (Pzp art. 361 ust. 2)",
+            );
         }
         let (start, end) = (period.map(DateRange::start), period.map(DateRange::end));
         let amount = errors.required("amount", self.amount.as_deref());
@@ -507,6 +553,7 @@ impl CommissionInput {
                 task_scope: small_grant.scope,
                 offer_published_on: small_grant.published_on,
                 offer_remarks: small_grant.remarks,
+                reserved,
             })
         })
     }
@@ -563,6 +610,48 @@ fn small_grant_terms(
         }
     }
     SmallGrantTerms { scope: scope_value, published_on, remarks }
+}
+
+/// Pzp art. 361 ust. 1 pkt 1-3: only a public procurement may be reserved, and only to a provider
+/// meeting every condition. Returns whether the commission is reserved.
+fn reservation_terms(errors: &mut FieldErrors, mode: Option<CommissionMode>, reservation: Option<Reservation>) -> bool {
+    let Some(reservation) = reservation else {
+        return false;
+    };
+    if mode.is_some_and(|mode| mode != CommissionMode::PublicProcurement) {
+        errors.add(
+            "reservation",
+            "reservation_not_allowed",
+            "only a public_procurement commission may be a reserved contract (Pzp art. 361)",
+        );
+        return false;
+    }
+    let conditions = [
+        (
+            "public_service_mission",
+            reservation.public_service_mission,
+            1,
+            "has a public service mission linked to the services",
+        ),
+        ("profits_reinvested", reservation.profits_reinvested, 2, "reinvests its profits to achieve that aim"),
+        (
+            "participatory_governance",
+            reservation.participatory_governance,
+            3,
+            "is managed or owned on participatory principles",
+        ),
+    ];
+    for (name, met, point, condition) in conditions {
+        let field = format!("reservation.{name}");
+        if errors.required(&field, met) == Some(false) {
+            errors.add(
+                field,
+                "reservation_condition_unmet",
+                format!("a contract is reserved only to a provider that {condition} (Pzp art. 361 ust. 1 pkt {point})"),
+            );
+        }
+    }
+    true
 }
 
 fn parse_expected_results(errors: &mut FieldErrors, results: Vec<ExpectedResult>) -> Vec<(String, String, i64)> {

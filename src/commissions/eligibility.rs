@@ -7,6 +7,9 @@ use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult};
 use crate::providers::dto::{LegalForm, PublicBenefitStanding};
 
+/// The code of every refusal of a provider the law does not admit.
+pub const NOT_ELIGIBLE: &str = "provider-not-eligible";
+
 /// A mode's rule: which providers it admits, and where the law says so.
 struct Rule {
     admits: fn(LegalForm, PublicBenefitStanding) -> bool,
@@ -46,7 +49,7 @@ pub fn ensure_may_receive(conn: &mut DbConnection, provider_id: Uuid, mode: Comm
         return Ok(());
     }
     Err(ApiError::conflict(
-        "provider-not-eligible",
+        NOT_ELIGIBLE,
         format!(
             "a {} commission may go only to {} ({}); this provider's legal form is {} and its public benefit standing {}",
             mode.as_ref(),

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::dto::{
     Annex, AnnexInput, Commission, CommissionAction, CommissionInput, CommissionListQuery, TerminationInput,
 };
-use super::model::{self, CommissionRow, Scope};
+use super::model::{self, CommissionRecord, Scope};
 use crate::app::AppState;
 use crate::audit;
 use crate::auth::{access, Caller};
@@ -29,8 +29,8 @@ fn scope_of(caller: &Caller) -> Scope {
     Scope { provider: caller.provider_scope() }
 }
 
-fn commission_response(status: StatusCode, row: &CommissionRow) -> ApiResult<StoredResponse> {
-    Ok(StoredResponse::json(status, &row.to_dto()?)?.header("etag", row.etag()))
+fn commission_response(status: StatusCode, record: &CommissionRecord) -> ApiResult<StoredResponse> {
+    Ok(StoredResponse::json(status, &record.to_dto()?)?.header("etag", record.etag()))
 }
 
 /// Fields a merge patch may not touch.
@@ -64,7 +64,13 @@ pub async fn list_commissions(
         crate::http::extract::check_search(q)?;
     }
     let rows = db::run(&state.pool, move |conn| model::list(conn, scope, &filter, cursor.as_ref(), limit)).await?;
-    let page = paginate(rows, limit, model::SORT, |row| (String::new(), row.id.to_string()), |row| row.to_dto())?;
+    let page = paginate(
+        rows,
+        limit,
+        model::SORT,
+        |record| (String::new(), record.row.id.to_string()),
+        |record| record.to_dto(),
+    )?;
     Ok(page_response(&req, &page))
 }
 
@@ -85,6 +91,16 @@ pub async fn list_commissions(
 /// grant and regranting only NGOs and art. 3 ust. 3 entities (public benefit act art. 11, 16a,
 /// 19a); `social_assistance_act` only NGOs and church legal persons (social assistance act art.
 /// 25); `public_procurement` any provider (Pzp art. 359-361); `own_unit` only public units.
+///
+/// A `public_procurement` commission may be a reserved contract (*zamówienie zastrzeżone*, Pzp
+/// art. 361) through `reservation`, refused for the other modes (`reservation_not_allowed`): the
+/// conditions of ust. 1 pkt 1-3 as the staff verified them for the provider, each required and
+/// `true` (`reservation_condition_unmet` on `reservation.<condition>`, naming its point), and at
+/// most 3 years (`reserved_contract_period_max` on `period.end`, ust. 2). Pkt 4: the provider may
+/// not have been awarded (an activated commission) another reserved contract for the same service
+/// starting less than 3 years from this one's start (409 `provider-not-eligible` with `rule`,
+/// `legal_basis` `Pzp art. 361 ust. 1 pkt 4` and `awarded_commission_id`; checked again at
+/// activation); drafts do not count.
 #[utoipa::path(
     tag = "commissions",
     request_body(content = CommissionInput),
@@ -93,7 +109,7 @@ pub async fn list_commissions(
         (status = 201, description = "Created, as a draft", body = Commission,
             headers(("Location" = String, description = "URL of the commission"), ("ETag" = String, description = "Entity tag"))),
         JsonBodyErrors, DatabaseErrors,
-        (status = 409, description = "Duplicate reference, or `provider-not-eligible`: the mode's act does not admit the provider (`rule` and `legal_basis` name it)", body = Problem, content_type = "application/problem+json",
+        (status = 409, description = "Duplicate reference, or `provider-not-eligible`: the mode's act does not admit the provider, or a reserved contract's provider was awarded another for the same service within 3 years (Pzp art. 361 ust. 1 pkt 4); `rule` and `legal_basis` name it", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/provider-not-eligible", "title": "Conflict", "status": 409,
                 "detail": "a social_assistance_act commission may go only to NGOs and church legal persons (social assistance act art. 25); this provider's legal form is company and its public benefit standing none",
                 "code": "provider-not-eligible", "rule": "NGOs and church legal persons", "legal_basis": "social assistance act art. 25",
@@ -125,8 +141,9 @@ pub async fn create_commission(
         key,
         &fingerprint,
         move |conn| {
-            let row = model::insert(conn, id, input.validate_draft()?)?;
-            Ok(commission_response(StatusCode::CREATED, &row)?.header("location", format!("/api/v1/commissions/{id}")))
+            let record = model::insert(conn, id, input.validate_draft()?)?;
+            Ok(commission_response(StatusCode::CREATED, &record)?
+                .header("location", format!("/api/v1/commissions/{id}")))
         },
     )
     .await
@@ -154,14 +171,15 @@ pub async fn get_commission(
 ) -> ApiResult<HttpResponse> {
     let actor = access::GET_COMMISSION.authorize(&req, &state, caller).await?;
     let (scope, id) = (scope_of(&actor.caller), id.into_inner());
-    let row = db::run(&state.pool, move |conn| model::find(conn, scope, id)).await?;
-    conditional_json(&req, row.etag(), || row.to_dto())
+    let record = db::run(&state.pool, move |conn| model::find_record(conn, scope, id)).await?;
+    conditional_json(&req, record.etag(), || record.to_dto())
 }
 
 /// Change a commission
 ///
-/// A JSON merge patch with `If-Match`. Drafts change freely. A signed (active or suspended)
-/// commission keeps its provider, service, mode and form (409 `terms-fixed`) and changes its
+/// A JSON merge patch with `If-Match`. Drafts change freely (`reservation` too: `null` removes it,
+/// and the result is validated as a new commission's input, 422). A signed (active or suspended) commission
+/// keeps its provider, service, mode, form and reservation (409 `terms-fixed`) and changes its
 /// financial terms (amount, period, tranches, own contribution) only through an annex (409
 /// `financial-terms-locked`); completed and terminated ones do not change (409).
 #[utoipa::path(
@@ -188,7 +206,7 @@ pub async fn update_commission(
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_COMMISSION.authorize(&req, &state, caller).await?;
     let (id, patch) = (id.into_inner(), patch.into_inner());
-    let row = db::run(&state.pool, move |conn| {
+    let record = db::run(&state.pool, move |conn| {
         audit::audited(conn, &actor, access::UPDATE_COMMISSION.event(id), |conn| {
             model::update(conn, id, &if_match, |current| {
                 let patched: CommissionInput =
@@ -199,7 +217,7 @@ pub async fn update_commission(
         })
     })
     .await?;
-    Ok(tagged_json(row.etag(), &row.to_dto()?))
+    Ok(tagged_json(record.etag(), &record.to_dto()?))
 }
 
 /// Runs a status action as an idempotent POST.
@@ -239,8 +257,10 @@ async fn act(
 /// fall in, counted by tranche dates, a terminated grant's up to its termination
 /// (`small-grant-yearly-limit`, ust. 2); and small grants of each such budget year at most 20% of
 /// the grants planned that year for NGOs (`small-grant-budget-share` with the `excess`, ust. 6;
-/// `grant-year-not-planned` until `/api/v1/settings/grant-years/{year}` is recorded). Each failure
-/// is a 409 naming its rule and its legal basis.
+/// `grant-year-not-planned` until `/api/v1/settings/grant-years/{year}` is recorded). A reserved
+/// contract (*zamówienie zastrzeżone*) is refused (`provider-not-eligible`, Pzp art. 361 ust. 1
+/// pkt 4) when the provider was awarded another for the same service starting less than 3 years
+/// from its start. Each failure is a 409 naming its rule and its legal basis.
 #[utoipa::path(
     tag = "commissions",
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),

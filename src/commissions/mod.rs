@@ -5,6 +5,7 @@ pub mod dto;
 pub mod eligibility;
 mod handlers;
 pub mod model;
+pub mod reservation;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

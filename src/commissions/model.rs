@@ -13,6 +13,7 @@ use super::dto::{
     SmallGrantOffer, TaskScope, Tranche, FINAL_REPORT_DAYS, OFFER_PUBLICATION_DAYS, SMALL_GRANT_BUDGET_SHARE_PERCENT,
     SMALL_GRANT_YEARLY_MAX,
 };
+use super::reservation::{self, ReservationRow};
 use crate::clock;
 use crate::db::schema::{commission_annexes, commissions, providers, services};
 use crate::db::{DbConnection, Id};
@@ -176,7 +177,7 @@ impl CommissionRow {
             .collect()
     }
 
-    pub fn to_dto(&self) -> ApiResult<Commission> {
+    fn to_dto(&self, reservation: Option<&ReservationRow>) -> ApiResult<Commission> {
         Ok(Commission {
             id: self.id.into(),
             reference: self.reference.clone(),
@@ -209,12 +210,51 @@ impl CommissionRow {
                 published_on: Some(published_on.to_string()),
                 remarks: self.offer_remarks.clone(),
             }),
+            reservation: reservation.map(ReservationRow::to_dto),
             status: self.status,
             termination_reason: self.termination_reason.clone(),
             created_at: clock::utc(self.created_at),
             updated_at: clock::utc(self.updated_at),
             version: self.version,
         })
+    }
+}
+
+/// A commission with its reservation (*zamówienie zastrzeżone*, Pzp art. 361), which has a table
+/// of its own: what the API shows and what a change starts from.
+#[derive(Debug, Clone)]
+pub struct CommissionRecord {
+    pub row: CommissionRow,
+    pub reservation: Option<ReservationRow>,
+}
+
+impl CommissionRecord {
+    fn new(id: Uuid, draft: CommissionDraft) -> Self {
+        let reservation = draft.reserved.then(|| ReservationRow::new(id.into()));
+        CommissionRecord { row: CommissionRow::new(id, draft), reservation }
+    }
+
+    fn load(conn: &mut DbConnection, row: CommissionRow) -> ApiResult<Self> {
+        let reservation = reservation::of(conn, &row.id)?;
+        Ok(CommissionRecord { row, reservation })
+    }
+
+    /// Takes validated terms; a reservation that stays keeps its record.
+    fn set(&mut self, draft: CommissionDraft) {
+        if !draft.reserved {
+            self.reservation = None;
+        } else if self.reservation.is_none() {
+            self.reservation = Some(ReservationRow::new(self.row.id));
+        }
+        self.row.set(draft);
+    }
+
+    pub fn etag(&self) -> String {
+        self.row.etag()
+    }
+
+    pub fn to_dto(&self) -> ApiResult<Commission> {
+        self.row.to_dto(self.reservation.as_ref())
     }
 
     /// The financial terms an annex may change, as the API shows them.
@@ -241,6 +281,12 @@ pub fn find(conn: &mut DbConnection, scope: Scope, id: Uuid) -> ApiResult<Commis
         query = query.filter(commissions::provider_id.eq(Id::from(provider)));
     }
     query.select(CommissionRow::as_select()).first(conn).optional()?.ok_or(NOT_FOUND)
+}
+
+/// The commission with its reservation.
+pub fn find_record(conn: &mut DbConnection, scope: Scope, id: Uuid) -> ApiResult<CommissionRecord> {
+    let row = find(conn, scope, id)?;
+    CommissionRecord::load(conn, row)
 }
 
 /// The commission, locked until the transaction ends, so that concurrent report submissions and
@@ -296,21 +342,34 @@ fn ensure_reference_free(conn: &mut DbConnection, row: &CommissionRow) -> ApiRes
     }
 }
 
-pub fn insert(conn: &mut DbConnection, id: Uuid, draft: CommissionDraft) -> ApiResult<CommissionRow> {
-    let row = CommissionRow::new(id, draft);
-    check_references(conn, &row)?;
+/// Pzp art. 361 ust. 1 pkt 4, for a reserved commission (see `reservation::ensure_no_recent_award`).
+fn check_reserved_award(conn: &mut DbConnection, record: &CommissionRecord) -> ApiResult<()> {
+    if record.reservation.is_none() {
+        return Ok(());
+    }
+    let row = &record.row;
+    reservation::ensure_no_recent_award(conn, &row.id, &row.provider_id, &row.service_id, row.period_start)
+}
+
+pub fn insert(conn: &mut DbConnection, id: Uuid, draft: CommissionDraft) -> ApiResult<CommissionRecord> {
+    let record = CommissionRecord::new(id, draft);
+    let row = &record.row;
+    check_references(conn, row)?;
     super::eligibility::ensure_may_receive(conn, row.provider_id.into(), row.mode)?;
-    ensure_reference_free(conn, &row)?;
-    diesel::insert_into(commissions::table).values(&row).execute(conn)?;
-    Ok(row)
+    check_reserved_award(conn, &record)?;
+    ensure_reference_free(conn, row)?;
+    diesel::insert_into(commissions::table).values(row).execute(conn)?;
+    reservation::store(conn, &row.id, None, record.reservation.as_ref())?;
+    Ok(record)
 }
 
 fn save(conn: &mut DbConnection, row: CommissionRow) -> ApiResult<CommissionRow> {
     crate::save_versioned!(conn, commissions, row, NOT_FOUND)
 }
 
-/// Terms fixed once the agreement is signed.
-const FIXED_AFTER_SIGNING: [&str; 4] = ["provider_id", "service_id", "mode", "form"];
+/// Terms fixed once the agreement is signed (whether it is a reserved contract among them: its
+/// conditions were checked when it was awarded).
+const FIXED_AFTER_SIGNING: [&str; 5] = ["provider_id", "service_id", "mode", "form", "reservation"];
 /// Terms of a signed commission that change only by annex.
 pub const FINANCIAL_TERMS: [&str; 4] = ["amount", "period", "tranches", "own_contribution"];
 
@@ -330,7 +389,7 @@ pub fn ensure_signed_terms_kept(current: &Commission, patched: &CommissionInput)
     if !fixed.is_empty() {
         return Err(ApiError::conflict(
             "terms-fixed",
-            "the parties, service and mode of a signed commission cannot change",
+            "the parties, service, mode, form and reservation of a signed commission cannot change",
         )
         .with("fields", fixed));
     }
@@ -351,20 +410,23 @@ pub fn update(
     id: Uuid,
     if_match: &IfMatch,
     change: impl FnOnce(&Commission) -> ApiResult<CommissionDraft>,
-) -> ApiResult<CommissionRow> {
-    let mut row = find(conn, Scope { provider: None }, id)?;
-    if !if_match.matches(&row.etag()) {
-        return Err(ApiError::PreconditionFailed { current_etag: row.etag() });
+) -> ApiResult<CommissionRecord> {
+    let mut record = find_record(conn, Scope { provider: None }, id)?;
+    if !if_match.matches(&record.etag()) {
+        return Err(ApiError::PreconditionFailed { current_etag: record.etag() });
     }
-    let status = row.status;
+    let status = record.row.status;
     if matches!(status, CommissionStatus::Completed | CommissionStatus::Terminated) {
         return Err(ApiError::conflict("commission-closed", format!("a {} commission cannot change", status.as_ref()))
             .with("current_status", status.as_ref()));
     }
-    row.set(change(&row.to_dto()?)?);
-    check_references(conn, &row)?;
-    ensure_reference_free(conn, &row)?;
-    save(conn, row)
+    let before = record.reservation.clone();
+    record.set(change(&record.to_dto()?)?);
+    check_references(conn, &record.row)?;
+    ensure_reference_free(conn, &record.row)?;
+    let row = save(conn, record.row)?;
+    reservation::store(conn, &row.id, before.as_ref(), record.reservation.as_ref())?;
+    Ok(CommissionRecord { row, reservation: record.reservation })
 }
 
 /// The tranches of a commission, by date.
@@ -492,8 +554,10 @@ fn check_offer_published(row: &CommissionRow) -> ApiResult<()> {
 }
 
 /// Activation (signing): the agreement is recorded, the provider and the service are active, the
-/// provider offers the service and may receive the mode, and small grants stay within the yearly limit.
-fn check_activation(conn: &mut DbConnection, row: &CommissionRow) -> ApiResult<()> {
+/// provider offers the service and may receive the mode (and a reserved contract, Pzp art. 361
+/// ust. 1 pkt 4), and small grants stay within the yearly limit.
+fn check_activation(conn: &mut DbConnection, record: &CommissionRecord) -> ApiResult<()> {
+    let row = &record.row;
     if row.agreement_number.is_none() || row.agreement_signed_on.is_none() {
         return Err(ApiError::conflict(
             "agreement-missing",
@@ -523,6 +587,7 @@ fn check_activation(conn: &mut DbConnection, row: &CommissionRow) -> ApiResult<(
         ));
     }
     super::eligibility::ensure_may_receive(conn, row.provider_id.into(), row.mode)?;
+    check_reserved_award(conn, record)?;
     check_offer_published(row)?;
     check_small_grant_limits(conn, row)
 }
@@ -532,25 +597,26 @@ pub fn transition(
     id: Uuid,
     action: CommissionAction,
     reason: Option<String>,
-) -> ApiResult<CommissionRow> {
-    let mut row = find(conn, Scope { provider: None }, id)?;
-    let next = row.status.transition(action)?;
+) -> ApiResult<CommissionRecord> {
+    let mut record = find_record(conn, Scope { provider: None }, id)?;
+    let next = record.row.status.transition(action)?;
     let today = clock::now().date();
     match action {
         CommissionAction::Activate => {
-            check_activation(conn, &row)?;
-            row.activated_on = Some(today);
+            check_activation(conn, &record)?;
+            record.row.activated_on = Some(today);
         }
-        CommissionAction::Suspend => row.halted_on = Some(today),
-        CommissionAction::Resume => row.halted_on = None,
+        CommissionAction::Suspend => record.row.halted_on = Some(today),
+        CommissionAction::Resume => record.row.halted_on = None,
         CommissionAction::Complete => {}
         CommissionAction::Terminate => {
-            row.termination_reason = reason;
-            row.halted_on = row.halted_on.or(Some(today));
+            record.row.termination_reason = reason;
+            record.row.halted_on = record.row.halted_on.or(Some(today));
         }
     }
-    row.status = next;
-    save(conn, row)
+    record.row.status = next;
+    let row = save(conn, record.row)?;
+    Ok(CommissionRecord { row, reservation: record.reservation })
 }
 
 /// Applies an annex: the new financial terms are validated as a whole, with the yearly small-grant
@@ -563,8 +629,8 @@ pub fn annex(
     reason: String,
     change: impl FnOnce(&Commission) -> ApiResult<CommissionDraft>,
 ) -> ApiResult<(CommissionRow, Annex)> {
-    let mut row = find(conn, Scope { provider: None }, id)?;
-    let status = row.status;
+    let mut record = find_record(conn, Scope { provider: None }, id)?;
+    let status = record.row.status;
     if !matches!(status, CommissionStatus::Active | CommissionStatus::Suspended) {
         return Err(ApiError::conflict(
             "annex-not-allowed",
@@ -572,9 +638,9 @@ pub fn annex(
         )
         .with("current_status", status.as_ref()));
     }
-    let before = row.financial_terms()?;
-    row.set(change(&row.to_dto()?)?);
-    let after = row.financial_terms()?;
+    let before = record.financial_terms()?;
+    record.set(change(&record.to_dto()?)?);
+    let after = record.financial_terms()?;
     let mut changes = serde_json::Map::new();
     for field in FINANCIAL_TERMS {
         if before[field] != after[field] {
@@ -588,8 +654,8 @@ pub fn annex(
             "the annex changes no term",
         )]));
     }
-    check_small_grant_limits(conn, &row)?;
-    let row = save(conn, row)?;
+    check_small_grant_limits(conn, &record.row)?;
+    let row = save(conn, record.row)?;
     let now = clock::now();
     let changes = Value::Object(changes);
     diesel::insert_into(commission_annexes::table)
@@ -648,7 +714,7 @@ pub fn list(
     filter: &CommissionListQuery,
     cursor: Option<&Cursor>,
     limit: u32,
-) -> ApiResult<Vec<CommissionRow>> {
+) -> ApiResult<Vec<CommissionRecord>> {
     let mut query = commissions::table.select(CommissionRow::as_select()).into_boxed();
     if let Some(provider) = scope.provider {
         query = query.filter(commissions::provider_id.eq(Id::from(provider)));
@@ -677,5 +743,13 @@ pub fn list(
     if let Some(cursor) = cursor {
         query = query.filter(commissions::id.lt(cursor.id.clone()));
     }
-    Ok(query.order(commissions::id.desc()).limit(i64::from(limit) + 1).load(conn)?)
+    let rows: Vec<CommissionRow> = query.order(commissions::id.desc()).limit(i64::from(limit) + 1).load(conn)?;
+    let mut reservations = reservation::of_each(conn, rows.iter().map(|row| row.id).collect())?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let reservation = reservations.remove(&row.id);
+            CommissionRecord { row, reservation }
+        })
+        .collect())
 }

@@ -218,6 +218,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    commission_reservations (commission_id) {
+        commission_id -> Text,
+        public_service_mission -> Bool,
+        profits_reinvested -> Bool,
+        participatory_governance -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     reports (id) {
         id -> Text,
         commission_id -> Text,
@@ -258,6 +268,7 @@ diesel::table! {
 }
 
 diesel::joinable!(commission_annexes -> commissions (commission_id));
+diesel::joinable!(commission_reservations -> commissions (commission_id));
 diesel::joinable!(report_versions -> reports (report_id));
 diesel::joinable!(reports -> commissions (commission_id));
 
@@ -375,6 +386,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     auth_failures,
     authorisations,
     commission_annexes,
+    commission_reservations,
     commissions,
     grant_years,
     idempotency_keys,

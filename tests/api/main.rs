@@ -22,6 +22,7 @@ mod plan_rules;
 mod provider_forms;
 mod providers;
 mod reports;
+mod reserved_contracts;
 mod residents;
 mod seed;
 mod service_plans;

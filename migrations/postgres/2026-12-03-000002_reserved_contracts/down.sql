@@ -1,0 +1,2 @@
+DROP INDEX commissions_provider_service_start;
+DROP TABLE commission_reservations;
