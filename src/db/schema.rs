@@ -344,6 +344,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    plan_item_changes (item_id) {
+        item_id -> Text,
+        plan_id -> Text,
+        proposed -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     plan_authors (plan_id, revision, subject) {
         plan_id -> Text,
         revision -> Integer,
@@ -379,6 +388,7 @@ diesel::joinable!(plan_items -> service_plans (plan_id));
 diesel::joinable!(item_deliveries -> plan_items (item_id));
 diesel::joinable!(plan_revisions -> service_plans (plan_id));
 diesel::joinable!(plan_authors -> service_plans (plan_id));
+diesel::joinable!(plan_item_changes -> plan_items (item_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
@@ -392,6 +402,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     item_deliveries,
     plan_authors,
+    plan_item_changes,
     plan_items,
     plan_revisions,
     provider_offers,

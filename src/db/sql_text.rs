@@ -51,7 +51,20 @@ macro_rules! sql_text_enum {
 }
 
 /// A record's id: a UUID, stored as its lower-case hyphenated text on both backends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, AsExpression, FromSqlRow, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    AsExpression,
+    FromSqlRow,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[diesel(sql_type = Text)]
 #[serde(transparent)]
 pub struct Id(Uuid);

@@ -158,6 +158,10 @@ pub struct PlanItemInput {
     #[serde(default, skip_serializing)]
     #[schema(read_only)]
     pub plan_id: Option<Uuid>,
+    /// Whether the item's terms are approved, as items are read; ignored on input.
+    #[serde(default, skip_serializing)]
+    #[schema(read_only)]
+    pub terms_approved: Option<bool>,
     #[schema(required = true)]
     pub service_id: Option<Uuid>,
     /// Must offer the service.
@@ -209,7 +213,12 @@ pub struct PlanItem {
     /// In the full plan only (KIPUS, director): providers and the OUS's overview see the fee, not why.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fee_exemption_reason: Option<String>,
+    /// The status in force: a changed item keeps its status (and its provider the approved terms)
+    /// until the change is approved.
     pub status: ItemStatus,
+    /// Whether these terms are approved: false for a new or changed item until the plan's next
+    /// approval.
+    pub terms_approved: bool,
 }
 
 /// The resident's consent (zgoda): when, to what, and to whom data may be passed.

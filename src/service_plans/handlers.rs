@@ -232,10 +232,11 @@ const READ_ONLY: [&str; 16] = [
 /// removed: cancel it). A material change (goals, items and their quantities, fees, dates,
 /// providers or commissions, the period) awaits approval: a submission is withdrawn
 /// (`revision_status` `draft`: submit it again), the caller is recorded as an author of the
-/// change (authors may not approve it), and a new or changed item is `planned` until approved,
-/// so its provider sees nothing of it before. A material change to an approved or active plan
-/// keeps the previous state as a revision (`GET .../revisions`) and leaves the approved
-/// revision's unchanged items in force. Consent, the coordinator, the needs assessment and
+/// change (authors may not approve it), and a new item is `planned` until approved, so its
+/// provider sees nothing of it before. A material change to an approved or active plan keeps the
+/// previous state as a revision (`GET .../revisions`) and the approved revision in force until
+/// the change is approved: a changed or removed item keeps its status and its approved terms for
+/// its provider meanwhile (the plan shows the changed terms with `terms_approved: false`). Consent, the coordinator, the needs assessment and
 /// progress (goal and item statuses) are not material: they change the plan as it stands. After
 /// approval `requested_on` and `period.start` do not change (422 `fixed_after_approval`: they
 /// carry the 30-day and one-year rules of art. 7 of the CUS act). New and changed items are

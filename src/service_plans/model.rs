@@ -2,6 +2,7 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -12,8 +13,8 @@ use super::dto::{
 use crate::clock;
 use crate::commissions::dto::CommissionStatus;
 use crate::db::schema::{
-    commissions, item_deliveries, plan_authors, plan_items, plan_revisions, providers, residents, service_plans,
-    services,
+    commissions, item_deliveries, plan_authors, plan_item_changes, plan_items, plan_revisions, providers, residents,
+    service_plans, services,
 };
 use crate::db::{DbConnection, Id};
 use crate::domain::lifecycle::Lifecycle;
@@ -52,7 +53,7 @@ pub struct PlanRow {
     pub approved_revision: Option<i32>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Serialize, Deserialize)]
 #[diesel(table_name = plan_items, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ItemRow {
     pub id: Id,
@@ -71,6 +72,16 @@ pub struct ItemRow {
     /// Whether these terms were approved; the provider reaches the item only then.
     pub approved: bool,
     pub fee_exemption_reason: Option<String>,
+}
+
+/// A change to an approved item awaiting approval: the item as changed, or `None` for its removal.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = plan_item_changes, treat_none_as_null = true, treat_none_as_default_value = false)]
+struct ItemChangeRow {
+    item_id: Id,
+    plan_id: Id,
+    proposed: Option<String>,
+    created_at: NaiveDateTime,
 }
 
 pub const NOT_FOUND: ApiError = ApiError::NotFound { resource: "service plan" };
@@ -97,6 +108,7 @@ impl ItemRow {
             fee: self.fee.map(Money::from_grosze),
             fee_exemption_reason: None,
             status: self.status,
+            terms_approved: self.approved,
         })
     }
 
@@ -516,12 +528,91 @@ pub fn create(conn: &mut DbConnection, id: Uuid, author: &str, draft: PlanDraft)
     Ok((plan, items))
 }
 
-pub fn items_of(conn: &mut DbConnection, plan_id: Id) -> ApiResult<Vec<ItemRow>> {
+/// The items in force: the approved terms, which providers deliver under, and the new items not
+/// yet approved (still `planned`).
+fn items_in_force(conn: &mut DbConnection, plan_ids: &[Id]) -> ApiResult<Vec<ItemRow>> {
     Ok(plan_items::table
-        .filter(plan_items::plan_id.eq(plan_id))
-        .order(plan_items::position.asc())
+        .filter(plan_items::plan_id.eq_any(plan_ids))
+        .order((plan_items::plan_id.asc(), plan_items::position.asc()))
         .select(ItemRow::as_select())
         .load(conn)?)
+}
+
+fn changes_of(conn: &mut DbConnection, plan_ids: &[Id]) -> ApiResult<Vec<ItemChangeRow>> {
+    Ok(plan_item_changes::table
+        .filter(plan_item_changes::plan_id.eq_any(plan_ids))
+        .select(ItemChangeRow::as_select())
+        .load(conn)?)
+}
+
+/// The items as the plans' latest revisions have them: the items in force with the changes that
+/// await approval laid over them (a removal leaves its item out), by plan and position.
+fn latest_items(conn: &mut DbConnection, plan_ids: &[Id]) -> ApiResult<Vec<ItemRow>> {
+    let changes = changes_of(conn, plan_ids)?;
+    let mut items = Vec::new();
+    for item in items_in_force(conn, plan_ids)? {
+        match changes.iter().find(|change| change.item_id == item.id) {
+            None => items.push(item),
+            Some(ItemChangeRow { proposed: None, .. }) => {}
+            Some(ItemChangeRow { proposed: Some(proposed), .. }) => {
+                items.push(serde_json::from_str(proposed).map_err(|_| stored("item change"))?)
+            }
+        }
+    }
+    items.sort_by_key(|item| (item.plan_id, item.position));
+    Ok(items)
+}
+
+/// The plan's items as its latest revision has them.
+pub fn items_of(conn: &mut DbConnection, plan_id: Id) -> ApiResult<Vec<ItemRow>> {
+    latest_items(conn, &[plan_id])
+}
+
+/// Records a change to an approved item (`None`: its removal), replacing an earlier one.
+fn propose_change(conn: &mut DbConnection, item: &ItemRow, proposed: Option<&ItemRow>) -> ApiResult<()> {
+    drop_change(conn, item.id)?;
+    let proposed =
+        proposed.map(serde_json::to_string).transpose().map_err(|err| ApiError::internal(err.to_string()))?;
+    let change = ItemChangeRow { item_id: item.id, plan_id: item.plan_id, proposed, created_at: clock::now() };
+    diesel::insert_into(plan_item_changes::table).values(&change).execute(conn)?;
+    Ok(())
+}
+
+fn drop_change(conn: &mut DbConnection, item_id: Id) -> ApiResult<()> {
+    diesel::delete(plan_item_changes::table.find(item_id)).execute(conn)?;
+    Ok(())
+}
+
+fn deliveries_on(conn: &mut DbConnection, item_id: Id) -> ApiResult<i64> {
+    Ok(item_deliveries::table.filter(item_deliveries::item_id.eq(item_id)).count().get_result(conn)?)
+}
+
+/// Puts the approved changes in force: the changed terms replace the item's; a removed item goes,
+/// or is cancelled when deliveries were recorded on it while its removal awaited approval.
+fn apply_changes(conn: &mut DbConnection, plan_id: Id) -> ApiResult<()> {
+    for change in changes_of(conn, &[plan_id])? {
+        drop_change(conn, change.item_id)?;
+        match change.proposed {
+            Some(proposed) => {
+                let item: ItemRow = serde_json::from_str(&proposed).map_err(|_| stored("item change"))?;
+                diesel::update(plan_items::table.find(item.id)).set(&item).execute(conn)?;
+            }
+            None if deliveries_on(conn, change.item_id)? == 0 => {
+                diesel::delete(plan_items::table.find(change.item_id)).execute(conn)?;
+            }
+            None => {
+                let status: ItemStatus =
+                    plan_items::table.find(change.item_id).select(plan_items::status).first(conn)?;
+                if status.allowed_actions().contains(&ItemAction::Cancel) {
+                    let cancelled = status.transition(ItemAction::Cancel)?;
+                    diesel::update(plan_items::table.find(change.item_id))
+                        .set(plan_items::status.eq(cancelled))
+                        .execute(conn)?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 pub fn find(conn: &mut DbConnection, id: Uuid) -> ApiResult<(PlanRow, Vec<ItemRow>)> {
@@ -556,9 +647,10 @@ fn keep_revision(conn: &mut DbConnection, plan: &mut PlanRow, items: &[ItemRow],
     Ok(())
 }
 
-/// Applies a change (a merge patch). A closed plan does not change; a change to an approved or
-/// active plan keeps the previous state as a revision. The change awaits (another) approval: a
-/// submitted plan returns to draft, and new or changed items stay planned until approved.
+/// Applies a change (a merge patch). A closed plan does not change; a material change to an
+/// approved or active plan keeps the previous state as a revision and awaits (another)
+/// approval: a submission is withdrawn, new items stay planned and changed ones keep their
+/// approved terms in force until then (see `save_items`).
 pub fn update(
     conn: &mut DbConnection,
     id: Uuid,
@@ -591,28 +683,7 @@ pub fn update(
         keep_revision(conn, &mut plan, &items, author)?;
     }
     plan.set(&draft);
-    let kept: Vec<Id> = draft.items.iter().filter_map(|item| item.id.map(Id::from)).collect();
-    for gone in items.iter().filter(|item| !kept.contains(&item.id)) {
-        let delivered: i64 =
-            item_deliveries::table.filter(item_deliveries::item_id.eq(&gone.id)).count().get_result(conn)?;
-        if delivered > 0 {
-            return Err(ApiError::conflict(
-                "item-has-deliveries",
-                "an item with recorded deliveries stays in the plan: set its status to cancelled",
-            )
-            .with("item_id", gone.id.to_string()));
-        }
-        diesel::delete(plan_items::table.find(&gone.id)).execute(conn)?;
-    }
-    for (position, item) in draft.items.iter().enumerate() {
-        let stored = item.id.and_then(|id| items.iter().find(|existing| existing.id == id.into()));
-        let row = item_row(plan.id, position, item, stored);
-        if stored.is_some() {
-            diesel::update(plan_items::table.find(&row.id)).set(&row).execute(conn)?;
-        } else {
-            diesel::insert_into(plan_items::table).values(&row).execute(conn)?;
-        }
-    }
+    save_items(conn, plan.id, &items, &draft.items)?;
     if material {
         // A material change withdraws a submission: what is approved is what was submitted.
         plan.approval_requested_at = None;
@@ -623,6 +694,55 @@ pub fn update(
     }
     let items = items_of(conn, plan.id)?;
     Ok((plan, items))
+}
+
+/// Stores the plan's items as changed. New items, and items never approved, are written as they
+/// are. A change to an approved item awaits approval beside it (its approved terms stay in force
+/// for the provider meanwhile), as does its removal; ending it (`cancelled`, `completed`) needs
+/// no approval. An item with deliveries is never removed (409).
+fn save_items(conn: &mut DbConnection, plan_id: Id, latest: &[ItemRow], items: &[ItemDraft]) -> ApiResult<()> {
+    let in_force = items_in_force(conn, &[plan_id])?;
+    let find_in_force = |id: Id| in_force.iter().find(|row| row.id == id);
+    let kept: Vec<Id> = items.iter().filter_map(|item| item.id.map(Id::from)).collect();
+    for gone in latest.iter().filter(|item| !kept.contains(&item.id)) {
+        if deliveries_on(conn, gone.id)? > 0 {
+            return Err(ApiError::conflict(
+                "item-has-deliveries",
+                "an item with recorded deliveries stays in the plan: set its status to cancelled",
+            )
+            .with("item_id", gone.id.to_string()));
+        }
+        match find_in_force(gone.id) {
+            Some(current) if current.approved => propose_change(conn, current, None)?,
+            _ => {
+                diesel::delete(plan_items::table.find(gone.id)).execute(conn)?;
+            }
+        }
+    }
+    for (position, item) in items.iter().enumerate() {
+        let current = item.id.and_then(|id| find_in_force(id.into()));
+        let row = item_row(plan_id, position, item, current);
+        let ends = matches!(row.status, ItemStatus::Cancelled | ItemStatus::Completed);
+        match current {
+            None => {
+                diesel::insert_into(plan_items::table).values(&row).execute(conn)?;
+            }
+            Some(current) if current.approved && !current.same_terms(&row) && !ends => {
+                propose_change(conn, current, Some(&ItemRow { status: current.status, ..row }))?;
+            }
+            Some(current) => {
+                drop_change(conn, current.id)?;
+                // Ending an approved item ends it under the terms in force.
+                let row = if current.approved && ends {
+                    ItemRow { status: row.status, position: row.position, ..current.clone() }
+                } else {
+                    row
+                };
+                diesel::update(plan_items::table.find(row.id)).set(&row).execute(conn)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What approval needs: consent, at least one goal and one item.
@@ -718,6 +838,7 @@ pub fn transition(
             plan.approved_by = Some(actor.to_owned());
             plan.approved_at = Some(now);
             plan.approved_revision = Some(plan.revision);
+            apply_changes(conn, plan.id)?;
             diesel::update(plan_items::table.filter(plan_items::plan_id.eq(&plan.id)))
                 .set(plan_items::approved.eq(true))
                 .execute(conn)?;
@@ -736,6 +857,8 @@ pub fn transition(
                 )]));
             }
             plan.closure = Some(serde_json::to_string(&closure.closure).unwrap_or_default());
+            // What was never approved never comes into force.
+            diesel::delete(plan_item_changes::table.filter(plan_item_changes::plan_id.eq(plan.id))).execute(conn)?;
             move_items(conn, plan.id, ItemStatus::Active, ItemAction::Complete, false)?;
             move_items(conn, plan.id, ItemStatus::Planned, ItemAction::Cancel, false)?;
         }
@@ -825,13 +948,9 @@ pub fn list(
     Ok(query.order(service_plans::id.desc()).limit(i64::from(limit) + 1).load(conn)?)
 }
 
-/// Items of several plans at once, grouped by plan in the order of `plan_ids`.
+/// Items of several plans at once (as their latest revisions have them), grouped by plan.
 pub fn items_of_plans(conn: &mut DbConnection, plan_ids: &[Id]) -> ApiResult<Vec<ItemRow>> {
-    Ok(plan_items::table
-        .filter(plan_items::plan_id.eq_any(plan_ids))
-        .order((plan_items::plan_id.asc(), plan_items::position.asc()))
-        .select(ItemRow::as_select())
-        .load(conn)?)
+    latest_items(conn, plan_ids)
 }
 
 /// Plans of a resident with their items, for the GDPR export.
@@ -883,6 +1002,7 @@ pub fn erase_free_texts(conn: &mut DbConnection, resident_id: Id) -> ApiResult<(
         diesel::update(plan_items::table.filter(plan_items::plan_id.eq(&plan.id)))
             .set(plan_items::fee_exemption_reason.eq(None::<String>))
             .execute(conn)?;
+        diesel::delete(plan_item_changes::table.filter(plan_item_changes::plan_id.eq(plan.id))).execute(conn)?;
         let item_ids = plan_items::table.filter(plan_items::plan_id.eq(&plan.id)).select(plan_items::id);
         diesel::update(item_deliveries::table.filter(item_deliveries::item_id.eq_any(item_ids)))
             .set(item_deliveries::note.eq(""))

@@ -224,3 +224,69 @@ async fn an_authorised_ous_reads_in_full_the_plan_it_approves() {
     assert_eq!(full.body["needs_assessment"], "Mieszka sama, wymaga pomocy w higienie", "{}", full.body);
     assert_eq!(act(&app, "ous", &plan, "approve", None).await.status, 200);
 }
+
+#[actix_web::test]
+async fn the_approved_terms_stay_in_force_until_a_change_is_approved() {
+    let app = crate::helpers::spawn_app();
+    let PlanFixture { plan, parties, .. } = active_plan(&app).await;
+    let kipus = token_for(&["kipus"]);
+    let in_force = |token: String| {
+        let app = &app;
+        async move {
+            let reply = app.send(app.request_as(Some(&token), Method::GET, "/api/v1/plan-items?provider=me")).await;
+            reply
+                .body
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|assigned| assigned["item"]["quantity"].clone())
+                .collect::<Vec<_>>()
+        }
+    };
+    let mut fewer = plan["items"].clone();
+    fewer[0]["quantity"] = json!(100);
+    let changed = patch_as(&app, &kipus, &plan, &json!({"items": fewer})).await;
+    let item = &changed["items"][0];
+    assert_eq!(
+        (&item["quantity"], &item["status"], &item["terms_approved"]),
+        (&json!(100), &json!("active"), &json!(false))
+    );
+    assert_eq!(
+        in_force(parties.provider_token.clone()).await,
+        vec![json!(120)],
+        "the provider keeps the approved terms"
+    );
+    let deliveries = format!("/api/v1/plan-items/{}/deliveries", item["id"].as_str().unwrap());
+    let delivered = app
+        .send(
+            app.request_as(Some(&parties.provider_token), Method::POST, &deliveries)
+                .json(&json!({"delivered_on": today(), "units": 2})),
+        )
+        .await;
+    assert_eq!(delivered.status, 201, "the service goes on meanwhile: {}", delivered.body);
+    assert_eq!(act(&app, "kipus", &changed, "submit-for-approval", None).await.status, 200);
+    let approved = act(&app, "director", &changed, "approve", None).await.body;
+    assert_eq!(approved["items"][0]["terms_approved"], true);
+    assert_eq!(in_force(parties.provider_token.clone()).await, vec![json!(100)], "the approved change is in force");
+
+    // A removal awaits approval too: the item stays with its provider until then.
+    let newcomer = crate::builders::parties(&app, NIPS[2]).await;
+    let mut items = approved["items"].clone();
+    let mut added =
+        with(&items[0], json!({"service_id": newcomer.service["id"], "provider_id": newcomer.provider["id"]}));
+    for field in ["id", "plan_id", "terms_approved"] {
+        added.as_object_mut().unwrap().remove(field);
+    }
+    items.as_array_mut().unwrap().push(added);
+    let two = patch_as(&app, &kipus, &approved, &json!({"items": items})).await;
+    assert_eq!(act(&app, "kipus", &two, "submit-for-approval", None).await.status, 200);
+    let two = act(&app, "director", &two, "approve", None).await.body;
+    assert_eq!(in_force(newcomer.provider_token.clone()).await, vec![json!(100)]);
+    let one = patch_as(&app, &kipus, &two, &json!({"items": [two["items"][0].clone()]})).await;
+    assert_eq!(one["items"].as_array().unwrap().len(), 1);
+    assert_eq!(in_force(newcomer.provider_token.clone()).await, vec![json!(100)], "removed once approved, not before");
+    assert_eq!(act(&app, "kipus", &one, "submit-for-approval", None).await.status, 200);
+    let one = act(&app, "director", &one, "approve", None).await.body;
+    assert_eq!(one["items"].as_array().unwrap().len(), 1, "{one}");
+    assert!(in_force(newcomer.provider_token.clone()).await.is_empty());
+}
