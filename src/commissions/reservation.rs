@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use super::dto::{Reservation, RESERVED_AWARD_INTERVAL_MONTHS};
 use super::eligibility::NOT_ELIGIBLE;
 use crate::clock;
-use crate::db::schema::{commission_reservations, commissions};
+use crate::db::schema::{commission_reservations, commissions, providers};
 use crate::db::{DbConnection, Id};
 use crate::error::{ApiError, ApiResult};
 
@@ -86,7 +86,9 @@ pub fn store(
 /// from this one's start. Only awarded (activated) contracts count, not drafts; checked at creation
 /// and at activation. The window looks both ways: drafts may be activated in any order, and a
 /// later-starting contract awarded first is an award of the last 3 years all the same. Served by
-/// the index on commissions (provider_id, service_id, period_start).
+/// the index on commissions (provider_id, service_id, period_start). Concurrent checks for one
+/// provider run one after the other: PostgreSQL locks the provider's row (`FOR UPDATE`, outside
+/// diesel's common subset), SQLite's write transactions already run one at a time.
 pub fn ensure_no_recent_award(
     conn: &mut DbConnection,
     commission_id: &Id,
@@ -99,6 +101,9 @@ pub fn ensure_no_recent_award(
         .checked_sub_months(interval)
         .zip(start.checked_add_months(interval))
         .ok_or_else(|| ApiError::internal("a commission's start is out of the calendar's range"))?;
+    if let DbConnection::Pg(c) = conn {
+        providers::table.find(provider_id).select(providers::id).for_update().first::<Id>(c)?;
+    }
     let awarded: Option<(Id, NaiveDate)> = commission_reservations::table
         .inner_join(commissions::table)
         .filter(commissions::provider_id.eq(provider_id))

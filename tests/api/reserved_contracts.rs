@@ -182,3 +182,25 @@ async fn only_awarded_reserved_contracts_count_so_a_draft_does_not_but_its_activ
     let unreserve = app.patch_json(&path_of(&first), &etag, &json!({"reservation": null})).await;
     assert_eq!(unreserve.problem(409, "terms-fixed")["fields"], json!(["reservation"]));
 }
+
+#[actix_web::test]
+async fn overlapping_reserved_contracts_activated_at_once_one_alone_is_awarded() {
+    let app = spawn_app();
+    let parties = parties(&app, NIPS[0]).await;
+    let mut drafts = Vec::new();
+    for month in 1..=6 {
+        let start = format!("2026-{month:02}-01");
+        drafts.push(
+            reserved(&format!("ZZ/C{month}"), &parties.service, &parties.provider, &start, "2026-12-31")
+                .create(&app)
+                .await,
+        );
+    }
+    let replies = futures_util::future::join_all(drafts.iter().map(|draft| activate(&app, draft))).await;
+    let mut statuses: Vec<u16> = replies.iter().map(|reply| reply.status).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409, 409, 409, 409, 409], "pkt 4 lets one of them through");
+    for refused in replies.iter().filter(|reply| reply.status == 409) {
+        assert_eq!(refused.problem(409, "provider-not-eligible")["legal_basis"], "Pzp art. 361 ust. 1 pkt 4");
+    }
+}
