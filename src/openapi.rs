@@ -20,7 +20,8 @@ use crate::http::pagination::MAX_LIMIT;
         description = "Open, headless REST/JSON API of a municipal social services centre (Centrum Usług Społecznych, \
 act of 19 July 2019): the local bank of social services, providers, commissions and their reports, residents and their \
 individual service plans.\n\n\
-Conventions: JSON with snake_case fields; ids are UUIDs; timestamps RFC 3339 UTC; money a decimal string with two places \
+Conventions: JSON with snake_case fields; ids are UUIDs; timestamps RFC 3339 UTC; dates, and the \
+\"today\" that terms count from, are Polish calendar days (Europe/Warsaw); money a decimal string with two places \
 (PLN). Collections use cursor pagination (`limit`, `cursor`, `next_cursor`, `Link: rel=\"next\"`), filters named after \
 fields, `q` for case- and diacritic-insensitive search, `sort` with `-` for descending order, and reject unknown \
 parameters. Every record has `version`; its ETag is the version; PATCH (JSON merge patch) and DELETE require `If-Match` \

@@ -541,7 +541,7 @@ fn check_offer_published(row: &CommissionRow) -> ApiResult<()> {
         return Ok(());
     };
     let earliest = published_on + Duration::days(OFFER_PUBLICATION_DAYS);
-    if clock::now().date() < earliest {
+    if clock::today() < earliest {
         return Err(ApiError::conflict(
             "offer-publication-running",
             format!(
@@ -600,7 +600,7 @@ pub fn transition(
 ) -> ApiResult<CommissionRecord> {
     let mut record = find_record(conn, Scope { provider: None }, id)?;
     let next = record.row.status.transition(action)?;
-    let today = clock::now().date();
+    let today = clock::today();
     match action {
         CommissionAction::Activate => {
             check_activation(conn, &record)?;

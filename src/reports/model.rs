@@ -68,7 +68,7 @@ fn stored(what: &str) -> ApiError {
 }
 
 fn today() -> NaiveDate {
-    clock::now().date()
+    clock::today()
 }
 
 impl ReportRow {

@@ -40,7 +40,7 @@ fn may_approve(conn: &mut DbConnection, caller: &Caller, ous_may_approve_plans: 
     if !caller.has_any(&[Role::Ous]) {
         return Ok(false);
     }
-    let today = crate::clock::now().date();
+    let today = crate::clock::today();
     Ok(ous_may_approve_plans || crate::authorisations::model::holds(conn, &caller.subject, Scope::ApprovePlans, today)?)
 }
 
@@ -307,7 +307,7 @@ async fn act(
         }
     }
     let fingerprint = closure.as_ref().map(|body| body.fingerprint.clone()).unwrap_or_default();
-    let today = crate::clock::now().date();
+    let today = crate::clock::today();
     let closure = closure.map(|body| body.into_inner().validate_closure(today)).transpose()?;
     let subject = actor.caller.subject.clone();
     idempotency::run_once(&req, &state.pool, &actor, rule.event(id), key, &fingerprint, move |conn| {

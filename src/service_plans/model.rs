@@ -171,7 +171,7 @@ impl PlanRow {
     }
 
     fn overdue(&self) -> bool {
-        self.status == PlanStatus::Draft && clock::now().date() > self.due_on()
+        self.status == PlanStatus::Draft && clock::today() > self.due_on()
     }
 
     fn goals(&self) -> ApiResult<Vec<Goal>> {
@@ -926,7 +926,7 @@ pub fn list(
     if let Some(coordinator) = coordinator {
         query = query.filter(service_plans::coordinator.eq(coordinator.to_owned()));
     }
-    let overdue_from = clock::now().date() - Duration::days(DUE_DAYS);
+    let overdue_from = clock::today() - Duration::days(DUE_DAYS);
     match filter.overdue {
         Some(true) => {
             query = query

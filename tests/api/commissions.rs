@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use chrono::{Datelike, Duration, Utc};
+use chrono::{Datelike, Duration};
 
 use crate::builders::{active_commission, parties, plan_grant_year, small_grant, CommissionBuilder, NIPS};
 use crate::helpers::{provider_token, spawn_app, token_for};
@@ -142,7 +142,7 @@ async fn the_yearly_small_grant_limit_counts_the_tranches_transferred_in_each_ca
 async fn a_terminated_small_grant_counts_what_it_transferred_before_termination_and_a_draft_nothing() {
     let app = spawn_app();
     let parties = parties(&app, NIPS[0]).await;
-    let today = Utc::now().date_naive();
+    let today = cus_api::clock::today();
     let day = |offset: i64| (today + Duration::days(offset)).to_string();
     let years: std::collections::BTreeSet<i32> = [-1, 1].map(|offset| (today + Duration::days(offset)).year()).into();
     for year in years {
@@ -214,7 +214,7 @@ async fn a_small_grant_takes_a_form_and_is_signed_only_seven_days_after_its_offe
     );
     assert_eq!(activate(&app, &cofinanced).await.status, 200);
 
-    let today = Utc::now().date_naive();
+    let today = cus_api::clock::today();
     let day = |offset: i64| (today + Duration::days(offset)).to_string();
     let fresh = small_grant("MG/F", &parties, (&day(10), &day(40)), "5000.00")
         .with("offer", json!({"published_on": day(-3)}))

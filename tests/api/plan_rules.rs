@@ -11,7 +11,7 @@ use crate::residents::{as_role, create_resident, resident_body};
 use crate::service_plans::{act, active_plan, patch, patch_as, plan_body, PlanFixture};
 
 fn today() -> String {
-    chrono::Utc::now().date_naive().to_string()
+    cus_api::clock::today().to_string()
 }
 
 /// `base` with the members of `changes` set (a null member set to null).

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use crate::builders::{active_commission, parties, plan_grant_year, report_body, small_grant, CommissionBuilder, NIPS};
 use crate::helpers::{Reply, TestApp};
@@ -183,7 +183,7 @@ async fn each_submission_rule_fails_with_its_own_error() {
     let partial_after =
         submit(&app, token, &path, "ok-6", &report_body("partial", "2026-07-01", "2026-09-30", "100.00")).await;
     assert_eq!(partial_after.status, 201, "lateness never refuses a report: {}", partial_after.body);
-    let days_late = (Utc::now().date_naive() - NaiveDate::from_ymd_opt(2026, 10, 30).unwrap()).num_days();
+    let days_late = (cus_api::clock::today() - NaiveDate::from_ymd_opt(2026, 10, 30).unwrap()).num_days();
     assert_eq!(
         (partial_after.body["submitted_late"].as_bool(), partial_after.body["days_late"].as_i64()),
         (Some(days_late > 0), Some(days_late.max(0)))
@@ -322,7 +322,7 @@ async fn a_late_final_report_of_a_completed_commission_is_accepted_and_its_laten
     let body = report_body("final", "2025-01-01", "2025-06-30", "1000.00");
     let late = submit(&app, &parties.provider_token, &reports_path(&old), "late", &body).await;
     assert_eq!(late.status, 201, "{}", late.body);
-    let days_late = (Utc::now().date_naive() - NaiveDate::from_ymd_opt(2025, 7, 30).unwrap()).num_days();
+    let days_late = (cus_api::clock::today() - NaiveDate::from_ymd_opt(2025, 7, 30).unwrap()).num_days();
     assert_eq!(
         (&late.body["due_on"], late.body["submitted_late"].as_bool(), late.body["days_late"].as_i64()),
         (&json!("2025-07-30"), Some(true), Some(days_late))

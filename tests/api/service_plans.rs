@@ -16,7 +16,7 @@ pub struct PlanFixture {
 pub fn plan_body(resident: &Value, parties: &Parties) -> Value {
     json!({
         "resident_id": resident["id"],
-        "requested_on": chrono::Utc::now().date_naive().to_string(),
+        "requested_on": cus_api::clock::today().to_string(),
         "needs_assessment": "Mieszka sama, wymaga pomocy w higienie",
         "goals": [{"description": "Samodzielne zakupy", "indicator": "zakupy w tygodniu", "target_date": "2027-05-31"}],
         "items": [{"service_id": parties.service["id"], "provider_id": parties.provider["id"], "quantity": 120, "unit": "hour",
@@ -90,7 +90,7 @@ async fn a_plan_goes_from_draft_through_approval_to_closure() {
     assert_eq!(plan["overdue"], false);
     let no_closure = act(&app, "kipus", &plan, "close", Some(&json!({}))).await;
     assert_eq!(no_closure.error_fields(), vec!["date", "reason", "summary_interview_on", "summary"]);
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = cus_api::clock::today().to_string();
     let closure = json!({"date": "2027-05-31", "reason": "completed", "summary_interview_on": today,
                          "summary": "Usługi zrealizowane w pełnym wymiarze", "outcome": "Cele osiągnięte"});
     let closed = act(&app, "kipus", &plan, "close", Some(&closure)).await;
