@@ -289,4 +289,13 @@ impl MunicipalityBuilder {
         assert_eq!(reply.status, 201, "create municipality failed: {}", reply.body);
         reply.body
     }
+
+    /// Registers the municipality unless its TERYT code already is, for fixtures that create
+    /// several residents of one gmina.
+    pub async fn ensure(self, app: &TestApp) {
+        let reply = app.post_json("/api/v1/municipalities", &self.body).await;
+        if reply.status != 201 {
+            reply.problem(409, "duplicate-teryt");
+        }
+    }
 }

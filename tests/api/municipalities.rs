@@ -1,11 +1,12 @@
-//! Municipalities: the gminas the CUS serves (founder, agreement parties) and their public view.
+//! Municipalities: the gminas the CUS serves (founder, agreement parties), their public view, and
+//! the rule that a resident lives in an active one.
 
 use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::builders::MunicipalityBuilder;
 use crate::helpers::{provider_token, spawn_app, spawn_with, token_for, TestApp, TestDb};
-use crate::residents::as_role;
+use crate::residents::{as_role, create_resident, resident_body, TERYT};
 
 fn path_of(municipality: &Value) -> String {
     format!("/api/v1/municipalities/{}", municipality["id"].as_str().unwrap())
@@ -215,6 +216,45 @@ async fn an_agreement_is_required_of_a_party_and_refused_for_the_founder() {
     assert_eq!(reply.error_fields(), vec!["population.count", "population.as_of"]);
 }
 
+#[actix_web::test]
+async fn a_resident_lives_in_an_active_municipality_of_the_cus() {
+    let app = spawn_app();
+    let mut elsewhere = resident_body("Maria", "Wiśniewska");
+    elsewhere["address"]["teryt"] = json!("2861011");
+    let reply = as_role(&app, "kipus", Method::POST, "/api/v1/residents", Some(&elsewhere)).await;
+    let problem = reply.problem(422, "validation-failed");
+    assert_eq!(
+        (problem["errors"][0]["field"].as_str(), problem["errors"][0]["code"].as_str()),
+        (Some("address.teryt"), Some("unknown_municipality"))
+    );
+    let mut invalid = resident_body("Maria", "Wiśniewska");
+    invalid["address"]["teryt"] = json!("3511011");
+    let reply = as_role(&app, "kipus", Method::POST, "/api/v1/residents", Some(&invalid)).await;
+    assert_eq!(reply.problem(422, "validation-failed")["errors"][0]["code"], "range");
+
+    let resident = create_resident(&app, &resident_body("Maria", "Wiśniewska")).await;
+    let elblag = MunicipalityBuilder::new("2861011", "Elbląg").create(&app).await;
+    assert_eq!(act(&app, &elblag, "deactivate").await.status, 200);
+    let mut another = resident_body("Jan", "Nowak");
+    another["pesel"] = Value::Null;
+    another["address"]["teryt"] = json!("2861011");
+    let reply = as_role(&app, "kipus", Method::POST, "/api/v1/residents", Some(&another)).await;
+    assert_eq!(reply.problem(422, "validation-failed")["errors"][0]["code"], "inactive_municipality");
+
+    let path = format!("/api/v1/residents/{}", resident["id"].as_str().unwrap());
+    let kipus = token_for(&["kipus"]);
+    let patch = |etag: &str, body: Value| {
+        app.request_as(Some(&kipus), Method::PATCH, &path).header("if-match", etag.to_owned()).json(&body)
+    };
+    let moved = app.send(patch("\"1\"", json!({"address": {"teryt": "2861011"}}))).await;
+    assert_eq!(moved.problem(422, "validation-failed")["errors"][0]["field"], "address.teryt");
+    let home = app.get("/api/v1/municipalities?status=active").await.body["items"][0].clone();
+    assert_eq!((home["teryt"].as_str(), act(&app, &home, "deactivate").await.status), (Some(TERYT), 200));
+    let phone = app.send(patch("\"1\"", json!({"phone": "600 999 999"}))).await;
+    assert_eq!(phone.status, 200, "a resident of a gmina no longer served can still be corrected: {}", phone.body);
+    assert_eq!(phone.body["address"]["teryt"], TERYT);
+}
+
 /// Residents as the release before municipalities left them: two gminas' codes, one address without.
 const OLD_RESIDENTS: &str = "INSERT INTO residents (id, first_name, last_name, pesel, birth_date, birth_year, sex, street, building, postal_code, city, teryt, phone, email, legal_representative, notes_on_needs, search_text, anonymised_at, created_at, updated_at, version) VALUES
     ('0193a5f2-0000-7000-8000-0000000000a1', 'Maria', 'Wiśniewska', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'Starachowice', '2611011', NULL, NULL, NULL, '', 'maria wisniewska', NULL, '2026-11-01 10:00:00', '2026-11-01 10:00:00', 1),
@@ -254,4 +294,23 @@ async fn the_codes_residents_already_use_become_municipalities_for_staff_to_revi
     let resident =
         as_role(&app, "kipus", Method::GET, "/api/v1/residents/0193a5f2-0000-7000-8000-0000000000a1", None).await;
     assert_eq!(resident.body["address"]["teryt"], "2611011");
+}
+
+#[actix_web::test]
+async fn the_seed_registers_the_municipalities_its_residents_live_in() {
+    let app = spawn_app();
+    let config = cus_api::config::Config::from_lookup(|name| (name == "DATABASE_URL").then(|| app.db.url())).unwrap();
+    let pool = cus_api::db::connect(&config.backend, &config.pool).unwrap();
+    let written = cus_api::seed::seed(&mut pool.get().unwrap(), 0.01).expect("seed an empty database");
+    assert_eq!(written["municipalities"], 8);
+    let listed = app.get("/api/v1/municipalities?limit=200").await.body;
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.iter().filter(|m| m["role"] == "founder").count(), 1);
+    assert!(items.iter().all(|m| m["role"] == "founder" || m["agreement"].is_object()));
+    let served: Vec<&str> = items.iter().map(|m| m["teryt"].as_str().unwrap()).collect();
+    let residents = as_role(&app, "director", Method::GET, "/api/v1/residents?limit=200", None).await;
+    for resident in residents.body["items"].as_array().unwrap() {
+        let teryt = resident["address"]["teryt"].as_str().unwrap();
+        assert!(served.contains(&teryt), "{teryt} is registered");
+    }
 }
