@@ -18,6 +18,7 @@ pub mod http;
 pub mod idempotency;
 pub mod logging;
 pub mod metrics;
+pub mod municipalities;
 pub mod openapi;
 pub mod plan_items;
 pub mod providers;

@@ -48,6 +48,7 @@ origins the deployment lists in `CUS_CORS_ORIGINS`, which may send `Authorizatio
         (name = "commissions", description = "Commissions (zlecenia realizacji usług społecznych): a service commissioned to a provider for a period and budget, with annexes and a summary."),
         (name = "reports", description = "Provider reports (sprawozdania) on commissions: submission with Idempotency-Key, review, corrections as versions."),
         (name = "settings", description = "The centre's settings that rules of the law are measured against, e.g. the grants planned each year for NGOs (public benefit act art. 19a ust. 6)."),
+        (name = "municipalities", description = "The gminas this CUS serves, by TERYT TERC code: the founding gmina (gmina tworząca) and those served under an inter-municipal agreement (porozumienie międzygminne). A resident's municipality is one of them, active."),
         (name = "residents", description = "Residents: the most sensitive data (health, disability, family). Field-level views per role; every read and write audited; GDPR export and anonymisation."),
         (name = "service-plans", description = "Individual plans of social services (IPUS): goals, items from providers, consent, approval, monitoring, revisions, closure; plan items and deliveries for providers."),
         (name = "auth", description = "Tokens for API clients (OAuth 2.0 client credentials). People use tokens of the municipality's identity provider."),

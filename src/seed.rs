@@ -15,12 +15,16 @@ use crate::clock;
 use crate::commissions::dto::{CommissionMode, CommissionStatus, CompetitionForm, ReportingSchedule};
 use crate::commissions::model::CommissionRow;
 use crate::db::schema::{
-    commissions, plan_items, provider_offers, providers, report_versions, reports, residents, service_plans, services,
+    commissions, municipalities, plan_items, provider_offers, providers, report_versions, reports, residents,
+    service_plans, services,
 };
 use crate::db::{DbConnection, Id};
+use crate::domain::period::DateRange;
 use crate::domain::ServiceArea;
-use crate::domain::{text, Nip, Pesel};
+use crate::domain::{text, Nip, Pesel, Teryt};
 use crate::error::{ApiError, ApiResult};
+use crate::municipalities::dto::{AgreementTerms, MunicipalityDraft, MunicipalityRole, Population};
+use crate::municipalities::model::MunicipalityRow;
 use crate::providers::dto::{LegalForm, ProviderStatus, UnitKind};
 use crate::providers::model::ProviderRow;
 use crate::providers::offers::model::OfferRow;
@@ -216,6 +220,33 @@ fn pesel_for(birth: NaiveDate, serial: usize, female: bool) -> Option<String> {
         sex_digit
     );
     (0..10).map(|d| format!("{base}{d}")).find(|candidate| Pesel::parse(candidate).is_ok())
+}
+
+/// The gminas of `PLACES`, by their `TERYTS`, which residents live in: the first founded the
+/// centre, the others are served under an agreement.
+fn municipality_rows(random: &mut Random, now: chrono::NaiveDateTime) -> ApiResult<Vec<MunicipalityRow>> {
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::internal("date"));
+    let period = DateRange::new(day(2026, 1, 1)?, day(2028, 12, 31)?).map_err(|_| ApiError::internal("period"))?;
+    PLACES
+        .iter()
+        .zip(TERYTS)
+        .enumerate()
+        .map(|(i, (place, teryt))| {
+            let founder = i == 0;
+            let draft = MunicipalityDraft {
+                teryt: Teryt::parse(teryt).map_err(|err| ApiError::internal(err.message()))?,
+                name: (*place).to_owned(),
+                role: if founder { MunicipalityRole::Founder } else { MunicipalityRole::AgreementParty },
+                agreement: (!founder).then(|| AgreementTerms {
+                    number: format!("POR/{i}/2025"),
+                    signed_on: period.start() - Duration::days(14),
+                    period,
+                }),
+                population: Some(Population { count: 10_000 + 5_000 * i as i64, as_of: period.start() }),
+            };
+            Ok(MunicipalityRow::new(random.id(i as u64).into(), draft, now))
+        })
+        .collect()
 }
 
 /// Seeds an empty database; returns what it wrote.
@@ -512,6 +543,8 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         });
     }
 
+    // Drawn last, so that the ids of everything else are those of earlier seeds.
+    let municipality_rows = municipality_rows(&mut random, now)?;
     conn.write_transaction(|conn| -> ApiResult<()> {
         insert_batches!(conn, services::table, service_rows);
         insert_batches!(conn, providers::table, provider_rows);
@@ -519,6 +552,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         insert_batches!(conn, commissions::table, commission_rows);
         insert_batches!(conn, reports::table, report_rows);
         insert_batches!(conn, report_versions::table, version_rows);
+        insert_batches!(conn, municipalities::table, municipality_rows);
         insert_batches!(conn, residents::table, resident_rows);
         insert_batches!(conn, service_plans::table, plan_rows);
         insert_batches!(conn, plan_items::table, item_rows);
@@ -533,6 +567,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         "commissions": commission_rows.len(),
         "reports": report_rows.len(),
         "report_versions": version_rows.len(),
+        "municipalities": municipality_rows.len(),
         "residents": resident_rows.len(),
         "service_plans": plan_rows.len(),
         "plan_items": item_rows.len(),

@@ -45,6 +45,8 @@ const COMMISSION_READERS: &[Role] = &[Ous, Director, Kipus, Integrator, Auditor,
 const REGISTRY_MANAGERS: &[Role] = &[Ous, Director];
 /// Registry managers, and provider users for their own record (checked by the handler).
 const REGISTRY_MANAGERS_AND_PROVIDER: &[Role] = &[Ous, Director, Provider];
+/// The gminas served (founder, agreement parties) are registered by the director and the OUS.
+const MUNICIPALITY_MANAGERS: &[Role] = &[Director, Ous];
 
 pub const HEALTH_LIVE: Access = Access::public("health_live", "health");
 pub const HEALTH_READY: Access = Access::public("health_ready", "health");
@@ -96,6 +98,15 @@ pub const LIST_REPORT_VERSIONS: Access = Access::for_roles("list_report_versions
 pub const CORRECT_REPORT: Access = Access::for_roles("correct_report", "report", &[Provider]);
 pub const ACCEPT_REPORT: Access = Access::for_roles("accept_report", "report", COMMISSION_MANAGERS);
 pub const RETURN_REPORT: Access = Access::for_roles("return_report", "report", COMMISSION_MANAGERS);
+/// Everyone authenticated reads municipalities in full; the public the codes and names of active ones.
+pub const LIST_MUNICIPALITIES: Access = Access::public("list_municipalities", "municipality");
+pub const GET_MUNICIPALITY: Access = Access::public("get_municipality", "municipality");
+pub const CREATE_MUNICIPALITY: Access = Access::for_roles("create_municipality", "municipality", MUNICIPALITY_MANAGERS);
+pub const UPDATE_MUNICIPALITY: Access = Access::for_roles("update_municipality", "municipality", MUNICIPALITY_MANAGERS);
+pub const ACTIVATE_MUNICIPALITY: Access =
+    Access::for_roles("activate_municipality", "municipality", MUNICIPALITY_MANAGERS);
+pub const DEACTIVATE_MUNICIPALITY: Access =
+    Access::for_roles("deactivate_municipality", "municipality", MUNICIPALITY_MANAGERS);
 pub const LIST_RESIDENTS: Access = Access::for_roles("list_residents", "resident", RESIDENT_READERS);
 pub const SEARCH_RESIDENTS: Access = Access::for_roles("search_residents", "resident", CASE_WORKERS);
 pub const CREATE_RESIDENT: Access = Access::for_roles("create_resident", "resident", CASE_WORKERS);
@@ -189,6 +200,12 @@ pub const OPERATIONS: &[&Access] = &[
     &CREATE_AUTHORISATION,
     &REVOKE_AUTHORISATION,
     &PUT_GRANT_YEAR,
+    &LIST_MUNICIPALITIES,
+    &GET_MUNICIPALITY,
+    &CREATE_MUNICIPALITY,
+    &UPDATE_MUNICIPALITY,
+    &ACTIVATE_MUNICIPALITY,
+    &DEACTIVATE_MUNICIPALITY,
     &LIST_RESIDENTS,
     &SEARCH_RESIDENTS,
     &CREATE_RESIDENT,

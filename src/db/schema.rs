@@ -273,6 +273,28 @@ diesel::joinable!(report_versions -> reports (report_id));
 diesel::joinable!(reports -> commissions (commission_id));
 
 diesel::table! {
+    municipalities (id) {
+        id -> Text,
+        teryt -> Text,
+        name -> Text,
+        name_sort_key -> Text,
+        search_text -> Text,
+        role -> Text,
+        agreement_number -> Nullable<Text>,
+        agreement_signed_on -> Nullable<Date>,
+        agreement_start -> Nullable<Date>,
+        agreement_end -> Nullable<Date>,
+        population_count -> Nullable<BigInt>,
+        population_as_of -> Nullable<Date>,
+        status -> Text,
+        needs_review -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     residents (id) {
         id -> Text,
         first_name -> Text,
@@ -401,6 +423,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     grant_years,
     idempotency_keys,
     item_deliveries,
+    municipalities,
     plan_authors,
     plan_item_changes,
     plan_items,

@@ -68,6 +68,9 @@ pub struct ResidentInput {
     pub birth_date: Option<String>,
     #[schema(value_type = Option<Sex>)]
     pub sex: Option<String>,
+    /// `address.teryt`, when given, must be the TERYT TERC code of a gmina this CUS serves
+    /// (`/api/v1/municipalities`): 422 `unknown_municipality` when none has it,
+    /// `inactive_municipality` when it is no longer served (checked when set or changed).
     pub address: Option<Address>,
     pub phone: Option<String>,
     #[validate(email)]

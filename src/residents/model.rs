@@ -16,6 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::etag::etag;
 use crate::http::extract::IfMatch;
 use crate::http::pagination::Cursor;
+use crate::municipalities::model as municipalities;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = residents, treat_none_as_null = true, treat_none_as_default_value = false)]
@@ -144,6 +145,15 @@ fn ensure_pesel_free(conn: &mut DbConnection, row: &ResidentRow) -> ApiResult<()
     }
 }
 
+/// A resident lives in a gmina this CUS serves: checked when the TERYT code is set or changed,
+/// so that a change of another field of a resident of a gmina no longer served still passes.
+fn ensure_municipality_served(conn: &mut DbConnection, row: &ResidentRow, before: Option<&str>) -> ApiResult<()> {
+    match row.teryt.as_deref() {
+        Some(teryt) if before != Some(teryt) => municipalities::ensure_served(conn, "address.teryt", teryt),
+        _ => Ok(()),
+    }
+}
+
 pub fn insert(conn: &mut DbConnection, id: Uuid, draft: ResidentDraft) -> ApiResult<ResidentRow> {
     let now = clock::now();
     let mut row = ResidentRow {
@@ -170,6 +180,7 @@ pub fn insert(conn: &mut DbConnection, id: Uuid, draft: ResidentDraft) -> ApiRes
         version: 1,
     };
     row.set(draft);
+    ensure_municipality_served(conn, &row, None)?;
     ensure_pesel_free(conn, &row)?;
     diesel::insert_into(residents::table).values(&row).execute(conn)?;
     Ok(row)
@@ -197,7 +208,9 @@ pub fn update(
         return Err(ApiError::PreconditionFailed { current_etag: row.etag() });
     }
     ensure_not_anonymised(&row)?;
+    let before = row.teryt.clone();
     row.set(change(&row.to_full()?)?);
+    ensure_municipality_served(conn, &row, before.as_deref())?;
     ensure_pesel_free(conn, &row)?;
     save(conn, row)
 }

@@ -27,6 +27,7 @@ const REPORT: &str =
     "/api/v1/commissions/0193a5f2-0000-7000-8000-0000000000c9/reports/0193a5f2-0000-7000-8000-0000000000e9";
 
 const RESIDENT: &str = "/api/v1/residents/0193a5f2-0000-7000-8000-000000000a09";
+const MUNICIPALITY: &str = "/api/v1/municipalities/0193a5f2-0000-7000-8000-000000000a0c";
 const PLAN: &str = "/api/v1/service-plans/0193a5f2-0000-7000-8000-000000000b09";
 const ITEM: &str = "/api/v1/plan-items/0193a5f2-0000-7000-8000-000000000d09";
 
@@ -229,6 +230,24 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
             &format!("/api/v1/authorisations/{}/revoke", uuid::Uuid::now_v7()),
             None,
             Allowed::Roles(&["director"]),
+        ),
+        case("list_municipalities", Method::GET, "/api/v1/municipalities", None, Allowed::Public),
+        case("get_municipality", Method::GET, MUNICIPALITY, None, Allowed::Public),
+        case("create_municipality", Method::POST, "/api/v1/municipalities", Some(json!({})), Allowed::Roles(MANAGERS)),
+        case("update_municipality", Method::PATCH, MUNICIPALITY, Some(json!({})), Allowed::Roles(MANAGERS)),
+        case(
+            "activate_municipality",
+            Method::POST,
+            &format!("{MUNICIPALITY}/activate"),
+            None,
+            Allowed::Roles(MANAGERS),
+        ),
+        case(
+            "deactivate_municipality",
+            Method::POST,
+            &format!("{MUNICIPALITY}/deactivate"),
+            None,
+            Allowed::Roles(MANAGERS),
         ),
         case("list_residents", Method::GET, "/api/v1/residents", None, Allowed::Roles(RESIDENT_READERS)),
         case(

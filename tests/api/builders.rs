@@ -245,3 +245,57 @@ pub async fn plan_grant_year(app: &TestApp, year: i32, planned: &str) {
     let reply = app.send(app.request(reqwest::Method::PUT, &path).json(&json!({"planned_ngo_grants": planned}))).await;
     assert_eq!(reply.status, 201, "plan grant year failed: {}", reply.body);
 }
+
+/// A valid municipality served by agreement (porozumienie międzygminne); `founder` for the
+/// founding gmina. Override fields with `with`.
+pub struct MunicipalityBuilder {
+    body: Value,
+}
+
+impl MunicipalityBuilder {
+    pub fn new(teryt: &str, name: &str) -> Self {
+        MunicipalityBuilder {
+            body: json!({
+                "teryt": teryt,
+                "name": name,
+                "role": "agreement_party",
+                "agreement": {"number": format!("POR/{teryt}"), "signed_on": "2026-01-15",
+                    "period": {"start": "2026-02-01", "end": "2028-12-31"}},
+                "population": {"count": 47500, "as_of": "2025-12-31"}
+            }),
+        }
+    }
+
+    pub fn founder(teryt: &str, name: &str) -> Self {
+        Self::new(teryt, name).with("role", json!("founder")).with("agreement", Value::Null)
+    }
+
+    pub fn with(mut self, field: &str, value: Value) -> Self {
+        if value.is_null() {
+            self.body.as_object_mut().unwrap().remove(field);
+        } else {
+            self.body[field] = value;
+        }
+        self
+    }
+
+    pub fn body(&self) -> &Value {
+        &self.body
+    }
+
+    /// Registers the municipality and returns it (asserting 201).
+    pub async fn create(self, app: &TestApp) -> Value {
+        let reply = app.post_json("/api/v1/municipalities", &self.body).await;
+        assert_eq!(reply.status, 201, "create municipality failed: {}", reply.body);
+        reply.body
+    }
+
+    /// Registers the municipality unless its TERYT code already is, for fixtures that create
+    /// several residents of one gmina.
+    pub async fn ensure(self, app: &TestApp) {
+        let reply = app.post_json("/api/v1/municipalities", &self.body).await;
+        if reply.status != 201 {
+            reply.problem(409, "duplicate-teryt");
+        }
+    }
+}

@@ -17,6 +17,7 @@ mod helpers;
 mod hostile;
 mod input_security;
 mod metrics;
+mod municipalities;
 mod openapi;
 mod plan_rules;
 mod provider_forms;

@@ -3,17 +3,20 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::builders::MunicipalityBuilder;
 use crate::helpers::{provider_token, spawn_app, token_for, Reply, TestApp};
 use crate::service_plans::{active_plan, PlanFixture};
 
 pub const PESEL: &str = "02211307589";
+/// The municipality of `resident_body`'s address, which `create_resident` registers.
+pub const TERYT: &str = "2611011";
 
 pub fn resident_body(first: &str, last: &str) -> Value {
     json!({
         "first_name": first,
         "last_name": last,
         "pesel": PESEL,
-        "address": {"street": "ul. Polna", "building": "3/2", "postal_code": "27-200", "city": "Starachowice", "teryt": "2611011"},
+        "address": {"street": "ul. Polna", "building": "3/2", "postal_code": "27-200", "city": "Starachowice", "teryt": TERYT},
         "phone": "600 100 200",
         "notes_on_needs": "Po udarze, wymaga pomocy"
     })
@@ -28,7 +31,9 @@ pub async fn as_role(app: &TestApp, role: &str, method: Method, path: &str, body
     app.send(request).await
 }
 
+/// Creates a resident, registering the municipality of `resident_body` first.
 pub async fn create_resident(app: &TestApp, body: &Value) -> Value {
+    MunicipalityBuilder::new(TERYT, "Starachowice").ensure(app).await;
     let reply = as_role(app, "kipus", Method::POST, "/api/v1/residents", Some(body)).await;
     assert_eq!(reply.status, 201, "create resident: {}", reply.body);
     reply.body
