@@ -216,7 +216,9 @@ pub async fn search_residents(
 /// Register a resident
 ///
 /// With a PESEL, the birth date and sex are derived from it, or must agree with it (422); a PESEL
-/// is unique (409). Errors never repeat a PESEL.
+/// is unique (409). The address's `teryt` names a municipality this centre serves
+/// (`/api/v1/municipalities`: 422 `unknown_municipality`) that is active (422
+/// `inactive_municipality`). Errors never repeat a PESEL.
 #[utoipa::path(
     tag = "residents",
     request_body(content = ResidentInput),
@@ -292,8 +294,8 @@ const READ_ONLY: [&str; 5] = ["id", "anonymised", "created_at", "updated_at", "v
 
 /// Change a resident
 ///
-/// A JSON merge patch with `If-Match`; the same rules as on registration. An anonymised resident
-/// does not change (409).
+/// A JSON merge patch with `If-Match`; the same rules as on registration (a changed `teryt` must
+/// name a registered, active municipality). An anonymised resident does not change (409).
 #[utoipa::path(
     tag = "residents",
     params(("id" = Uuid, Path, description = "Resident id"), ("If-Match" = String, Header, description = "ETag the change is based on")),
