@@ -1,0 +1,1 @@
+DROP INDEX residents_teryt;
