@@ -13,7 +13,7 @@ use crate::db;
 use crate::error::ApiResult;
 use crate::http::etag::{conditional_json, etag};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
-use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::http::pagination::{by_id, Page, Paging};
 use crate::http::responses::{
     ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, InvalidIdempotentInputErrors, JsonBodyErrors,
     NotFoundErrors, PathIdErrors, QueryErrors, StateConflictErrors,
@@ -42,12 +42,11 @@ pub async fn list_authorisations(
     let actor = access::LIST_AUTHORISATIONS.authorize(&req, &state, caller).await?;
     let own = own_only(&actor.caller);
     let filter = query.0;
-    let limit = checked_limit(filter.limit)?;
-    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
+    let (paging, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), model::SORT)?;
     let rows =
-        db::run(&state.pool, move |conn| model::list(conn, &filter, own.as_deref(), cursor.as_ref(), limit)).await?;
-    let page = paginate(rows, limit, model::SORT, |row| (String::new(), row.id.to_string()), |row| Ok(row.to_dto()))?;
-    Ok(page_response(&req, &page))
+        db::run(&state.pool, move |conn| model::list(conn, &filter, own.as_deref(), cursor.as_ref(), paging.limit))
+            .await?;
+    paging.respond(&req, rows, |row| by_id(row.id), |row| Ok(row.to_dto()))
 }
 
 /// Get an authorisation

@@ -15,9 +15,9 @@ use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiResult, Problem};
 use crate::http::etag::{conditional_json, tagged_json};
-use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
+use crate::http::extract::{check_search, IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
-use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::http::pagination::{by_id, Page, Paging};
 use crate::http::responses::{
     ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, IfMatchErrors, InvalidIdempotentInputErrors,
     JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
@@ -58,20 +58,11 @@ pub async fn list_commissions(
     let actor = access::LIST_COMMISSIONS.authorize(&req, &state, caller).await?;
     let scope = scope_of(&actor.caller);
     let filter = query.0;
-    let limit = checked_limit(filter.limit)?;
-    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
-    if let Some(q) = &filter.q {
-        crate::http::extract::check_search(q)?;
-    }
-    let rows = db::run(&state.pool, move |conn| model::list(conn, scope, &filter, cursor.as_ref(), limit)).await?;
-    let page = paginate(
-        rows,
-        limit,
-        model::SORT,
-        |record| (String::new(), record.row.id.to_string()),
-        |record| record.to_dto(),
-    )?;
-    Ok(page_response(&req, &page))
+    let (paging, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), model::SORT)?;
+    check_search(filter.q.as_deref())?;
+    let rows =
+        db::run(&state.pool, move |conn| model::list(conn, scope, &filter, cursor.as_ref(), paging.limit)).await?;
+    paging.respond(&req, rows, |record| by_id(record.row.id), |record| record.to_dto())
 }
 
 /// Create a commission

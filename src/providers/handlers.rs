@@ -17,9 +17,11 @@ use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::{conditional_json, tagged_json};
-use crate::http::extract::{hex_sha256, IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
+use crate::http::extract::{
+    check_search, hex_sha256, IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams,
+};
 use crate::http::merge_patch;
-use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
+use crate::http::pagination::{Cursor, Page, Paging, Sort};
 use crate::http::responses::{
     ChangedMeanwhileErrors, DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors,
     JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
@@ -54,17 +56,14 @@ pub async fn list_providers(
     let actor = access::LIST_PROVIDERS.authorize(&req, &state, caller).await?;
     let view = view_for(&actor.caller);
     let filter = query.0;
-    let limit = checked_limit(filter.limit)?;
     let sort = filter.sort.unwrap_or(Sort { field: ProviderSortField::Name, descending: false });
-    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, &sort.as_param())).transpose()?;
-    if let Some(q) = &filter.q {
-        crate::http::extract::check_search(q)?;
-    }
+    let (paging, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), sort.as_param())?;
+    check_search(filter.q.as_deref())?;
     let visibility = Visibility { statuses: view.statuses, own: view.own };
     let rows =
-        db::run(&state.pool, move |conn| model::list(conn, &filter, &visibility, sort, cursor.as_ref(), limit)).await?;
-    let page = paginate(rows, limit, &sort.as_param(), |row| row.position(sort.field), |row| row.to_dto(false))?;
-    Ok(page_response(&req, &page))
+        db::run(&state.pool, move |conn| model::list(conn, &filter, &visibility, sort, cursor.as_ref(), paging.limit))
+            .await?;
+    paging.respond(&req, rows, |row| row.position(sort.field), |row| row.to_dto(false))
 }
 
 /// Export providers as CSV
@@ -93,9 +92,7 @@ pub async fn export_providers(
     let actor = access::EXPORT_PROVIDERS.authorize(&req, &state, caller).await?;
     let view = view_for(&actor.caller);
     let filter = query.0 .0;
-    if let Some(q) = &filter.q {
-        crate::http::extract::check_search(q)?;
-    }
+    check_search(filter.q.as_deref())?;
     let sort = filter.sort.unwrap_or(Sort { field: ProviderSortField::Name, descending: false });
     let visibility = Visibility { statuses: view.statuses, own: view.own };
     let rows = db::run(&state.pool, move |conn| {

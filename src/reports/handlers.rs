@@ -14,7 +14,7 @@ use crate::db::Id;
 use crate::domain::Period;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
-use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::http::pagination::{by_id, Page, Paging};
 use crate::http::responses::{
     ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, InvalidIdempotentInputErrors, NotFoundErrors,
     PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
@@ -71,17 +71,10 @@ pub async fn list_reports(
     let actor = access::LIST_REPORTS.authorize(&req, &state, caller).await?;
     let scope = scope_of(&actor);
     let filter = query.0;
-    let limit = checked_limit(filter.limit)?;
-    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
-    let rows = db::run(&state.pool, move |conn| model::list(conn, scope, &filter, cursor.as_ref(), limit)).await?;
-    let page = paginate(
-        rows,
-        limit,
-        model::SORT,
-        |(report, _)| (String::new(), report.id.to_string()),
-        |(report, version)| report.to_dto(&version),
-    )?;
-    Ok(page_response(&req, &page))
+    let (paging, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), model::SORT)?;
+    let rows =
+        db::run(&state.pool, move |conn| model::list(conn, scope, &filter, cursor.as_ref(), paging.limit)).await?;
+    paging.respond(&req, rows, |(report, _)| by_id(report.id), |(report, version)| report.to_dto(&version))
 }
 
 /// List a commission's reports
@@ -109,22 +102,14 @@ pub async fn list_commission_reports(
 ) -> ApiResult<HttpResponse> {
     let actor = access::LIST_COMMISSION_REPORTS.authorize(&req, &state, caller).await?;
     let (scope, id) = (scope_of(&actor), id.into_inner());
-    let limit = checked_limit(query.0.limit)?;
-    let cursor = query.0.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
+    let (paging, cursor) = Paging::parse(query.0.limit, query.0.cursor.as_deref(), model::SORT)?;
     let filter = ReportListQuery { commission_id: Some(id), ..Default::default() };
     let rows = db::run(&state.pool, move |conn| {
         crate::commissions::model::find(conn, scope, id)?;
-        model::list(conn, scope, &filter, cursor.as_ref(), limit)
+        model::list(conn, scope, &filter, cursor.as_ref(), paging.limit)
     })
     .await?;
-    let page = paginate(
-        rows,
-        limit,
-        model::SORT,
-        |(report, _)| (String::new(), report.id.to_string()),
-        |(report, version)| report.to_dto(&version),
-    )?;
-    Ok(page_response(&req, &page))
+    paging.respond(&req, rows, |(report, _)| by_id(report.id), |(report, version)| report.to_dto(&version))
 }
 
 /// Paging only.

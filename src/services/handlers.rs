@@ -14,9 +14,9 @@ use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::{conditional_json, tagged_json};
-use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
+use crate::http::extract::{check_search, IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
-use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
+use crate::http::pagination::{Page, Paging, Sort};
 use crate::http::responses::{
     ChangedMeanwhileErrors, DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors,
     InvalidIdempotentInputErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors,
@@ -72,16 +72,13 @@ pub async fn list_services(
     let actor = access::LIST_SERVICES.authorize(&req, &state, caller).await?;
     let visible = visible_statuses(&actor.caller);
     let filter = query.0;
-    let limit = checked_limit(filter.limit)?;
     let sort = filter.sort.unwrap_or(Sort { field: ServiceSortField::Name, descending: false });
-    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, &sort.as_param())).transpose()?;
-    if let Some(q) = &filter.q {
-        crate::http::extract::check_search(q)?;
-    }
+    let (paging, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), sort.as_param())?;
+    check_search(filter.q.as_deref())?;
     let rows =
-        db::run(&state.pool, move |conn| model::list(conn, &filter, visible, sort, cursor.as_ref(), limit)).await?;
-    let page = paginate(rows, limit, &sort.as_param(), |row| row.position(sort.field), |row| row.to_dto())?;
-    Ok(page_response(&req, &page))
+        db::run(&state.pool, move |conn| model::list(conn, &filter, visible, sort, cursor.as_ref(), paging.limit))
+            .await?;
+    paging.respond(&req, rows, |row| row.position(sort.field), |row| row.to_dto())
 }
 
 /// Create a catalogue entry
