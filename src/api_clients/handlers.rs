@@ -14,8 +14,8 @@ use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::pagination::{by_id, Page, Paging};
 use crate::http::responses::{
-    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors,
-    QueryErrors, StateConflictErrors,
+    ActionErrors, ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, JsonBodyErrors, NotFoundErrors,
+    PathIdErrors, QueryErrors, RecordErrors, StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -106,8 +106,7 @@ pub async fn create_api_client(
     params(("id" = Uuid, Path, description = "Client id")),
     responses(
         (status = 200, description = "The client", body = ApiClient),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
+        RecordErrors
     )
 )]
 #[get("/api-clients/{id}")]
@@ -168,9 +167,7 @@ pub async fn rotate_api_client_secret(
     ),
     responses(
         (status = 200, description = "The revoked client", body = ApiClient),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/api-clients/{id}/revoke")]

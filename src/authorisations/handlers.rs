@@ -15,8 +15,8 @@ use crate::http::etag::{conditional_json, etag};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::pagination::{by_id, Page, Paging};
 use crate::http::responses::{
-    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, InvalidIdempotentInputErrors, JsonBodyErrors,
-    NotFoundErrors, PathIdErrors, QueryErrors, StateConflictErrors,
+    ActionErrors, DatabaseErrors, IdempotencyErrors, InvalidIdempotentInputErrors, JsonBodyErrors, NotModifiedResponse,
+    QueryErrors, RecordErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -59,8 +59,8 @@ pub async fn list_authorisations(
     responses(
         (status = 200, description = "The authorisation", body = Authorisation,
             headers(("ETag" = String, description = "Entity tag of the authorisation"))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        PathIdErrors, DatabaseErrors, NotFoundErrors
+        NotModifiedResponse,
+        RecordErrors
     )
 )]
 #[get("/authorisations/{id}")]
@@ -128,9 +128,7 @@ pub async fn create_authorisation(
     params(("id" = Uuid, Path, description = "Authorisation id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The revoked authorisation", body = Authorisation),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/authorisations/{id}/revoke")]

@@ -19,8 +19,8 @@ use crate::http::extract::{check_search, IdempotencyKey, IdempotencyKeyParam, If
 use crate::http::merge_patch;
 use crate::http::pagination::{by_id, Page, Paging};
 use crate::http::responses::{
-    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, IfMatchErrors, InvalidIdempotentInputErrors,
-    JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
+    ActionErrors, DatabaseErrors, IfMatchErrors, InvalidIdempotentInputErrors, JsonBodyErrors, NotModifiedResponse,
+    PathIdJsonBodyErrors, QueryErrors, RecordErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 use crate::validation::FieldErrors;
@@ -148,9 +148,8 @@ pub async fn create_commission(
     params(("id" = Uuid, Path, description = "Commission id")),
     responses(
         (status = 200, description = "The commission", body = Commission, headers(("ETag" = String, description = "Entity tag"))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
+        NotModifiedResponse,
+        RecordErrors
     )
 )]
 #[get("/commissions/{id}")]
@@ -180,8 +179,7 @@ pub async fn get_commission(
         example = json!({"title": "Usługi opiekuńcze 2026 (Starachowice)", "agreement": {"number": "UM/2026/014", "signed_on": "2026-01-15"}})),
     responses(
         (status = 200, description = "The changed commission", body = Commission, headers(("ETag" = String, description = "New entity tag"))),
-        PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
-        NotFoundErrors,
+        RecordErrors, PathIdJsonBodyErrors, IfMatchErrors,
         (status = 409, description = "Duplicate reference, fixed terms, locked financial terms or a closed commission", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The patched commission breaks a rule (all listed)", body = Problem, content_type = "application/problem+json")
     )
@@ -257,8 +255,7 @@ async fn act(
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active commission", body = Commission),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
+        ActionErrors,
         (status = 409, description = "Not a draft, or a rule fails: agreement-missing, provider-not-active, provider-not-eligible, service-not-active, service-not-offered, offer-publication-running, small-grant-yearly-limit, grant-year-not-planned, small-grant-budget-share", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/service-not-offered", "title": "Conflict", "status": 409,
                 "detail": "the provider does not offer this service: add it to its offers first", "code": "service-not-offered"}))
@@ -283,9 +280,7 @@ pub async fn activate_commission(
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The suspended commission", body = Commission),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/commissions/{id}/suspend")]
@@ -307,9 +302,7 @@ pub async fn suspend_commission(
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active commission", body = Commission),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/commissions/{id}/resume")]
@@ -331,9 +324,7 @@ pub async fn resume_commission(
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The completed commission", body = Commission),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/commissions/{id}/complete")]
@@ -358,10 +349,7 @@ pub async fn complete_commission(
     request_body(content = TerminationInput),
     responses(
         (status = 200, description = "The terminated commission", body = Commission),
-        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors,
-        InvalidIdempotentInputErrors
+        ActionErrors, PathIdJsonBodyErrors, InvalidIdempotentInputErrors
     )
 )]
 #[post("/commissions/{id}/terminate")]
@@ -394,8 +382,7 @@ fn required_reason(reason: Option<String>) -> ApiResult<String> {
     params(("id" = Uuid, Path, description = "Commission id")),
     responses(
         (status = 200, description = "Every annex", body = Vec<Annex>),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
+        RecordErrors
     )
 )]
 #[get("/commissions/{id}/annexes")]
@@ -427,8 +414,7 @@ pub async fn list_commission_annexes(
     request_body(content = AnnexInput),
     responses(
         (status = 201, description = "The annex, with the changes it made", body = Annex),
-        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
+        ActionErrors, PathIdJsonBodyErrors,
         (status = 409, description = "Not active or suspended, or a small-grant limit (small-grant-yearly-limit, grant-year-not-planned, small-grant-budget-share)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, no change, or the new terms break a rule", body = Problem, content_type = "application/problem+json")
     )

@@ -23,8 +23,8 @@ use crate::http::extract::{
 use crate::http::merge_patch;
 use crate::http::pagination::{Cursor, Page, Paging, Sort};
 use crate::http::responses::{
-    ChangedMeanwhileErrors, DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors,
-    JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
+    ActionErrors, DatabaseErrors, DuplicateErrors, IfMatchErrors, InvalidFieldErrors, JsonBodyErrors,
+    NotModifiedResponse, PathIdJsonBodyErrors, QueryErrors, RecordErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -229,9 +229,8 @@ pub async fn create_provider(
     params(("id" = Uuid, Path, description = "Provider id")),
     responses(
         (status = 200, description = "The provider", body = Provider, headers(("ETag" = String, description = "Entity tag"))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
+        NotModifiedResponse,
+        RecordErrors
     )
 )]
 #[get("/providers/{id}")]
@@ -279,8 +278,7 @@ const READ_ONLY: [&str; 7] =
         example = json!({"contact": {"phone": "+48 41 274 00 01"}, "areas": ["social_assistance"]})),
     responses(
         (status = 200, description = "The changed provider", body = Provider, headers(("ETag" = String, description = "New entity tag"))),
-        PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
-        NotFoundErrors,
+        RecordErrors, PathIdJsonBodyErrors, IfMatchErrors,
         DuplicateErrors,
         (status = 422, description = "The patched provider is invalid (all fields listed) or a read-only field was sent", body = Problem, content_type = "application/problem+json")
     )
@@ -355,8 +353,7 @@ async fn act(
     params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active provider", body = Provider),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
+        ActionErrors,
         (status = 409, description = "Already active, or its NIP/KRS now belongs to another provider", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -379,9 +376,7 @@ pub async fn activate_provider(
     params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The suspended provider", body = Provider),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/providers/{id}/suspend")]
@@ -403,9 +398,7 @@ pub async fn suspend_provider(
     params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The archived provider", body = Provider),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/providers/{id}/archive")]

@@ -16,8 +16,8 @@ use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::pagination::{by_id, Page, Paging};
 use crate::http::responses::{
-    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, InvalidIdempotentInputErrors, NotFoundErrors,
-    PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
+    ActionErrors, DatabaseErrors, InvalidIdempotentInputErrors, NotFoundErrors, PathIdJsonBodyErrors, QueryErrors,
+    RecordErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -142,9 +142,8 @@ pub struct PageQuery {
     request_body(content = ReportInput),
     responses(
         (status = 201, description = "Submitted, version 1", body = Report, headers(("Location" = String, description = "URL of the report"))),
-        PathIdJsonBodyErrors, DatabaseErrors,
+        RecordErrors, PathIdJsonBodyErrors,
         (status = 400, description = "No Idempotency-Key, malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
-        NotFoundErrors,
         (status = 409, description = "The commission is a draft (commission-not-accepting-reports), or an overlapping report exists (overlapping-report)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/overlapping-report", "title": "Conflict", "status": 409,
                 "detail": "a report of this kind already covers part of this period: correct that report instead",
@@ -195,8 +194,7 @@ pub async fn submit_report(
     params(("id" = Uuid, Path, description = "Commission id"), ("report_id" = Uuid, Path, description = "Report id")),
     responses(
         (status = 200, description = "The report", body = Report),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
+        RecordErrors
     )
 )]
 #[get("/commissions/{id}/reports/{report_id}")]
@@ -221,8 +219,7 @@ pub async fn get_report(
     params(("id" = Uuid, Path, description = "Commission id"), ("report_id" = Uuid, Path, description = "Report id")),
     responses(
         (status = 200, description = "Every version", body = Vec<ReportVersion>),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
+        RecordErrors
     )
 )]
 #[get("/commissions/{id}/reports/{report_id}/versions")]
@@ -250,9 +247,8 @@ pub async fn list_report_versions(
     request_body(content = ReportInput),
     responses(
         (status = 201, description = "The report with its new version", body = Report),
-        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
+        ActionErrors, PathIdJsonBodyErrors,
         (status = 400, description = "No Idempotency-Key, malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
-        NotFoundErrors,
         (status = 409, description = "The report is not returned, or the commission takes no reports now", body = Problem, content_type = "application/problem+json"),
         InvalidIdempotentInputErrors
     )
@@ -333,9 +329,7 @@ async fn review(
         IdempotencyKeyParam),
     responses(
         (status = 200, description = "The accepted report", body = Report),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/commissions/{id}/reports/{report_id}/accept")]
@@ -359,10 +353,7 @@ pub async fn accept_report(
     request_body(content = ReturnInput),
     responses(
         (status = 200, description = "The returned report", body = Report),
-        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors,
-        InvalidIdempotentInputErrors
+        ActionErrors, PathIdJsonBodyErrors, InvalidIdempotentInputErrors
     )
 )]
 #[post("/commissions/{id}/reports/{report_id}/return")]
@@ -388,8 +379,7 @@ pub async fn return_report(
     params(("id" = Uuid, Path, description = "Commission id")),
     responses(
         (status = 200, description = "The summary", body = CommissionSummary),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
+        RecordErrors
     )
 )]
 #[get("/commissions/{id}/summary")]

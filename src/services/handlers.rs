@@ -18,9 +18,8 @@ use crate::http::extract::{check_search, IdempotencyKey, IdempotencyKeyParam, If
 use crate::http::merge_patch;
 use crate::http::pagination::{Page, Paging, Sort};
 use crate::http::responses::{
-    ChangedMeanwhileErrors, DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors,
-    InvalidIdempotentInputErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors,
-    StateConflictErrors,
+    ActionErrors, DatabaseErrors, DuplicateErrors, IfMatchErrors, InvalidIdempotentInputErrors, JsonBodyErrors,
+    NotFoundErrors, NotModifiedResponse, PathIdErrors, PathIdJsonBodyErrors, RecordErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -128,8 +127,8 @@ pub async fn create_service(
     params(("id" = Uuid, Path, description = "Entry id")),
     responses(
         (status = 200, description = "The entry", body = Service, headers(("ETag" = String, description = "Entity tag of the entry"))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        PathIdErrors, DatabaseErrors,
+        NotModifiedResponse,
+        RecordErrors,
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/not-found", "title": "Not Found", "status": 404,
                 "detail": "no service with this id exists, or it is not visible to you",
@@ -167,8 +166,7 @@ pub async fn get_service(
         example = json!({"unit_cost": "47.50", "fee_rule": {"kind": "fixed", "amount": "5.00", "description": null}})),
     responses(
         (status = 200, description = "The changed entry", body = Service, headers(("ETag" = String, description = "New entity tag"))),
-        PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
-        NotFoundErrors,
+        RecordErrors, PathIdJsonBodyErrors, IfMatchErrors,
         DuplicateErrors,
         (status = 422, description = "The patched entry is invalid (all fields listed), or the patch touches a read-only field", body = Problem, content_type = "application/problem+json")
     )
@@ -265,9 +263,8 @@ async fn act(
     ),
     responses(
         (status = 200, description = "The active entry", body = Service),
-        IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
+        ActionErrors,
         (status = 400, description = "The id is not a UUID, or a malformed Idempotency-Key", body = Problem, content_type = "application/problem+json"),
-        NotFoundErrors,
         (status = 409, description = "Already active", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/invalid-state-transition", "title": "Conflict", "status": 409,
                 "detail": "a active service cannot be activated", "code": "invalid-state-transition",
@@ -296,10 +293,8 @@ pub async fn activate_service(
     ),
     responses(
         (status = 200, description = "The retired entry", body = Service),
-        IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        (status = 400, description = "The id is not a UUID, or a malformed Idempotency-Key", body = Problem, content_type = "application/problem+json"),
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors,
+        (status = 400, description = "The id is not a UUID, or a malformed Idempotency-Key", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/services/{id}/retire")]

@@ -15,9 +15,7 @@ use crate::error::{ApiResult, Problem};
 use crate::http::etag::tagged_json;
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody};
 use crate::http::merge_patch;
-use crate::http::responses::{
-    DatabaseErrors, IfMatchErrors, InvalidFieldErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors,
-};
+use crate::http::responses::{IfMatchErrors, InvalidFieldErrors, PathIdJsonBodyErrors, RecordErrors};
 use crate::idempotency::{self, StoredResponse};
 use crate::providers;
 use crate::providers::view::{ensure_writable, view_for, visible};
@@ -30,8 +28,7 @@ use crate::providers::view::{ensure_writable, view_for, visible};
     params(("id" = Uuid, Path, description = "Provider id")),
     responses(
         (status = 200, description = "Every offer of the provider", body = Vec<Offer>),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
+        RecordErrors
     )
 )]
 #[get("/providers/{id}/offers")]
@@ -62,8 +59,7 @@ pub async fn list_provider_offers(
     request_body(content = OfferInput),
     responses(
         (status = 201, description = "The new offer", body = Offer, headers(("Location" = String, description = "URL of the offer"))),
-        PathIdJsonBodyErrors, DatabaseErrors,
-        NotFoundErrors,
+        RecordErrors, PathIdJsonBodyErrors,
         (status = 409, description = "The service is not active, or already offered", body = Problem, content_type = "application/problem+json"),
         InvalidFieldErrors
     )
@@ -116,8 +112,7 @@ pub async fn create_provider_offer(
         example = json!({"capacity_per_month": 500})),
     responses(
         (status = 200, description = "The changed offer", body = Offer),
-        PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
-        NotFoundErrors,
+        RecordErrors, PathIdJsonBodyErrors, IfMatchErrors,
         InvalidFieldErrors
     )
 )]
@@ -161,8 +156,7 @@ pub async fn update_provider_offer(
     ),
     responses(
         (status = 204, description = "Removed"),
-        PathIdErrors, IfMatchErrors, DatabaseErrors,
-        NotFoundErrors
+        RecordErrors, IfMatchErrors
     )
 )]
 #[delete("/providers/{id}/offers/{offer_id}")]
