@@ -121,22 +121,13 @@ pub async fn create_commission(
     body: JsonBody<CommissionInput>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::CREATE_COMMISSION.authorize(&req, &state, caller).await?;
-    let fingerprint = body.fingerprint.clone();
-    let input = body.into_inner();
+    let JsonBody { value: input, fingerprint } = body;
     let id = Uuid::now_v7();
-    idempotency::run_once(
-        &req,
-        &state.pool,
-        &actor,
-        access::CREATE_COMMISSION.event(id),
-        key,
-        &fingerprint,
-        move |conn| {
-            let record = model::insert(conn, id, input.validate_draft()?)?;
-            Ok(commission_response(StatusCode::CREATED, &record)?
-                .header("location", format!("/api/v1/commissions/{id}")))
-        },
-    )
+    let event = access::CREATE_COMMISSION.event(id);
+    idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
+        let record = model::insert(conn, id, input.validate_draft()?)?;
+        Ok(commission_response(StatusCode::CREATED, &record)?.header("location", format!("/api/v1/commissions/{id}")))
+    })
     .await
 }
 
@@ -430,8 +421,7 @@ pub async fn create_commission_annex(
 ) -> ApiResult<HttpResponse> {
     let actor = access::CREATE_COMMISSION_ANNEX.authorize(&req, &state, caller).await?;
     let id = id.into_inner();
-    let fingerprint = body.fingerprint.clone();
-    let input = body.into_inner();
+    let JsonBody { value: input, fingerprint } = body;
     let reason = required_reason(input.reason)?;
     let mut terms = serde_json::Map::new();
     for (field, value) in [
@@ -446,19 +436,12 @@ pub async fn create_commission_annex(
     }
     let author = actor.caller.subject.clone();
     let annex_id = Uuid::now_v7();
-    idempotency::run_once(
-        &req,
-        &state.pool,
-        &actor,
-        access::CREATE_COMMISSION_ANNEX.event(id),
-        key,
-        &fingerprint,
-        move |conn| {
-            let (_, annex) = model::annex(conn, id, annex_id, &author, reason, |current| {
-                merge_patch::patched::<CommissionInput>(current, &terms, &READ_ONLY, "")?.validate_draft()
-            })?;
-            StoredResponse::json(StatusCode::CREATED, &annex)
-        },
-    )
+    let event = access::CREATE_COMMISSION_ANNEX.event(id);
+    idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
+        let (_, annex) = model::annex(conn, id, annex_id, &author, reason, |current| {
+            merge_patch::patched::<CommissionInput>(current, &terms, &READ_ONLY, "")?.validate_draft()
+        })?;
+        StoredResponse::json(StatusCode::CREATED, &annex)
+    })
     .await
 }

@@ -163,15 +163,10 @@ pub async fn import_providers(
     let actor = access::IMPORT_PROVIDERS.authorize(&req, &state, caller).await?;
     let rows = import_rows(&req, &body)?;
     let fingerprint = hex_sha256(&body);
-    idempotency::run_once(
-        &req,
-        &state.pool,
-        &actor,
-        Event::new(access::IMPORT_PROVIDERS.operation, access::IMPORT_PROVIDERS.resource, None),
-        key,
-        &fingerprint,
-        move |conn| StoredResponse::json(StatusCode::OK, &import(conn, rows)?),
-    )
+    let event = Event::new(access::IMPORT_PROVIDERS.operation, access::IMPORT_PROVIDERS.resource, None);
+    idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
+        StoredResponse::json(StatusCode::OK, &import(conn, rows)?)
+    })
     .await
 }
 
@@ -202,21 +197,13 @@ pub async fn create_provider(
     body: JsonBody<ProviderInput>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::CREATE_PROVIDER.authorize(&req, &state, caller).await?;
-    let fingerprint = body.fingerprint.clone();
-    let input = body.into_inner();
+    let JsonBody { value: input, fingerprint } = body;
     let id = Uuid::now_v7();
-    idempotency::run_once(
-        &req,
-        &state.pool,
-        &actor,
-        access::CREATE_PROVIDER.event(id),
-        key,
-        &fingerprint,
-        move |conn| {
-            let row = model::insert(conn, id, input.validate_draft()?)?;
-            Ok(provider_response(StatusCode::CREATED, &row)?.header("location", format!("/api/v1/providers/{id}")))
-        },
-    )
+    let event = access::CREATE_PROVIDER.event(id);
+    idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
+        let row = model::insert(conn, id, input.validate_draft()?)?;
+        Ok(provider_response(StatusCode::CREATED, &row)?.header("location", format!("/api/v1/providers/{id}")))
+    })
     .await
 }
 

@@ -166,23 +166,15 @@ pub async fn submit_report(
     let actor = access::SUBMIT_REPORT.authorize(&req, &state, caller).await?;
     require_key(&key)?;
     let (scope, commission_id) = (scope_of(&actor), id.into_inner());
-    let fingerprint = body.fingerprint.clone();
-    let input = body.into_inner();
+    let JsonBody { value: input, fingerprint } = body;
     let author = actor.caller.subject.clone();
     let ids = (Uuid::now_v7(), Uuid::now_v7());
-    idempotency::run_once(
-        &req,
-        &state.pool,
-        &actor,
-        access::SUBMIT_REPORT.event(ids.0),
-        key,
-        &fingerprint,
-        move |conn| {
-            let (report, version) = model::submit(conn, scope, commission_id, ids, &author, input)?;
-            Ok(report_response(StatusCode::CREATED, &report, &version)?
-                .header("location", location(commission_id, report.id)))
-        },
-    )
+    let event = access::SUBMIT_REPORT.event(ids.0);
+    idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
+        let (report, version) = model::submit(conn, scope, commission_id, ids, &author, input)?;
+        Ok(report_response(StatusCode::CREATED, &report, &version)?
+            .header("location", location(commission_id, report.id)))
+    })
     .await
 }
 
@@ -265,36 +257,28 @@ pub async fn correct_report(
     let actor = access::CORRECT_REPORT.authorize(&req, &state, caller).await?;
     require_key(&key)?;
     let (scope, (commission_id, report_id)) = (scope_of(&actor), path.into_inner());
-    let fingerprint = body.fingerprint.clone();
-    let mut input = body.into_inner();
+    let JsonBody { value: mut input, fingerprint } = body;
     let author = actor.caller.subject.clone();
     let version_id = Uuid::now_v7();
-    idempotency::run_once(
-        &req,
-        &state.pool,
-        &actor,
-        access::CORRECT_REPORT.event(report_id),
-        key,
-        &fingerprint,
-        move |conn| {
-            let (report, _) = model::find(conn, scope, commission_id, report_id)?;
-            input.kind.get_or_insert_with(|| report.kind.as_ref().to_owned());
-            input.period.get_or_insert_with(|| Period {
-                start: Some(report.period_start.to_string()),
-                end: Some(report.period_end.to_string()),
-            });
-            let (report, version) = model::correct(
-                conn,
-                scope,
-                commission_id,
-                report_id,
-                version_id,
-                &author,
-                input.validate_draft(report.template)?,
-            )?;
-            report_response(StatusCode::CREATED, &report, &version)
-        },
-    )
+    let event = access::CORRECT_REPORT.event(report_id);
+    idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
+        let (report, _) = model::find(conn, scope, commission_id, report_id)?;
+        input.kind.get_or_insert_with(|| report.kind.as_ref().to_owned());
+        input.period.get_or_insert_with(|| Period {
+            start: Some(report.period_start.to_string()),
+            end: Some(report.period_end.to_string()),
+        });
+        let (report, version) = model::correct(
+            conn,
+            scope,
+            commission_id,
+            report_id,
+            version_id,
+            &author,
+            input.validate_draft(report.template)?,
+        )?;
+        report_response(StatusCode::CREATED, &report, &version)
+    })
     .await
 }
 

@@ -108,8 +108,7 @@ pub async fn create_service(
     body: JsonBody<ServiceInput>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::CREATE_SERVICE.authorize(&req, &state, caller).await?;
-    let fingerprint = body.fingerprint.clone();
-    let input = body.into_inner();
+    let JsonBody { value: input, fingerprint } = body;
     let id = Uuid::now_v7();
     let event = access::CREATE_SERVICE.event(id);
     idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {

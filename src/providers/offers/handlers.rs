@@ -75,26 +75,18 @@ pub async fn create_provider_offer(
 ) -> ApiResult<HttpResponse> {
     let actor = access::CREATE_PROVIDER_OFFER.authorize(&req, &state, caller).await?;
     let provider_id = id.into_inner();
-    let fingerprint = body.fingerprint.clone();
-    let input = body.into_inner();
+    let JsonBody { value: input, fingerprint } = body;
     let caller = actor.caller.clone();
     let offer_id = Uuid::now_v7();
-    idempotency::run_once(
-        &req,
-        &state.pool,
-        &actor,
-        access::CREATE_PROVIDER_OFFER.event(provider_id),
-        key,
-        &fingerprint,
-        move |conn| {
-            ensure_writable(&caller, provider_id)?;
-            providers::model::find(conn, provider_id)?;
-            let row = model::insert(conn, provider_id, offer_id, input.validate_draft()?)?;
-            Ok(StoredResponse::json(StatusCode::CREATED, &row.to_dto()?)?
-                .header("location", format!("/api/v1/providers/{provider_id}/offers/{offer_id}"))
-                .header("etag", row.etag()))
-        },
-    )
+    let event = access::CREATE_PROVIDER_OFFER.event(provider_id);
+    idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
+        ensure_writable(&caller, provider_id)?;
+        providers::model::find(conn, provider_id)?;
+        let row = model::insert(conn, provider_id, offer_id, input.validate_draft()?)?;
+        Ok(StoredResponse::json(StatusCode::CREATED, &row.to_dto()?)?
+            .header("location", format!("/api/v1/providers/{provider_id}/offers/{offer_id}"))
+            .header("etag", row.etag()))
+    })
     .await
 }
 
