@@ -13,6 +13,7 @@ use crate::db;
 use crate::db::Id;
 use crate::domain::Period;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::http::etag::tagged_json;
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
 use crate::http::pagination::{by_id, Page, Paging};
 use crate::http::responses::{
@@ -200,7 +201,7 @@ pub async fn get_report(
     let (scope, (commission_id, report_id)) = (scope_of(&actor), path.into_inner());
     let (report, version) =
         db::run(&state.pool, move |conn| model::find(conn, scope, commission_id, report_id)).await?;
-    Ok(HttpResponse::Ok().insert_header(("etag", report.etag())).json(report.to_dto(&version)?))
+    Ok(tagged_json(report.etag(), &report.to_dto(&version)?))
 }
 
 /// List a report's versions
