@@ -10,7 +10,7 @@ use super::csv_format;
 use super::dto::{Provider, ProviderAction, ProviderExportQuery, ProviderInput, ProviderListQuery, ProviderSortField};
 use super::import::{import, import_rows, ImportResult};
 use super::model::{self, ProviderRow, Visibility};
-use super::view::{ensure_writable, view_for, visible};
+use super::view::{audited_write, view_for, visible};
 use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{access, Caller};
@@ -281,11 +281,11 @@ pub async fn update_provider(
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_PROVIDER.authorize(&req, &state, caller).await?;
     let (id, patch) = (id.into_inner(), patch.into_inner());
+    let event = access::UPDATE_PROVIDER.event(id);
     let row = db::run(&state.pool, move |conn| {
-        let caller = actor.caller.clone();
-        audit::audited(conn, &actor, access::UPDATE_PROVIDER.event(id), |conn| {
-            ensure_writable(&caller, id)?;
-            if caller.provider_scope().is_some() {
+        let own = actor.caller.provider_scope().is_some();
+        audited_write(conn, &actor, event, id, |conn| {
+            if own {
                 let forbidden: Vec<&String> =
                     patch.keys().filter(|k| !PROVIDER_WRITABLE.contains(&k.as_str())).collect();
                 if !forbidden.is_empty() {

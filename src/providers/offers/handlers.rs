@@ -8,7 +8,6 @@ use uuid::Uuid;
 use super::dto::{Offer, OfferInput};
 use super::model;
 use crate::app::AppState;
-use crate::audit;
 use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiResult, Problem};
@@ -18,7 +17,7 @@ use crate::http::merge_patch;
 use crate::http::responses::{IfMatchErrors, InvalidFieldErrors, PathIdJsonBodyErrors, RecordErrors};
 use crate::idempotency::{self, StoredResponse};
 use crate::providers;
-use crate::providers::view::{ensure_writable, view_for, visible};
+use crate::providers::view::{audited_write, ensure_writable, view_for, visible};
 
 /// List a provider's offers
 ///
@@ -119,10 +118,9 @@ pub async fn update_provider_offer(
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_PROVIDER_OFFER.authorize(&req, &state, caller).await?;
     let ((provider_id, offer_id), patch) = (path.into_inner(), patch.into_inner());
+    let event = access::UPDATE_PROVIDER_OFFER.event(offer_id);
     let row = db::run(&state.pool, move |conn| {
-        let caller = actor.caller.clone();
-        audit::audited(conn, &actor, access::UPDATE_PROVIDER_OFFER.event(offer_id), |conn| {
-            ensure_writable(&caller, provider_id)?;
+        audited_write(conn, &actor, event, provider_id, |conn| {
             model::update(conn, provider_id, offer_id, &if_match, |current| {
                 const OFFER_READ_ONLY: [&str; 6] =
                     ["id", "provider_id", "created_at", "updated_at", "version", "service_id"];
@@ -161,12 +159,9 @@ pub async fn delete_provider_offer(
 ) -> ApiResult<HttpResponse> {
     let actor = access::DELETE_PROVIDER_OFFER.authorize(&req, &state, caller).await?;
     let (provider_id, offer_id) = path.into_inner();
+    let event = access::DELETE_PROVIDER_OFFER.event(offer_id);
     db::run(&state.pool, move |conn| {
-        let caller = actor.caller.clone();
-        audit::audited(conn, &actor, access::DELETE_PROVIDER_OFFER.event(offer_id), |conn| {
-            ensure_writable(&caller, provider_id)?;
-            model::delete(conn, provider_id, offer_id, &if_match)
-        })
+        audited_write(conn, &actor, event, provider_id, |conn| model::delete(conn, provider_id, offer_id, &if_match))
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
