@@ -59,7 +59,7 @@ pub async fn list_commissions(
     let scope = scope_of(&actor.caller);
     let filter = query.0;
     let (paging, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), model::SORT)?;
-    check_search(filter.q.as_deref())?;
+    filter.q.as_deref().map(check_search).transpose()?;
     let rows =
         db::run(&state.pool, move |conn| model::list(conn, scope, &filter, cursor.as_ref(), paging.limit)).await?;
     paging.respond(&req, rows, |record| by_id(record.row.id), |record| record.to_dto())

@@ -484,9 +484,8 @@ impl FromRequest for IdempotencyKey {
 /// The longest search text `q`, in characters.
 pub const SEARCH_MAX_CHARS: usize = 200;
 
-/// `q`, when given: 1 to 200 characters, not all of them spaces.
-pub fn check_search(q: Option<&str>) -> Result<(), ApiError> {
-    let Some(q) = q else { return Ok(()) };
+/// `q`: 1 to 200 characters, not all of them spaces.
+pub fn check_search(q: &str) -> Result<(), ApiError> {
     if q.chars().count() <= SEARCH_MAX_CHARS && q.chars().any(|c| c != ' ') {
         return Ok(());
     }

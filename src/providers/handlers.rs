@@ -58,7 +58,7 @@ pub async fn list_providers(
     let filter = query.0;
     let sort = filter.sort.unwrap_or(Sort { field: ProviderSortField::Name, descending: false });
     let (paging, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), sort.as_param())?;
-    check_search(filter.q.as_deref())?;
+    filter.q.as_deref().map(check_search).transpose()?;
     let visibility = Visibility { statuses: view.statuses, own: view.own };
     let rows =
         db::run(&state.pool, move |conn| model::list(conn, &filter, &visibility, sort, cursor.as_ref(), paging.limit))
@@ -92,7 +92,7 @@ pub async fn export_providers(
     let actor = access::EXPORT_PROVIDERS.authorize(&req, &state, caller).await?;
     let view = view_for(&actor.caller);
     let filter = query.0 .0;
-    check_search(filter.q.as_deref())?;
+    filter.q.as_deref().map(check_search).transpose()?;
     let sort = filter.sort.unwrap_or(Sort { field: ProviderSortField::Name, descending: false });
     let visibility = Visibility { statuses: view.statuses, own: view.own };
     let rows = db::run(&state.pool, move |conn| {

@@ -73,7 +73,7 @@ pub async fn list_services(
     let filter = query.0;
     let sort = filter.sort.unwrap_or(Sort { field: ServiceSortField::Name, descending: false });
     let (paging, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), sort.as_param())?;
-    check_search(filter.q.as_deref())?;
+    filter.q.as_deref().map(check_search).transpose()?;
     let rows =
         db::run(&state.pool, move |conn| model::list(conn, &filter, visible, sort, cursor.as_ref(), paging.limit))
             .await?;
