@@ -12,10 +12,10 @@ use crate::auth::{access, Caller};
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
-use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::http::pagination::{by_id, Page, Paging};
 use crate::http::responses::{
-    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors,
-    QueryErrors, StateConflictErrors,
+    ActionErrors, ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, JsonBodyErrors, NotFoundErrors,
+    PathIdErrors, QueryErrors, RecordErrors, StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -54,11 +54,9 @@ pub async fn list_api_clients(
 ) -> ApiResult<HttpResponse> {
     access::LIST_API_CLIENTS.authorize(&req, &state, caller).await?;
     let filter = query.0;
-    let limit = checked_limit(filter.limit)?;
-    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
-    let rows = db::run(&state.pool, move |conn| model::list(conn, &filter, cursor.as_ref(), limit)).await?;
-    let page = paginate(rows, limit, model::SORT, |row| (String::new(), row.id.to_string()), |row| row.to_dto())?;
-    Ok(page_response(&req, &page))
+    let (paging, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), model::SORT)?;
+    let rows = db::run(&state.pool, move |conn| model::list(conn, &filter, cursor.as_ref(), paging.limit)).await?;
+    paging.respond(&req, rows, |row| by_id(row.id), |row| row.to_dto())
 }
 
 /// Register an API client
@@ -108,8 +106,7 @@ pub async fn create_api_client(
     params(("id" = Uuid, Path, description = "Client id")),
     responses(
         (status = 200, description = "The client", body = ApiClient),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
+        RecordErrors
     )
 )]
 #[get("/api-clients/{id}")]
@@ -170,9 +167,7 @@ pub async fn rotate_api_client_secret(
     ),
     responses(
         (status = 200, description = "The revoked client", body = ApiClient),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/api-clients/{id}/revoke")]

@@ -8,7 +8,7 @@ use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::ApiResult;
 use crate::http::extract::QueryParams;
-use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::http::pagination::{by_id, Page, Paging};
 use crate::http::responses::{DatabaseErrors, QueryErrors};
 
 /// List audit events
@@ -32,9 +32,7 @@ pub async fn list_audit_events(
 ) -> ApiResult<HttpResponse> {
     access::LIST_AUDIT_EVENTS.authorize(&req, &state, caller).await?;
     let filter = query.0;
-    let limit = checked_limit(filter.limit)?;
-    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
-    let rows = db::run(&state.pool, move |conn| model::list(conn, &filter, cursor.as_ref(), limit)).await?;
-    let page = paginate(rows, limit, model::SORT, |row| (String::new(), row.id.to_string()), |row| row.to_dto())?;
-    Ok(page_response(&req, &page))
+    let (paging, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), model::SORT)?;
+    let rows = db::run(&state.pool, move |conn| model::list(conn, &filter, cursor.as_ref(), paging.limit)).await?;
+    paging.respond(&req, rows, |row| by_id(row.id), |row| row.to_dto())
 }

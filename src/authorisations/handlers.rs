@@ -13,10 +13,10 @@ use crate::db;
 use crate::error::ApiResult;
 use crate::http::etag::{conditional_json, etag};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
-use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::http::pagination::{by_id, Page, Paging};
 use crate::http::responses::{
-    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, InvalidIdempotentInputErrors, JsonBodyErrors,
-    NotFoundErrors, PathIdErrors, QueryErrors, StateConflictErrors,
+    ActionErrors, DatabaseErrors, IdempotencyErrors, InvalidIdempotentInputErrors, JsonBodyErrors, NotModifiedResponse,
+    QueryErrors, RecordErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -42,12 +42,11 @@ pub async fn list_authorisations(
     let actor = access::LIST_AUTHORISATIONS.authorize(&req, &state, caller).await?;
     let own = own_only(&actor.caller);
     let filter = query.0;
-    let limit = checked_limit(filter.limit)?;
-    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
+    let (paging, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), model::SORT)?;
     let rows =
-        db::run(&state.pool, move |conn| model::list(conn, &filter, own.as_deref(), cursor.as_ref(), limit)).await?;
-    let page = paginate(rows, limit, model::SORT, |row| (String::new(), row.id.to_string()), |row| Ok(row.to_dto()))?;
-    Ok(page_response(&req, &page))
+        db::run(&state.pool, move |conn| model::list(conn, &filter, own.as_deref(), cursor.as_ref(), paging.limit))
+            .await?;
+    paging.respond(&req, rows, |row| by_id(row.id), |row| Ok(row.to_dto()))
 }
 
 /// Get an authorisation
@@ -60,8 +59,8 @@ pub async fn list_authorisations(
     responses(
         (status = 200, description = "The authorisation", body = Authorisation,
             headers(("ETag" = String, description = "Entity tag of the authorisation"))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        PathIdErrors, DatabaseErrors, NotFoundErrors
+        NotModifiedResponse,
+        RecordErrors
     )
 )]
 #[get("/authorisations/{id}")]
@@ -129,9 +128,7 @@ pub async fn create_authorisation(
     params(("id" = Uuid, Path, description = "Authorisation id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The revoked authorisation", body = Authorisation),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/authorisations/{id}/revoke")]

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 use strum::AsRefStr;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -207,33 +208,7 @@ pub struct Reporting {
 
 /// A commission (zlecenie realizacji usługi społecznej).
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": "0193a5f2-0000-7000-8000-0000000000c1",
-    "reference": "CUS/2026/014",
-    "title": "Usługi opiekuńcze w miejscu zamieszkania 2026",
-    "service_id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41",
-    "provider_id": "0193a5f2-0000-7000-8000-0000000000aa",
-    "mode": "open_competition",
-    "form": "wspieranie",
-    "agreement": {"number": "UM/2026/014", "signed_on": "2026-01-15"},
-    "period": {"start": "2026-02-01", "end": "2026-12-31"},
-    "amount": "60000.00",
-    "tranches": [{"date": "2026-02-10", "amount": "30000.00"}, {"date": "2026-07-10", "amount": "30000.00"}],
-    "own_contribution": {"financial": "5000.00", "non_financial": "2000.00"},
-    "planned_units": 4800,
-    "unit": "hour",
-    "planned_recipients": 40,
-    "expected_results": [{"indicator": "Liczba godzin usług opiekuńczych", "unit": "godzina", "planned_value": 4800}],
-    "reporting": {"schedule": "quarterly", "due_days": 30},
-    "task_scope": null,
-    "offer": null,
-    "reservation": null,
-    "status": "active",
-    "termination_reason": null,
-    "created_at": "2026-01-10T09:00:00Z",
-    "updated_at": "2026-01-15T12:00:00Z",
-    "version": 2
-}))]
+#[schema(example = commission_example)]
 pub struct Commission {
     pub id: Uuid,
     pub reference: String,
@@ -267,24 +242,7 @@ pub struct Commission {
 /// The writable fields of a commission, as sent on create and as the target of a merge patch.
 #[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "reference": "CUS/2026/014",
-    "title": "Usługi opiekuńcze w miejscu zamieszkania 2026",
-    "service_id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41",
-    "provider_id": "0193a5f2-0000-7000-8000-0000000000aa",
-    "mode": "open_competition",
-    "form": "wspieranie",
-    "agreement": {"number": "UM/2026/014", "signed_on": "2026-01-15"},
-    "period": {"start": "2026-02-01", "end": "2026-12-31"},
-    "amount": "60000.00",
-    "tranches": [{"date": "2026-02-10", "amount": "30000.00"}, {"date": "2026-07-10", "amount": "30000.00"}],
-    "own_contribution": {"financial": "5000.00", "non_financial": "2000.00"},
-    "planned_units": 4800,
-    "unit": "hour",
-    "planned_recipients": 40,
-    "expected_results": [{"indicator": "Liczba godzin usług opiekuńczych", "unit": "godzina", "planned_value": 4800}],
-    "reporting": {"schedule": "quarterly", "due_days": 30}
-}))]
+#[schema(example = input_example)]
 pub struct CommissionInput {
     /// Unique, 1-50 letters, digits, `/`, `-`, `_` or `.` (e.g. `CUS/2026/014`).
     #[schema(required = true)]
@@ -753,4 +711,46 @@ pub struct CommissionListQuery {
     /// Only commissions changed at or after this time.
     #[param(example = "2026-11-01T00:00:00Z")]
     pub updated_since: Option<DateTime<Utc>>,
+}
+
+/// The example of a commission's input. A commission's example extends it, so that the two show the
+/// same terms without writing them twice.
+fn input_example() -> Value {
+    json!({
+        "reference": "CUS/2026/014",
+        "title": "Usługi opiekuńcze w miejscu zamieszkania 2026",
+        "service_id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41",
+        "provider_id": "0193a5f2-0000-7000-8000-0000000000aa",
+        "mode": "open_competition",
+        "form": "wspieranie",
+        "agreement": {"number": "UM/2026/014", "signed_on": "2026-01-15"},
+        "period": {"start": "2026-02-01", "end": "2026-12-31"},
+        "amount": "60000.00",
+        "tranches": [{"date": "2026-02-10", "amount": "30000.00"}, {"date": "2026-07-10", "amount": "30000.00"}],
+        "own_contribution": {"financial": "5000.00", "non_financial": "2000.00"},
+        "planned_units": 4800,
+        "unit": "hour",
+        "planned_recipients": 40,
+        "expected_results": [{"indicator": "Liczba godzin usług opiekuńczych", "unit": "godzina", "planned_value": 4800}],
+        "reporting": {"schedule": "quarterly", "due_days": 30}
+    })
+}
+
+/// `input_example` as the stored commission: with its id, status and version.
+fn commission_example() -> Value {
+    let mut example = input_example();
+    for (field, value) in [
+        ("id", json!("0193a5f2-0000-7000-8000-0000000000c1")),
+        ("task_scope", Value::Null),
+        ("offer", Value::Null),
+        ("reservation", Value::Null),
+        ("status", json!("active")),
+        ("termination_reason", Value::Null),
+        ("created_at", json!("2026-01-10T09:00:00Z")),
+        ("updated_at", json!("2026-01-15T12:00:00Z")),
+        ("version", json!(2)),
+    ] {
+        example[field] = value;
+    }
+    example
 }

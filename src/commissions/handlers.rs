@@ -15,12 +15,12 @@ use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiResult, Problem};
 use crate::http::etag::{conditional_json, tagged_json};
-use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
+use crate::http::extract::{check_search, IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
-use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::http::pagination::{by_id, Page, Paging};
 use crate::http::responses::{
-    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, IfMatchErrors, InvalidIdempotentInputErrors,
-    JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
+    ActionErrors, DatabaseErrors, IfMatchErrors, InvalidIdempotentInputErrors, JsonBodyErrors, NotModifiedResponse,
+    PathIdJsonBodyErrors, QueryErrors, RecordErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 use crate::validation::FieldErrors;
@@ -58,20 +58,11 @@ pub async fn list_commissions(
     let actor = access::LIST_COMMISSIONS.authorize(&req, &state, caller).await?;
     let scope = scope_of(&actor.caller);
     let filter = query.0;
-    let limit = checked_limit(filter.limit)?;
-    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
-    if let Some(q) = &filter.q {
-        crate::http::extract::check_search(q)?;
-    }
-    let rows = db::run(&state.pool, move |conn| model::list(conn, scope, &filter, cursor.as_ref(), limit)).await?;
-    let page = paginate(
-        rows,
-        limit,
-        model::SORT,
-        |record| (String::new(), record.row.id.to_string()),
-        |record| record.to_dto(),
-    )?;
-    Ok(page_response(&req, &page))
+    let (paging, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), model::SORT)?;
+    filter.q.as_deref().map(check_search).transpose()?;
+    let rows =
+        db::run(&state.pool, move |conn| model::list(conn, scope, &filter, cursor.as_ref(), paging.limit)).await?;
+    paging.respond(&req, rows, |record| by_id(record.row.id), |record| record.to_dto())
 }
 
 /// Create a commission
@@ -130,22 +121,13 @@ pub async fn create_commission(
     body: JsonBody<CommissionInput>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::CREATE_COMMISSION.authorize(&req, &state, caller).await?;
-    let fingerprint = body.fingerprint.clone();
-    let input = body.into_inner();
+    let JsonBody { value: input, fingerprint } = body;
     let id = Uuid::now_v7();
-    idempotency::run_once(
-        &req,
-        &state.pool,
-        &actor,
-        access::CREATE_COMMISSION.event(id),
-        key,
-        &fingerprint,
-        move |conn| {
-            let record = model::insert(conn, id, input.validate_draft()?)?;
-            Ok(commission_response(StatusCode::CREATED, &record)?
-                .header("location", format!("/api/v1/commissions/{id}")))
-        },
-    )
+    let event = access::CREATE_COMMISSION.event(id);
+    idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
+        let record = model::insert(conn, id, input.validate_draft()?)?;
+        Ok(commission_response(StatusCode::CREATED, &record)?.header("location", format!("/api/v1/commissions/{id}")))
+    })
     .await
 }
 
@@ -157,9 +139,8 @@ pub async fn create_commission(
     params(("id" = Uuid, Path, description = "Commission id")),
     responses(
         (status = 200, description = "The commission", body = Commission, headers(("ETag" = String, description = "Entity tag"))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
+        NotModifiedResponse,
+        RecordErrors
     )
 )]
 #[get("/commissions/{id}")]
@@ -189,8 +170,7 @@ pub async fn get_commission(
         example = json!({"title": "Usługi opiekuńcze 2026 (Starachowice)", "agreement": {"number": "UM/2026/014", "signed_on": "2026-01-15"}})),
     responses(
         (status = 200, description = "The changed commission", body = Commission, headers(("ETag" = String, description = "New entity tag"))),
-        PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
-        NotFoundErrors,
+        RecordErrors, PathIdJsonBodyErrors, IfMatchErrors,
         (status = 409, description = "Duplicate reference, fixed terms, locked financial terms or a closed commission", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The patched commission breaks a rule (all listed)", body = Problem, content_type = "application/problem+json")
     )
@@ -266,8 +246,7 @@ async fn act(
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active commission", body = Commission),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
+        ActionErrors,
         (status = 409, description = "Not a draft, or a rule fails: agreement-missing, provider-not-active, provider-not-eligible, service-not-active, service-not-offered, offer-publication-running, small-grant-yearly-limit, grant-year-not-planned, small-grant-budget-share", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/service-not-offered", "title": "Conflict", "status": 409,
                 "detail": "the provider does not offer this service: add it to its offers first", "code": "service-not-offered"}))
@@ -292,9 +271,7 @@ pub async fn activate_commission(
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The suspended commission", body = Commission),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/commissions/{id}/suspend")]
@@ -316,9 +293,7 @@ pub async fn suspend_commission(
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active commission", body = Commission),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/commissions/{id}/resume")]
@@ -340,9 +315,7 @@ pub async fn resume_commission(
     params(("id" = Uuid, Path, description = "Commission id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The completed commission", body = Commission),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/commissions/{id}/complete")]
@@ -367,10 +340,7 @@ pub async fn complete_commission(
     request_body(content = TerminationInput),
     responses(
         (status = 200, description = "The terminated commission", body = Commission),
-        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors,
-        InvalidIdempotentInputErrors
+        ActionErrors, PathIdJsonBodyErrors, InvalidIdempotentInputErrors
     )
 )]
 #[post("/commissions/{id}/terminate")]
@@ -403,8 +373,7 @@ fn required_reason(reason: Option<String>) -> ApiResult<String> {
     params(("id" = Uuid, Path, description = "Commission id")),
     responses(
         (status = 200, description = "Every annex", body = Vec<Annex>),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
+        RecordErrors
     )
 )]
 #[get("/commissions/{id}/annexes")]
@@ -436,8 +405,7 @@ pub async fn list_commission_annexes(
     request_body(content = AnnexInput),
     responses(
         (status = 201, description = "The annex, with the changes it made", body = Annex),
-        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
+        ActionErrors, PathIdJsonBodyErrors,
         (status = 409, description = "Not active or suspended, or a small-grant limit (small-grant-yearly-limit, grant-year-not-planned, small-grant-budget-share)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, no change, or the new terms break a rule", body = Problem, content_type = "application/problem+json")
     )
@@ -453,8 +421,7 @@ pub async fn create_commission_annex(
 ) -> ApiResult<HttpResponse> {
     let actor = access::CREATE_COMMISSION_ANNEX.authorize(&req, &state, caller).await?;
     let id = id.into_inner();
-    let fingerprint = body.fingerprint.clone();
-    let input = body.into_inner();
+    let JsonBody { value: input, fingerprint } = body;
     let reason = required_reason(input.reason)?;
     let mut terms = serde_json::Map::new();
     for (field, value) in [
@@ -469,19 +436,12 @@ pub async fn create_commission_annex(
     }
     let author = actor.caller.subject.clone();
     let annex_id = Uuid::now_v7();
-    idempotency::run_once(
-        &req,
-        &state.pool,
-        &actor,
-        access::CREATE_COMMISSION_ANNEX.event(id),
-        key,
-        &fingerprint,
-        move |conn| {
-            let (_, annex) = model::annex(conn, id, annex_id, &author, reason, |current| {
-                merge_patch::patched::<CommissionInput>(current, &terms, &READ_ONLY, "")?.validate_draft()
-            })?;
-            StoredResponse::json(StatusCode::CREATED, &annex)
-        },
-    )
+    let event = access::CREATE_COMMISSION_ANNEX.event(id);
+    idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
+        let (_, annex) = model::annex(conn, id, annex_id, &author, reason, |current| {
+            merge_patch::patched::<CommissionInput>(current, &terms, &READ_ONLY, "")?.validate_draft()
+        })?;
+        StoredResponse::json(StatusCode::CREATED, &annex)
+    })
     .await
 }

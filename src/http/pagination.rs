@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ApiResult, FieldError};
 
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 200;
@@ -145,6 +145,44 @@ pub fn paginate<R, T>(
     };
     let items = rows.into_iter().map(to_item).collect::<Result<_, _>>()?;
     Ok(Page { items, next_cursor })
+}
+
+/// The paging of a list query, checked before any database work: `limit` in range and the
+/// cursor one that this API made for `sort` (400 otherwise). Keeping the sort here makes the next
+/// page's cursor with the sort the request's cursor was checked against, in every list.
+pub struct Paging {
+    pub limit: u32,
+    sort: String,
+}
+
+impl Paging {
+    /// The paging and the decoded cursor, which the model query starts after (fetching `limit + 1`
+    /// rows in keyset order).
+    pub fn parse(
+        limit: Option<u32>,
+        cursor: Option<&str>,
+        sort: impl Into<String>,
+    ) -> ApiResult<(Paging, Option<Cursor>)> {
+        let (limit, sort) = (checked_limit(limit)?, sort.into());
+        let cursor = cursor.map(|text| Cursor::decode(text, &sort)).transpose()?;
+        Ok((Paging { limit, sort }, cursor))
+    }
+
+    /// Cuts the rows fetched after the cursor to the page and answers it (see `page_response`).
+    pub fn respond<R, T: Serialize>(
+        &self,
+        req: &HttpRequest,
+        rows: Vec<R>,
+        position: impl Fn(&R) -> (String, String),
+        to_item: impl FnMut(R) -> ApiResult<T>,
+    ) -> ApiResult<HttpResponse> {
+        Ok(page_response(req, &paginate(rows, self.limit, &self.sort, position, to_item)?))
+    }
+}
+
+/// The position of a row in a collection ordered by id alone: its cursor needs no sort key.
+pub fn by_id(id: impl ToString) -> (String, String) {
+    (String::new(), id.to_string())
 }
 
 /// 200 with the page and, when there is a next page, `Link: <...>; rel="next"`.

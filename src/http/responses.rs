@@ -20,6 +20,11 @@ pub struct PathIdErrors(pub Problem);
 #[response(status = 400, description = "Unknown or invalid query parameter", content_type = PROBLEM_CONTENT_TYPE)]
 pub struct QueryErrors(pub Problem);
 
+/// What `conditional_json` (`src/http/etag.rs`) answers when `If-None-Match` holds the current tag.
+#[derive(IntoResponses)]
+#[response(status = 304, description = "Unchanged since the ETag in If-None-Match")]
+pub struct NotModifiedResponse;
+
 /// What `JsonBody` refuses.
 #[derive(IntoResponses)]
 pub enum JsonBodyErrors {
@@ -151,5 +156,38 @@ impl IntoResponses for InvalidIdempotentInputErrors {
             invalid.description.push_str("; or an Idempotency-Key reused for another request");
         }
         responses
+    }
+}
+
+/// The union of groups, in order: a later group's response replaces an earlier one's of its status.
+fn merged<const N: usize>(groups: [BTreeMap<String, RefOr<Response>>; N]) -> BTreeMap<String, RefOr<Response>> {
+    groups.into_iter().flatten().collect()
+}
+
+/// A record named by the id in the path: what the path, the pool and the visibility rule refuse.
+/// A write lists its body's and precondition's groups after it (`PathIdJsonBodyErrors` replaces
+/// its 400).
+pub struct RecordErrors;
+
+impl IntoResponses for RecordErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        merged([PathIdErrors::responses(), DatabaseErrors::responses(), NotFoundErrors::responses()])
+    }
+}
+
+/// A lifecycle action on a record (`POST .../{id}/<verb>`, `Idempotency-Key` optional): what
+/// `RecordErrors` and the key refuse, a save that lost to a concurrent change, and a transition the
+/// state forbids. An action with a body lists `PathIdJsonBodyErrors` and its input's 422 after it,
+/// one with rules of its own its 409.
+pub struct ActionErrors;
+
+impl IntoResponses for ActionErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        merged([
+            RecordErrors::responses(),
+            IdempotencyErrors::responses(),
+            ChangedMeanwhileErrors::responses(),
+            StateConflictErrors::responses(),
+        ])
     }
 }

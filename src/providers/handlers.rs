@@ -10,19 +10,21 @@ use super::csv_format;
 use super::dto::{Provider, ProviderAction, ProviderExportQuery, ProviderInput, ProviderListQuery, ProviderSortField};
 use super::import::{import, import_rows, ImportResult};
 use super::model::{self, ProviderRow, Visibility};
-use super::view::{ensure_writable, view_for, visible};
+use super::view::{audited_write, view_for, visible};
 use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::{conditional_json, tagged_json};
-use crate::http::extract::{hex_sha256, IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
+use crate::http::extract::{
+    check_search, hex_sha256, IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams,
+};
 use crate::http::merge_patch;
-use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
+use crate::http::pagination::{Cursor, Page, Paging, Sort};
 use crate::http::responses::{
-    ChangedMeanwhileErrors, DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors,
-    JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
+    ActionErrors, DatabaseErrors, DuplicateErrors, IfMatchErrors, InvalidFieldErrors, JsonBodyErrors,
+    NotModifiedResponse, PathIdJsonBodyErrors, QueryErrors, RecordErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -54,17 +56,14 @@ pub async fn list_providers(
     let actor = access::LIST_PROVIDERS.authorize(&req, &state, caller).await?;
     let view = view_for(&actor.caller);
     let filter = query.0;
-    let limit = checked_limit(filter.limit)?;
     let sort = filter.sort.unwrap_or(Sort { field: ProviderSortField::Name, descending: false });
-    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, &sort.as_param())).transpose()?;
-    if let Some(q) = &filter.q {
-        crate::http::extract::check_search(q)?;
-    }
+    let (paging, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), sort.as_param())?;
+    filter.q.as_deref().map(check_search).transpose()?;
     let visibility = Visibility { statuses: view.statuses, own: view.own };
     let rows =
-        db::run(&state.pool, move |conn| model::list(conn, &filter, &visibility, sort, cursor.as_ref(), limit)).await?;
-    let page = paginate(rows, limit, &sort.as_param(), |row| row.position(sort.field), |row| row.to_dto(false))?;
-    Ok(page_response(&req, &page))
+        db::run(&state.pool, move |conn| model::list(conn, &filter, &visibility, sort, cursor.as_ref(), paging.limit))
+            .await?;
+    paging.respond(&req, rows, |row| row.position(sort.field), |row| row.to_dto(false))
 }
 
 /// Export providers as CSV
@@ -93,9 +92,7 @@ pub async fn export_providers(
     let actor = access::EXPORT_PROVIDERS.authorize(&req, &state, caller).await?;
     let view = view_for(&actor.caller);
     let filter = query.0 .0;
-    if let Some(q) = &filter.q {
-        crate::http::extract::check_search(q)?;
-    }
+    filter.q.as_deref().map(check_search).transpose()?;
     let sort = filter.sort.unwrap_or(Sort { field: ProviderSortField::Name, descending: false });
     let visibility = Visibility { statuses: view.statuses, own: view.own };
     let rows = db::run(&state.pool, move |conn| {
@@ -166,15 +163,10 @@ pub async fn import_providers(
     let actor = access::IMPORT_PROVIDERS.authorize(&req, &state, caller).await?;
     let rows = import_rows(&req, &body)?;
     let fingerprint = hex_sha256(&body);
-    idempotency::run_once(
-        &req,
-        &state.pool,
-        &actor,
-        Event::new(access::IMPORT_PROVIDERS.operation, access::IMPORT_PROVIDERS.resource, None),
-        key,
-        &fingerprint,
-        move |conn| StoredResponse::json(StatusCode::OK, &import(conn, rows)?),
-    )
+    let event = Event::new(access::IMPORT_PROVIDERS.operation, access::IMPORT_PROVIDERS.resource, None);
+    idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
+        StoredResponse::json(StatusCode::OK, &import(conn, rows)?)
+    })
     .await
 }
 
@@ -205,21 +197,13 @@ pub async fn create_provider(
     body: JsonBody<ProviderInput>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::CREATE_PROVIDER.authorize(&req, &state, caller).await?;
-    let fingerprint = body.fingerprint.clone();
-    let input = body.into_inner();
+    let JsonBody { value: input, fingerprint } = body;
     let id = Uuid::now_v7();
-    idempotency::run_once(
-        &req,
-        &state.pool,
-        &actor,
-        access::CREATE_PROVIDER.event(id),
-        key,
-        &fingerprint,
-        move |conn| {
-            let row = model::insert(conn, id, input.validate_draft()?)?;
-            Ok(provider_response(StatusCode::CREATED, &row)?.header("location", format!("/api/v1/providers/{id}")))
-        },
-    )
+    let event = access::CREATE_PROVIDER.event(id);
+    idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
+        let row = model::insert(conn, id, input.validate_draft()?)?;
+        Ok(provider_response(StatusCode::CREATED, &row)?.header("location", format!("/api/v1/providers/{id}")))
+    })
     .await
 }
 
@@ -232,9 +216,8 @@ pub async fn create_provider(
     params(("id" = Uuid, Path, description = "Provider id")),
     responses(
         (status = 200, description = "The provider", body = Provider, headers(("ETag" = String, description = "Entity tag"))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
+        NotModifiedResponse,
+        RecordErrors
     )
 )]
 #[get("/providers/{id}")]
@@ -282,8 +265,7 @@ const READ_ONLY: [&str; 7] =
         example = json!({"contact": {"phone": "+48 41 274 00 01"}, "areas": ["social_assistance"]})),
     responses(
         (status = 200, description = "The changed provider", body = Provider, headers(("ETag" = String, description = "New entity tag"))),
-        PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
-        NotFoundErrors,
+        RecordErrors, PathIdJsonBodyErrors, IfMatchErrors,
         DuplicateErrors,
         (status = 422, description = "The patched provider is invalid (all fields listed) or a read-only field was sent", body = Problem, content_type = "application/problem+json")
     )
@@ -299,11 +281,11 @@ pub async fn update_provider(
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_PROVIDER.authorize(&req, &state, caller).await?;
     let (id, patch) = (id.into_inner(), patch.into_inner());
+    let event = access::UPDATE_PROVIDER.event(id);
     let row = db::run(&state.pool, move |conn| {
-        let caller = actor.caller.clone();
-        audit::audited(conn, &actor, access::UPDATE_PROVIDER.event(id), |conn| {
-            ensure_writable(&caller, id)?;
-            if caller.provider_scope().is_some() {
+        let own = actor.caller.provider_scope().is_some();
+        audited_write(conn, &actor, event, id, |conn| {
+            if own {
                 let forbidden: Vec<&String> =
                     patch.keys().filter(|k| !PROVIDER_WRITABLE.contains(&k.as_str())).collect();
                 if !forbidden.is_empty() {
@@ -358,8 +340,7 @@ async fn act(
     params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active provider", body = Provider),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
+        ActionErrors,
         (status = 409, description = "Already active, or its NIP/KRS now belongs to another provider", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -382,9 +363,7 @@ pub async fn activate_provider(
     params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The suspended provider", body = Provider),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/providers/{id}/suspend")]
@@ -406,9 +385,7 @@ pub async fn suspend_provider(
     params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The archived provider", body = Provider),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/providers/{id}/archive")]

@@ -5,7 +5,8 @@ use uuid::Uuid;
 
 use super::dto::ProviderStatus;
 use super::model::{self, ProviderRow};
-use crate::auth::{Caller, Role};
+use crate::audit::{self, Event};
+use crate::auth::{Actor, Caller, Role};
 use crate::db::DbConnection;
 use crate::error::ApiResult;
 
@@ -66,4 +67,19 @@ pub(super) fn ensure_writable(caller: &Caller, id: Uuid) -> ApiResult<()> {
         Some(own) if own != id => Err(model::NOT_FOUND),
         _ => Ok(()),
     }
+}
+
+/// A write on provider `id`'s record or its offers, as one audited transaction: `ensure_writable`
+/// first, so that a provider caller's attempt on another's is refused and audited as a failure.
+pub(super) fn audited_write<T>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    event: Event,
+    id: Uuid,
+    work: impl FnOnce(&mut DbConnection) -> ApiResult<T>,
+) -> ApiResult<T> {
+    audit::audited(conn, actor, event, |conn| {
+        ensure_writable(&actor.caller, id)?;
+        work(conn)
+    })
 }

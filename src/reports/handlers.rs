@@ -13,11 +13,12 @@ use crate::db;
 use crate::db::Id;
 use crate::domain::Period;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::http::etag::tagged_json;
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
-use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::http::pagination::{by_id, Page, Paging};
 use crate::http::responses::{
-    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, InvalidIdempotentInputErrors, NotFoundErrors,
-    PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
+    ActionErrors, DatabaseErrors, InvalidIdempotentInputErrors, NotFoundErrors, PathIdJsonBodyErrors, QueryErrors,
+    RecordErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -71,17 +72,10 @@ pub async fn list_reports(
     let actor = access::LIST_REPORTS.authorize(&req, &state, caller).await?;
     let scope = scope_of(&actor);
     let filter = query.0;
-    let limit = checked_limit(filter.limit)?;
-    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
-    let rows = db::run(&state.pool, move |conn| model::list(conn, scope, &filter, cursor.as_ref(), limit)).await?;
-    let page = paginate(
-        rows,
-        limit,
-        model::SORT,
-        |(report, _)| (String::new(), report.id.to_string()),
-        |(report, version)| report.to_dto(&version),
-    )?;
-    Ok(page_response(&req, &page))
+    let (paging, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), model::SORT)?;
+    let rows =
+        db::run(&state.pool, move |conn| model::list(conn, scope, &filter, cursor.as_ref(), paging.limit)).await?;
+    paging.respond(&req, rows, |(report, _)| by_id(report.id), |(report, version)| report.to_dto(&version))
 }
 
 /// List a commission's reports
@@ -109,22 +103,14 @@ pub async fn list_commission_reports(
 ) -> ApiResult<HttpResponse> {
     let actor = access::LIST_COMMISSION_REPORTS.authorize(&req, &state, caller).await?;
     let (scope, id) = (scope_of(&actor), id.into_inner());
-    let limit = checked_limit(query.0.limit)?;
-    let cursor = query.0.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
+    let (paging, cursor) = Paging::parse(query.0.limit, query.0.cursor.as_deref(), model::SORT)?;
     let filter = ReportListQuery { commission_id: Some(id), ..Default::default() };
     let rows = db::run(&state.pool, move |conn| {
         crate::commissions::model::find(conn, scope, id)?;
-        model::list(conn, scope, &filter, cursor.as_ref(), limit)
+        model::list(conn, scope, &filter, cursor.as_ref(), paging.limit)
     })
     .await?;
-    let page = paginate(
-        rows,
-        limit,
-        model::SORT,
-        |(report, _)| (String::new(), report.id.to_string()),
-        |(report, version)| report.to_dto(&version),
-    )?;
-    Ok(page_response(&req, &page))
+    paging.respond(&req, rows, |(report, _)| by_id(report.id), |(report, version)| report.to_dto(&version))
 }
 
 /// Paging only.
@@ -157,9 +143,8 @@ pub struct PageQuery {
     request_body(content = ReportInput),
     responses(
         (status = 201, description = "Submitted, version 1", body = Report, headers(("Location" = String, description = "URL of the report"))),
-        PathIdJsonBodyErrors, DatabaseErrors,
+        RecordErrors, PathIdJsonBodyErrors,
         (status = 400, description = "No Idempotency-Key, malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
-        NotFoundErrors,
         (status = 409, description = "The commission is a draft (commission-not-accepting-reports), or an overlapping report exists (overlapping-report)", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/overlapping-report", "title": "Conflict", "status": 409,
                 "detail": "a report of this kind already covers part of this period: correct that report instead",
@@ -182,23 +167,15 @@ pub async fn submit_report(
     let actor = access::SUBMIT_REPORT.authorize(&req, &state, caller).await?;
     require_key(&key)?;
     let (scope, commission_id) = (scope_of(&actor), id.into_inner());
-    let fingerprint = body.fingerprint.clone();
-    let input = body.into_inner();
+    let JsonBody { value: input, fingerprint } = body;
     let author = actor.caller.subject.clone();
     let ids = (Uuid::now_v7(), Uuid::now_v7());
-    idempotency::run_once(
-        &req,
-        &state.pool,
-        &actor,
-        access::SUBMIT_REPORT.event(ids.0),
-        key,
-        &fingerprint,
-        move |conn| {
-            let (report, version) = model::submit(conn, scope, commission_id, ids, &author, input)?;
-            Ok(report_response(StatusCode::CREATED, &report, &version)?
-                .header("location", location(commission_id, report.id)))
-        },
-    )
+    let event = access::SUBMIT_REPORT.event(ids.0);
+    idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
+        let (report, version) = model::submit(conn, scope, commission_id, ids, &author, input)?;
+        Ok(report_response(StatusCode::CREATED, &report, &version)?
+            .header("location", location(commission_id, report.id)))
+    })
     .await
 }
 
@@ -210,8 +187,7 @@ pub async fn submit_report(
     params(("id" = Uuid, Path, description = "Commission id"), ("report_id" = Uuid, Path, description = "Report id")),
     responses(
         (status = 200, description = "The report", body = Report),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
+        RecordErrors
     )
 )]
 #[get("/commissions/{id}/reports/{report_id}")]
@@ -225,7 +201,7 @@ pub async fn get_report(
     let (scope, (commission_id, report_id)) = (scope_of(&actor), path.into_inner());
     let (report, version) =
         db::run(&state.pool, move |conn| model::find(conn, scope, commission_id, report_id)).await?;
-    Ok(HttpResponse::Ok().insert_header(("etag", report.etag())).json(report.to_dto(&version)?))
+    Ok(tagged_json(report.etag(), &report.to_dto(&version)?))
 }
 
 /// List a report's versions
@@ -236,8 +212,7 @@ pub async fn get_report(
     params(("id" = Uuid, Path, description = "Commission id"), ("report_id" = Uuid, Path, description = "Report id")),
     responses(
         (status = 200, description = "Every version", body = Vec<ReportVersion>),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
+        RecordErrors
     )
 )]
 #[get("/commissions/{id}/reports/{report_id}/versions")]
@@ -265,9 +240,8 @@ pub async fn list_report_versions(
     request_body(content = ReportInput),
     responses(
         (status = 201, description = "The report with its new version", body = Report),
-        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
+        ActionErrors, PathIdJsonBodyErrors,
         (status = 400, description = "No Idempotency-Key, malformed JSON or an unknown field", body = Problem, content_type = "application/problem+json"),
-        NotFoundErrors,
         (status = 409, description = "The report is not returned, or the commission takes no reports now", body = Problem, content_type = "application/problem+json"),
         InvalidIdempotentInputErrors
     )
@@ -284,36 +258,28 @@ pub async fn correct_report(
     let actor = access::CORRECT_REPORT.authorize(&req, &state, caller).await?;
     require_key(&key)?;
     let (scope, (commission_id, report_id)) = (scope_of(&actor), path.into_inner());
-    let fingerprint = body.fingerprint.clone();
-    let mut input = body.into_inner();
+    let JsonBody { value: mut input, fingerprint } = body;
     let author = actor.caller.subject.clone();
     let version_id = Uuid::now_v7();
-    idempotency::run_once(
-        &req,
-        &state.pool,
-        &actor,
-        access::CORRECT_REPORT.event(report_id),
-        key,
-        &fingerprint,
-        move |conn| {
-            let (report, _) = model::find(conn, scope, commission_id, report_id)?;
-            input.kind.get_or_insert_with(|| report.kind.as_ref().to_owned());
-            input.period.get_or_insert_with(|| Period {
-                start: Some(report.period_start.to_string()),
-                end: Some(report.period_end.to_string()),
-            });
-            let (report, version) = model::correct(
-                conn,
-                scope,
-                commission_id,
-                report_id,
-                version_id,
-                &author,
-                input.validate_draft(report.template)?,
-            )?;
-            report_response(StatusCode::CREATED, &report, &version)
-        },
-    )
+    let event = access::CORRECT_REPORT.event(report_id);
+    idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
+        let (report, _) = model::find(conn, scope, commission_id, report_id)?;
+        input.kind.get_or_insert_with(|| report.kind.as_ref().to_owned());
+        input.period.get_or_insert_with(|| Period {
+            start: Some(report.period_start.to_string()),
+            end: Some(report.period_end.to_string()),
+        });
+        let (report, version) = model::correct(
+            conn,
+            scope,
+            commission_id,
+            report_id,
+            version_id,
+            &author,
+            input.validate_draft(report.template)?,
+        )?;
+        report_response(StatusCode::CREATED, &report, &version)
+    })
     .await
 }
 
@@ -348,9 +314,7 @@ async fn review(
         IdempotencyKeyParam),
     responses(
         (status = 200, description = "The accepted report", body = Report),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/commissions/{id}/reports/{report_id}/accept")]
@@ -374,10 +338,7 @@ pub async fn accept_report(
     request_body(content = ReturnInput),
     responses(
         (status = 200, description = "The returned report", body = Report),
-        PathIdJsonBodyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors,
-        InvalidIdempotentInputErrors
+        ActionErrors, PathIdJsonBodyErrors, InvalidIdempotentInputErrors
     )
 )]
 #[post("/commissions/{id}/reports/{report_id}/return")]
@@ -403,8 +364,7 @@ pub async fn return_report(
     params(("id" = Uuid, Path, description = "Commission id")),
     responses(
         (status = 200, description = "The summary", body = CommissionSummary),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
+        RecordErrors
     )
 )]
 #[get("/commissions/{id}/summary")]

@@ -14,13 +14,12 @@ use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::{conditional_json, tagged_json};
-use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
+use crate::http::extract::{check_search, IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
 use crate::http::merge_patch;
-use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page, Sort};
+use crate::http::pagination::{Page, Paging, Sort};
 use crate::http::responses::{
-    ChangedMeanwhileErrors, DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors,
-    InvalidIdempotentInputErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors,
-    StateConflictErrors,
+    ActionErrors, DatabaseErrors, DuplicateErrors, IfMatchErrors, InvalidIdempotentInputErrors, JsonBodyErrors,
+    NotFoundErrors, NotModifiedResponse, PathIdErrors, PathIdJsonBodyErrors, RecordErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -72,16 +71,13 @@ pub async fn list_services(
     let actor = access::LIST_SERVICES.authorize(&req, &state, caller).await?;
     let visible = visible_statuses(&actor.caller);
     let filter = query.0;
-    let limit = checked_limit(filter.limit)?;
     let sort = filter.sort.unwrap_or(Sort { field: ServiceSortField::Name, descending: false });
-    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, &sort.as_param())).transpose()?;
-    if let Some(q) = &filter.q {
-        crate::http::extract::check_search(q)?;
-    }
+    let (paging, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), sort.as_param())?;
+    filter.q.as_deref().map(check_search).transpose()?;
     let rows =
-        db::run(&state.pool, move |conn| model::list(conn, &filter, visible, sort, cursor.as_ref(), limit)).await?;
-    let page = paginate(rows, limit, &sort.as_param(), |row| row.position(sort.field), |row| row.to_dto())?;
-    Ok(page_response(&req, &page))
+        db::run(&state.pool, move |conn| model::list(conn, &filter, visible, sort, cursor.as_ref(), paging.limit))
+            .await?;
+    paging.respond(&req, rows, |row| row.position(sort.field), |row| row.to_dto())
 }
 
 /// Create a catalogue entry
@@ -112,8 +108,7 @@ pub async fn create_service(
     body: JsonBody<ServiceInput>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::CREATE_SERVICE.authorize(&req, &state, caller).await?;
-    let fingerprint = body.fingerprint.clone();
-    let input = body.into_inner();
+    let JsonBody { value: input, fingerprint } = body;
     let id = Uuid::now_v7();
     let event = access::CREATE_SERVICE.event(id);
     idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
@@ -131,8 +126,8 @@ pub async fn create_service(
     params(("id" = Uuid, Path, description = "Entry id")),
     responses(
         (status = 200, description = "The entry", body = Service, headers(("ETag" = String, description = "Entity tag of the entry"))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        PathIdErrors, DatabaseErrors,
+        NotModifiedResponse,
+        RecordErrors,
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/not-found", "title": "Not Found", "status": 404,
                 "detail": "no service with this id exists, or it is not visible to you",
@@ -170,8 +165,7 @@ pub async fn get_service(
         example = json!({"unit_cost": "47.50", "fee_rule": {"kind": "fixed", "amount": "5.00", "description": null}})),
     responses(
         (status = 200, description = "The changed entry", body = Service, headers(("ETag" = String, description = "New entity tag"))),
-        PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
-        NotFoundErrors,
+        RecordErrors, PathIdJsonBodyErrors, IfMatchErrors,
         DuplicateErrors,
         (status = 422, description = "The patched entry is invalid (all fields listed), or the patch touches a read-only field", body = Problem, content_type = "application/problem+json")
     )
@@ -268,9 +262,8 @@ async fn act(
     ),
     responses(
         (status = 200, description = "The active entry", body = Service),
-        IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
+        ActionErrors,
         (status = 400, description = "The id is not a UUID, or a malformed Idempotency-Key", body = Problem, content_type = "application/problem+json"),
-        NotFoundErrors,
         (status = 409, description = "Already active", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "https://cus-api.dev/problems/invalid-state-transition", "title": "Conflict", "status": 409,
                 "detail": "a active service cannot be activated", "code": "invalid-state-transition",
@@ -299,10 +292,8 @@ pub async fn activate_service(
     ),
     responses(
         (status = 200, description = "The retired entry", body = Service),
-        IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        (status = 400, description = "The id is not a UUID, or a malformed Idempotency-Key", body = Problem, content_type = "application/problem+json"),
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors,
+        (status = 400, description = "The id is not a UUID, or a malformed Idempotency-Key", body = Problem, content_type = "application/problem+json")
     )
 )]
 #[post("/services/{id}/retire")]

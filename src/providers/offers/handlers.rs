@@ -8,19 +8,16 @@ use uuid::Uuid;
 use super::dto::{Offer, OfferInput};
 use super::model;
 use crate::app::AppState;
-use crate::audit;
 use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiResult, Problem};
 use crate::http::etag::tagged_json;
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody};
 use crate::http::merge_patch;
-use crate::http::responses::{
-    DatabaseErrors, IfMatchErrors, InvalidFieldErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors,
-};
+use crate::http::responses::{IfMatchErrors, InvalidFieldErrors, PathIdJsonBodyErrors, RecordErrors};
 use crate::idempotency::{self, StoredResponse};
 use crate::providers;
-use crate::providers::view::{ensure_writable, view_for, visible};
+use crate::providers::view::{audited_write, ensure_writable, view_for, visible};
 
 /// List a provider's offers
 ///
@@ -30,8 +27,7 @@ use crate::providers::view::{ensure_writable, view_for, visible};
     params(("id" = Uuid, Path, description = "Provider id")),
     responses(
         (status = 200, description = "Every offer of the provider", body = Vec<Offer>),
-        PathIdErrors, DatabaseErrors,
-        NotFoundErrors
+        RecordErrors
     )
 )]
 #[get("/providers/{id}/offers")]
@@ -62,8 +58,7 @@ pub async fn list_provider_offers(
     request_body(content = OfferInput),
     responses(
         (status = 201, description = "The new offer", body = Offer, headers(("Location" = String, description = "URL of the offer"))),
-        PathIdJsonBodyErrors, DatabaseErrors,
-        NotFoundErrors,
+        RecordErrors, PathIdJsonBodyErrors,
         (status = 409, description = "The service is not active, or already offered", body = Problem, content_type = "application/problem+json"),
         InvalidFieldErrors
     )
@@ -79,26 +74,18 @@ pub async fn create_provider_offer(
 ) -> ApiResult<HttpResponse> {
     let actor = access::CREATE_PROVIDER_OFFER.authorize(&req, &state, caller).await?;
     let provider_id = id.into_inner();
-    let fingerprint = body.fingerprint.clone();
-    let input = body.into_inner();
+    let JsonBody { value: input, fingerprint } = body;
     let caller = actor.caller.clone();
     let offer_id = Uuid::now_v7();
-    idempotency::run_once(
-        &req,
-        &state.pool,
-        &actor,
-        access::CREATE_PROVIDER_OFFER.event(provider_id),
-        key,
-        &fingerprint,
-        move |conn| {
-            ensure_writable(&caller, provider_id)?;
-            providers::model::find(conn, provider_id)?;
-            let row = model::insert(conn, provider_id, offer_id, input.validate_draft()?)?;
-            Ok(StoredResponse::json(StatusCode::CREATED, &row.to_dto()?)?
-                .header("location", format!("/api/v1/providers/{provider_id}/offers/{offer_id}"))
-                .header("etag", row.etag()))
-        },
-    )
+    let event = access::CREATE_PROVIDER_OFFER.event(provider_id);
+    idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
+        ensure_writable(&caller, provider_id)?;
+        providers::model::find(conn, provider_id)?;
+        let row = model::insert(conn, provider_id, offer_id, input.validate_draft()?)?;
+        Ok(StoredResponse::json(StatusCode::CREATED, &row.to_dto()?)?
+            .header("location", format!("/api/v1/providers/{provider_id}/offers/{offer_id}"))
+            .header("etag", row.etag()))
+    })
     .await
 }
 
@@ -116,8 +103,7 @@ pub async fn create_provider_offer(
         example = json!({"capacity_per_month": 500})),
     responses(
         (status = 200, description = "The changed offer", body = Offer),
-        PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
-        NotFoundErrors,
+        RecordErrors, PathIdJsonBodyErrors, IfMatchErrors,
         InvalidFieldErrors
     )
 )]
@@ -132,10 +118,9 @@ pub async fn update_provider_offer(
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_PROVIDER_OFFER.authorize(&req, &state, caller).await?;
     let ((provider_id, offer_id), patch) = (path.into_inner(), patch.into_inner());
+    let event = access::UPDATE_PROVIDER_OFFER.event(offer_id);
     let row = db::run(&state.pool, move |conn| {
-        let caller = actor.caller.clone();
-        audit::audited(conn, &actor, access::UPDATE_PROVIDER_OFFER.event(offer_id), |conn| {
-            ensure_writable(&caller, provider_id)?;
+        audited_write(conn, &actor, event, provider_id, |conn| {
             model::update(conn, provider_id, offer_id, &if_match, |current| {
                 const OFFER_READ_ONLY: [&str; 6] =
                     ["id", "provider_id", "created_at", "updated_at", "version", "service_id"];
@@ -161,8 +146,7 @@ pub async fn update_provider_offer(
     ),
     responses(
         (status = 204, description = "Removed"),
-        PathIdErrors, IfMatchErrors, DatabaseErrors,
-        NotFoundErrors
+        RecordErrors, IfMatchErrors
     )
 )]
 #[delete("/providers/{id}/offers/{offer_id}")]
@@ -175,12 +159,9 @@ pub async fn delete_provider_offer(
 ) -> ApiResult<HttpResponse> {
     let actor = access::DELETE_PROVIDER_OFFER.authorize(&req, &state, caller).await?;
     let (provider_id, offer_id) = path.into_inner();
+    let event = access::DELETE_PROVIDER_OFFER.event(offer_id);
     db::run(&state.pool, move |conn| {
-        let caller = actor.caller.clone();
-        audit::audited(conn, &actor, access::DELETE_PROVIDER_OFFER.event(offer_id), |conn| {
-            ensure_writable(&caller, provider_id)?;
-            model::delete(conn, provider_id, offer_id, &if_match)
-        })
+        audited_write(conn, &actor, event, provider_id, |conn| model::delete(conn, provider_id, offer_id, &if_match))
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
