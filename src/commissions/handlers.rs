@@ -15,7 +15,9 @@ use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiResult, Problem};
 use crate::http::etag::{conditional_json, tagged_json};
-use crate::http::extract::{check_search, IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
+use crate::http::extract::{
+    check_search, IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams, RecordAction, RecordPatch,
+};
 use crate::http::merge_patch;
 use crate::http::pagination::{by_id, Page, Paging};
 use crate::http::responses::{
@@ -180,12 +182,10 @@ pub async fn update_commission(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    if_match: IfMatch,
-    patch: JsonBody<merge_patch::Patch>,
+    change: RecordPatch,
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_COMMISSION.authorize(&req, &state, caller).await?;
-    let (id, patch) = (id.into_inner(), patch.into_inner());
+    let RecordPatch { id, if_match, patch } = change;
     let record = db::run(&state.pool, move |conn| {
         audit::audited(conn, &actor, access::UPDATE_COMMISSION.event(id), |conn| {
             model::update(conn, id, &if_match, |current| {
@@ -205,11 +205,11 @@ async fn act(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: Uuid,
-    key: IdempotencyKey,
+    target: RecordAction,
     action: CommissionAction,
     termination: Option<JsonBody<TerminationInput>>,
 ) -> ApiResult<HttpResponse> {
+    let RecordAction { id, key } = target;
     let rule = match action {
         CommissionAction::Activate => &access::ACTIVATE_COMMISSION,
         CommissionAction::Suspend => &access::SUSPEND_COMMISSION,
@@ -257,10 +257,9 @@ pub async fn activate_commission(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    target: RecordAction,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, caller, id.into_inner(), key, CommissionAction::Activate, None).await
+    act(req, state, caller, target, CommissionAction::Activate, None).await
 }
 
 /// Suspend a commission
@@ -279,10 +278,9 @@ pub async fn suspend_commission(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    target: RecordAction,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, caller, id.into_inner(), key, CommissionAction::Suspend, None).await
+    act(req, state, caller, target, CommissionAction::Suspend, None).await
 }
 
 /// Resume a commission
@@ -301,10 +299,9 @@ pub async fn resume_commission(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    target: RecordAction,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, caller, id.into_inner(), key, CommissionAction::Resume, None).await
+    act(req, state, caller, target, CommissionAction::Resume, None).await
 }
 
 /// Complete a commission
@@ -323,10 +320,9 @@ pub async fn complete_commission(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    target: RecordAction,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, caller, id.into_inner(), key, CommissionAction::Complete, None).await
+    act(req, state, caller, target, CommissionAction::Complete, None).await
 }
 
 /// Terminate a commission
@@ -348,11 +344,10 @@ pub async fn terminate_commission(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    target: RecordAction,
     body: JsonBody<TerminationInput>,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, caller, id.into_inner(), key, CommissionAction::Terminate, Some(body)).await
+    act(req, state, caller, target, CommissionAction::Terminate, Some(body)).await
 }
 
 /// A reason of 1-2000 characters.

@@ -15,6 +15,9 @@ use sha2::{Digest, Sha256};
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::{ObjectBuilder, Required, Type};
 
+use uuid::Uuid;
+
+use super::merge_patch::Patch;
 use crate::domain::limits;
 use crate::error::{ApiError, FieldError};
 
@@ -493,4 +496,49 @@ pub fn check_search(q: &str) -> Result<(), ApiError> {
         "invalid query parameter q",
         vec![FieldError::new("q", "length", "q must be 1 to 200 characters long, not only spaces")],
     ))
+}
+
+/// The id in a record's path (`/things/{id}`), refused as `web::Path<Uuid>` refuses it.
+fn path_id(req: &HttpRequest, payload: &mut Payload) -> impl Future<Output = Result<Uuid, actix_web::Error>> {
+    let path = actix_web::web::Path::<Uuid>::from_request(req, payload);
+    async move { Ok(path.await?.into_inner()) }
+}
+
+/// A lifecycle action on one record (`POST .../{id}/<verb>`): the record's id and the optional
+/// `Idempotency-Key` that every action takes, refused in that order.
+pub struct RecordAction {
+    pub id: Uuid,
+    pub key: IdempotencyKey,
+}
+
+impl FromRequest for RecordAction {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let (id, key) = (path_id(req, payload), IdempotencyKey::from_request(req, payload));
+        Box::pin(async move { Ok(RecordAction { id: id.await?, key: key.await? }) })
+    }
+}
+
+/// A change to one record (`PATCH .../{id}`): its id, the `If-Match` it is based on and the JSON
+/// merge patch, refused in that order.
+pub struct RecordPatch {
+    pub id: Uuid,
+    pub if_match: IfMatch,
+    pub patch: Patch,
+}
+
+impl FromRequest for RecordPatch {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let id = path_id(req, payload);
+        let if_match = IfMatch::from_request(req, payload);
+        let patch = JsonBody::<Patch>::from_request(req, payload);
+        Box::pin(async move {
+            Ok(RecordPatch { id: id.await?, if_match: if_match.await?, patch: patch.await?.into_inner() })
+        })
+    }
 }

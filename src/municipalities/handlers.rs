@@ -15,13 +15,13 @@ use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::ApiResult;
 use crate::http::etag::{conditional_json, tagged_json};
-use crate::http::extract::{check_search, IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
-use crate::http::merge_patch;
-use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::http::extract::{
+    check_search, IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams, RecordAction, RecordPatch,
+};
+use crate::http::pagination::{Page, Paging};
 use crate::http::responses::{
-    ChangedMeanwhileErrors, DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors,
+    ActionErrors, DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors,
     InvalidIdempotentInputErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
-    StateConflictErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -62,16 +62,12 @@ pub async fn list_municipalities(
 ) -> ApiResult<HttpResponse> {
     let actor = access::LIST_MUNICIPALITIES.authorize(&req, &state, caller).await?;
     let filter = query.0;
-    let limit = checked_limit(filter.limit)?;
-    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
-    if let Some(q) = &filter.q {
-        check_search(q)?;
-    }
+    let (paging, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), model::SORT)?;
+    filter.q.as_deref().map(check_search).transpose()?;
     let only_active = actor.caller.is_anonymous();
-    let rows =
-        db::run(&state.pool, move |conn| model::list(conn, &filter, only_active, cursor.as_ref(), limit)).await?;
-    let page = paginate(rows, limit, model::SORT, MunicipalityRow::position, |row| view(&actor.caller, &row))?;
-    Ok(page_response(&req, &page))
+    let rows = db::run(&state.pool, move |conn| model::list(conn, &filter, only_active, cursor.as_ref(), paging.limit))
+        .await?;
+    paging.respond(&req, rows, MunicipalityRow::position, |row| view(&actor.caller, &row))
 }
 
 /// Get a municipality
@@ -172,12 +168,10 @@ pub async fn update_municipality(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    if_match: IfMatch,
-    patch: JsonBody<merge_patch::Patch>,
+    change: RecordPatch,
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_MUNICIPALITY.authorize(&req, &state, caller).await?;
-    let (id, patch) = (id.into_inner(), patch.into_inner());
+    let RecordPatch { id, if_match, patch } = change;
     let event = access::UPDATE_MUNICIPALITY.event(id);
     let row = db::run(&state.pool, move |conn| {
         audit::audited(conn, &actor, event, |conn| {
@@ -193,10 +187,10 @@ async fn act(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: Uuid,
-    key: IdempotencyKey,
+    target: RecordAction,
     action: MunicipalityAction,
 ) -> ApiResult<HttpResponse> {
+    let RecordAction { id, key } = target;
     let rule = match action {
         MunicipalityAction::Activate => &access::ACTIVATE_MUNICIPALITY,
         MunicipalityAction::Deactivate => &access::DEACTIVATE_MUNICIPALITY,
@@ -216,9 +210,7 @@ async fn act(
     params(("id" = Uuid, Path, description = "Municipality id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active municipality", body = Municipality),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/municipalities/{id}/activate")]
@@ -226,10 +218,9 @@ pub async fn activate_municipality(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    target: RecordAction,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, caller, id.into_inner(), key, MunicipalityAction::Activate).await
+    act(req, state, caller, target, MunicipalityAction::Activate).await
 }
 
 /// Deactivate a municipality
@@ -241,9 +232,7 @@ pub async fn activate_municipality(
     params(("id" = Uuid, Path, description = "Municipality id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The inactive municipality", body = Municipality),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/municipalities/{id}/deactivate")]
@@ -251,8 +240,7 @@ pub async fn deactivate_municipality(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    target: RecordAction,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, caller, id.into_inner(), key, MunicipalityAction::Deactivate).await
+    act(req, state, caller, target, MunicipalityAction::Deactivate).await
 }

@@ -18,7 +18,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::{conditional_json, tagged_json};
 use crate::http::extract::{
-    check_search, hex_sha256, IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams,
+    check_search, hex_sha256, IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams, RecordAction, RecordPatch,
 };
 use crate::http::merge_patch;
 use crate::http::pagination::{Cursor, Page, Paging, Sort};
@@ -275,12 +275,10 @@ pub async fn update_provider(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    if_match: IfMatch,
-    patch: JsonBody<merge_patch::Patch>,
+    change: RecordPatch,
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_PROVIDER.authorize(&req, &state, caller).await?;
-    let (id, patch) = (id.into_inner(), patch.into_inner());
+    let RecordPatch { id, if_match, patch } = change;
     let event = access::UPDATE_PROVIDER.event(id);
     let row = db::run(&state.pool, move |conn| {
         let own = actor.caller.provider_scope().is_some();
@@ -315,10 +313,10 @@ async fn act(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: Uuid,
-    key: IdempotencyKey,
+    target: RecordAction,
     action: ProviderAction,
 ) -> ApiResult<HttpResponse> {
+    let RecordAction { id, key } = target;
     let rule = match action {
         ProviderAction::Activate => &access::ACTIVATE_PROVIDER,
         ProviderAction::Suspend => &access::SUSPEND_PROVIDER,
@@ -349,10 +347,9 @@ pub async fn activate_provider(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    target: RecordAction,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, caller, id.into_inner(), key, ProviderAction::Activate).await
+    act(req, state, caller, target, ProviderAction::Activate).await
 }
 
 /// Suspend a provider
@@ -371,10 +368,9 @@ pub async fn suspend_provider(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    target: RecordAction,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, caller, id.into_inner(), key, ProviderAction::Suspend).await
+    act(req, state, caller, target, ProviderAction::Suspend).await
 }
 
 /// Archive a provider
@@ -393,8 +389,7 @@ pub async fn archive_provider(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    target: RecordAction,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, caller, id.into_inner(), key, ProviderAction::Archive).await
+    act(req, state, caller, target, ProviderAction::Archive).await
 }

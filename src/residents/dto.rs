@@ -217,6 +217,34 @@ pub struct ResidentSearch {
     pub cursor: Option<String>,
 }
 
+/// What a resident search looks for, validated: a name (folded later) and a canonical PESEL.
+pub struct SearchTerms {
+    pub name: Option<String>,
+    pub pesel: Option<String>,
+}
+
+impl ResidentSearch {
+    /// A name of at most 200 characters, a valid PESEL, at least one of them (422 naming each).
+    pub fn validate_terms(&self) -> ApiResult<SearchTerms> {
+        let mut errors = FieldErrors::new();
+        let name = self.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+        if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
+            errors.add("name", "length", "name must be at most 200 characters long");
+        }
+        let pesel = self.pesel.as_deref().and_then(|text| match Pesel::parse(text) {
+            Ok(pesel) => Some(pesel.as_str().to_owned()),
+            Err(err) => {
+                errors.add("pesel", err.code(), err.message());
+                None
+            }
+        });
+        if name.is_none() && self.pesel.is_none() {
+            errors.add("name", "required", "give a name, a PESEL or both");
+        }
+        errors.finish(|| Some(SearchTerms { name, pesel }))
+    }
+}
+
 /// Paging and non-identifying filters of the resident list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -1,24 +1,24 @@
 //! Resident handlers. `view_for` is the one place that decides what each role sees.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::dto::{Resident, ResidentInput, ResidentListQuery, ResidentSearch, ResidentView};
+use super::dto::{Resident, ResidentInput, ResidentListQuery, ResidentSearch, ResidentView, SearchTerms};
 use super::model::{self, ResidentFilter, ResidentRow, Scope};
 use super::provider_view::ResidentForProvider;
 use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{access, Actor, Caller, Role};
 use crate::db::{self, DbConnection, Id};
-use crate::domain::Pesel;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
+use crate::http::etag::tagged_json;
+use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams, RecordPatch};
 use crate::http::merge_patch;
-use crate::http::pagination::{checked_limit, paginate, Cursor, Page};
+use crate::http::pagination::{page_response, paginate, Cursor, Page, Paging};
 use crate::http::responses::{
     DatabaseErrors, DuplicateErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors, JsonBodyErrors,
     NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors, StateConflictErrors,
@@ -150,18 +150,17 @@ pub async fn list_residents(
     let actor = access::LIST_RESIDENTS.authorize(&req, &state, caller).await?;
     let view = view_for(&actor.caller)?;
     let query = query.0;
-    let limit = checked_limit(query.limit)?;
-    let cursor = query.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
+    let (paging, cursor) = Paging::parse(query.limit, query.cursor.as_deref(), model::SORT)?;
     let filter = ResidentFilter {
         teryt: query.teryt,
         updated_since: query.updated_since.map(|t| t.naive_utc()),
         ..Default::default()
     };
     let page = db::run(&state.pool, move |conn| {
-        read_page(conn, &actor, &access::LIST_RESIDENTS, view, &filter, cursor, limit)
+        read_page(conn, &actor, &access::LIST_RESIDENTS, view, &filter, cursor, paging.limit)
     })
     .await?;
-    Ok(crate::http::pagination::page_response(&req, &page))
+    Ok(page_response(&req, &page))
 }
 
 /// Search residents
@@ -187,27 +186,11 @@ pub async fn search_residents(
     let actor = access::SEARCH_RESIDENTS.authorize(&req, &state, caller).await?;
     let view = view_for(&actor.caller)?;
     let search = body.into_inner();
-    let limit = checked_limit(search.limit)?;
-    let cursor = search.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
-    let mut errors = crate::validation::FieldErrors::new();
-    let name = search.name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
-        errors.add("name", "length", "name must be at most 200 characters long");
-    }
-    let pesel = search.pesel.as_deref().and_then(|text| match Pesel::parse(text) {
-        Ok(pesel) => Some(pesel.as_str().to_owned()),
-        Err(err) => {
-            errors.add("pesel", err.code(), err.message());
-            None
-        }
-    });
-    if name.is_none() && search.pesel.is_none() {
-        errors.add("name", "required", "give a name, a PESEL or both");
-    }
-    errors.finish(|| Some(()))?;
+    let (paging, cursor) = Paging::parse(search.limit, search.cursor.as_deref(), model::SORT)?;
+    let SearchTerms { name, pesel } = search.validate_terms()?;
     let filter = ResidentFilter { name, pesel, ..Default::default() };
     let page = db::run(&state.pool, move |conn| {
-        read_page(conn, &actor, &access::SEARCH_RESIDENTS, view, &filter, cursor, limit)
+        read_page(conn, &actor, &access::SEARCH_RESIDENTS, view, &filter, cursor, paging.limit)
     })
     .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -287,7 +270,7 @@ pub async fn get_resident(
         Ok((rendered, row.etag()))
     })
     .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag)).json(resident))
+    Ok(tagged_json(etag, &resident))
 }
 
 const READ_ONLY: [&str; 5] = ["id", "anonymised", "created_at", "updated_at", "version"];
@@ -314,12 +297,10 @@ pub async fn update_resident(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    if_match: IfMatch,
-    patch: JsonBody<merge_patch::Patch>,
+    change: RecordPatch,
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_RESIDENT.authorize(&req, &state, caller).await?;
-    let (id, patch) = (id.into_inner(), patch.into_inner());
+    let RecordPatch { id, if_match, patch } = change;
     let event = Event::new(access::UPDATE_RESIDENT.operation, "resident", Some(id.to_string()));
     let row = db::run(&state.pool, move |conn| {
         audit::audited(conn, &actor, event, |conn| {
@@ -329,7 +310,7 @@ pub async fn update_resident(
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, row.etag())).json(row.to_full()?))
+    Ok(tagged_json(row.etag(), &row.to_full()?))
 }
 
 /// Everything held about a resident (GDPR art. 15).

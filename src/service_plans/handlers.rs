@@ -1,6 +1,6 @@
 //! Plan handlers. `view_for` decides, in one place, what each role sees of a plan.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use serde_json::json;
 use uuid::Uuid;
@@ -15,11 +15,12 @@ use crate::auth::{access, Actor, Caller, Role};
 use crate::authorisations::dto::Scope;
 use crate::db::{self, DbConnection, Id};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
+use crate::http::etag::tagged_json;
+use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams, RecordAction, RecordPatch};
 use crate::http::merge_patch;
-use crate::http::pagination::{checked_limit, page_response, Cursor, Page};
+use crate::http::pagination::{page_response, Cursor, Page, Paging};
 use crate::http::responses::{
-    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors,
+    ActionErrors, ChangedMeanwhileErrors, DatabaseErrors, IfMatchErrors, InvalidFieldErrors,
     InvalidIdempotentInputErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
     StateConflictErrors,
 };
@@ -90,8 +91,7 @@ pub async fn list_service_plans(
 ) -> ApiResult<HttpResponse> {
     let actor = access::LIST_SERVICE_PLANS.authorize(&req, &state, caller).await?;
     let filter = query.0;
-    let limit = checked_limit(filter.limit)?;
-    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
+    let (Paging { limit, .. }, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), model::SORT)?;
     let coordinator =
         filter.coordinator.as_deref().map(|c| if c == "me" { actor.caller.subject.clone() } else { c.to_owned() });
     let page = db::run(&state.pool, move |conn| {
@@ -204,7 +204,7 @@ pub async fn get_service_plan(
         Ok((render(full, &plan, &items)?, plan.etag()))
     })
     .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag)).json(view))
+    Ok(tagged_json(etag, &view))
 }
 
 const READ_ONLY: [&str; 16] = [
@@ -259,12 +259,10 @@ pub async fn update_service_plan(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    if_match: IfMatch,
-    patch: JsonBody<merge_patch::Patch>,
+    change: RecordPatch,
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_SERVICE_PLAN.authorize(&req, &state, caller).await?;
-    let (id, patch) = (id.into_inner(), patch.into_inner());
+    let RecordPatch { id, if_match, patch } = change;
     let author = actor.caller.subject.clone();
     let (plan, items) = db::run(&state.pool, move |conn| {
         audit::audited(conn, &actor, access::UPDATE_SERVICE_PLAN.event(id), |conn| {
@@ -277,7 +275,7 @@ pub async fn update_service_plan(
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, plan.etag())).json(plan.to_full(&items)?))
+    Ok(tagged_json(plan.etag(), &plan.to_full(&items)?))
 }
 
 /// Runs a lifecycle action as an idempotent POST.
@@ -285,11 +283,11 @@ async fn act(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: Uuid,
-    key: IdempotencyKey,
+    target: RecordAction,
     action: PlanAction,
     closure: Option<JsonBody<Closure>>,
 ) -> ApiResult<HttpResponse> {
+    let RecordAction { id, key } = target;
     let rule = match action {
         PlanAction::SubmitForApproval => &access::SUBMIT_SERVICE_PLAN_FOR_APPROVAL,
         PlanAction::Approve => &access::APPROVE_SERVICE_PLAN,
@@ -327,8 +325,7 @@ async fn act(
     params(("id" = Uuid, Path, description = "Plan id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The plan awaiting approval", body = ServicePlan),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
+        ActionErrors,
         (status = 409, description = "Closed, already submitted, unchanged since its approval, or incomplete", body = Problem, content_type = "application/problem+json")
     )
 )]
@@ -337,10 +334,9 @@ pub async fn submit_service_plan_for_approval(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    target: RecordAction,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, caller, id.into_inner(), key, PlanAction::SubmitForApproval, None).await
+    act(req, state, caller, target, PlanAction::SubmitForApproval, None).await
 }
 
 /// Approve a plan
@@ -356,8 +352,7 @@ pub async fn submit_service_plan_for_approval(
     params(("id" = Uuid, Path, description = "Plan id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The approved plan", body = ServicePlan),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
+        ActionErrors,
         (status = 403, description = "`self-approval`: the caller is the coordinator or an author since the last approval", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not submitted, unchanged since its approval, closed, or incomplete", body = Problem, content_type = "application/problem+json")
     )
@@ -367,10 +362,9 @@ pub async fn approve_service_plan(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    target: RecordAction,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, caller, id.into_inner(), key, PlanAction::Approve, None).await
+    act(req, state, caller, target, PlanAction::Approve, None).await
 }
 
 /// Activate a plan
@@ -382,9 +376,7 @@ pub async fn approve_service_plan(
     params(("id" = Uuid, Path, description = "Plan id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The active plan", body = ServicePlan),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/service-plans/{id}/activate")]
@@ -392,10 +384,9 @@ pub async fn activate_service_plan(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    target: RecordAction,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, caller, id.into_inner(), key, PlanAction::Activate, None).await
+    act(req, state, caller, target, PlanAction::Activate, None).await
 }
 
 /// Close a plan
@@ -422,11 +413,10 @@ pub async fn close_service_plan(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    target: RecordAction,
     body: JsonBody<Closure>,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, caller, id.into_inner(), key, PlanAction::Close, Some(body)).await
+    act(req, state, caller, target, PlanAction::Close, Some(body)).await
 }
 
 /// Add a monitoring entry

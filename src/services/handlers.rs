@@ -14,8 +14,9 @@ use crate::auth::{access, Caller};
 use crate::db;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::etag::{conditional_json, tagged_json};
-use crate::http::extract::{check_search, IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
-use crate::http::merge_patch;
+use crate::http::extract::{
+    check_search, IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams, RecordAction, RecordPatch,
+};
 use crate::http::pagination::{Page, Paging, Sort};
 use crate::http::responses::{
     ActionErrors, DatabaseErrors, DuplicateErrors, IfMatchErrors, InvalidIdempotentInputErrors, JsonBodyErrors,
@@ -175,12 +176,10 @@ pub async fn update_service(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    if_match: IfMatch,
-    patch: JsonBody<merge_patch::Patch>,
+    change: RecordPatch,
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_SERVICE.authorize(&req, &state, caller).await?;
-    let (id, patch) = (id.into_inner(), patch.into_inner());
+    let RecordPatch { id, if_match, patch } = change;
     let event = access::UPDATE_SERVICE.event(id);
     let row = db::run(&state.pool, move |conn| {
         audit::audited(conn, &actor, event, |conn| {
@@ -235,10 +234,10 @@ async fn act(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: Uuid,
-    key: IdempotencyKey,
+    target: RecordAction,
     action: ServiceAction,
 ) -> ApiResult<HttpResponse> {
+    let RecordAction { id, key } = target;
     let rule = match action {
         ServiceAction::Activate => &access::ACTIVATE_SERVICE,
         ServiceAction::Retire => &access::RETIRE_SERVICE,
@@ -275,10 +274,9 @@ pub async fn activate_service(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    target: RecordAction,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, caller, id.into_inner(), key, ServiceAction::Activate).await
+    act(req, state, caller, target, ServiceAction::Activate).await
 }
 
 /// Retire an entry
@@ -301,8 +299,7 @@ pub async fn retire_service(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    target: RecordAction,
 ) -> ApiResult<HttpResponse> {
-    act(req, state, caller, id.into_inner(), key, ServiceAction::Retire).await
+    act(req, state, caller, target, ServiceAction::Retire).await
 }
