@@ -17,7 +17,6 @@ use utoipa::openapi::{ObjectBuilder, Required, Type};
 
 use uuid::Uuid;
 
-use super::merge_patch::Patch;
 use crate::domain::limits;
 use crate::error::{ApiError, FieldError};
 
@@ -520,6 +519,11 @@ impl FromRequest for RecordAction {
         Box::pin(async move { Ok(RecordAction { id: id.await?, key: key.await? }) })
     }
 }
+
+/// A merge patch as this API takes it: a JSON object, read as such at the edge (before any
+/// precondition), since RFC 7396's other values would replace the whole resource
+/// (`crate::http::merge_patch` applies it).
+pub type Patch = serde_json::Map<String, Value>;
 
 /// A change to one record (`PATCH .../{id}`): its id, the `If-Match` it is based on and the JSON
 /// merge patch, refused in that order.

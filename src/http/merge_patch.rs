@@ -7,9 +7,7 @@ use serde_json::Value;
 use crate::error::{ApiError, ApiResult};
 use crate::validation::FieldErrors;
 
-/// A merge patch as this API takes it: a JSON object, read as such at the edge (before any
-/// precondition), since RFC 7396's other values would replace the whole resource.
-pub type Patch = serde_json::Map<String, Value>;
+pub use crate::http::extract::Patch;
 
 /// Applies a client's merge patch to the current representation and reads the result back as the
 /// resource's input type, which the caller then validates as a whole.
