@@ -412,9 +412,7 @@ pub fn update(
     change: impl FnOnce(&Commission) -> ApiResult<CommissionDraft>,
 ) -> ApiResult<CommissionRecord> {
     let mut record = find_record(conn, Scope { provider: None }, id)?;
-    if !if_match.matches(&record.etag()) {
-        return Err(ApiError::PreconditionFailed { current_etag: record.etag() });
-    }
+    if_match.require(record.etag())?;
     let status = record.row.status;
     if matches!(status, CommissionStatus::Completed | CommissionStatus::Terminated) {
         return Err(ApiError::conflict("commission-closed", format!("a {} commission cannot change", status.as_ref()))

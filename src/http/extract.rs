@@ -417,6 +417,15 @@ impl IfMatch {
     pub fn matches(&self, etag: &str) -> bool {
         super::etag::list_contains(&self.0, etag)
     }
+
+    /// The write goes on only from the current version: 412 with the current `ETag` otherwise.
+    pub fn require(&self, current_etag: String) -> Result<(), ApiError> {
+        if self.matches(&current_etag) {
+            Ok(())
+        } else {
+            Err(ApiError::PreconditionFailed { current_etag })
+        }
+    }
 }
 
 impl FromRequest for IfMatch {

@@ -198,9 +198,7 @@ pub fn update(
     change: impl FnOnce(&Municipality) -> ApiResult<MunicipalityDraft>,
 ) -> ApiResult<MunicipalityRow> {
     let mut row = find(conn, id)?;
-    if !if_match.matches(&row.etag()) {
-        return Err(ApiError::PreconditionFailed { current_etag: row.etag() });
-    }
+    if_match.require(row.etag())?;
     let draft = change(&row.to_dto()?)?;
     if draft.role == MunicipalityRole::Founder && row.role != MunicipalityRole::Founder {
         ensure_no_other_founder(conn, Some(&row.id))?;

@@ -252,9 +252,7 @@ pub fn update(
     change: impl FnOnce(&Provider) -> ApiResult<ProviderDraft>,
 ) -> ApiResult<ProviderRow> {
     let mut row = find(conn, id)?;
-    if !if_match.matches(&row.etag()) {
-        return Err(ApiError::PreconditionFailed { current_etag: row.etag() });
-    }
+    if_match.require(row.etag())?;
     let draft = change(&row.to_dto(true)?)?;
     row.set(draft);
     row.legal_form_needs_review &= !confirms_form;

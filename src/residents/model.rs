@@ -204,9 +204,7 @@ pub fn update(
     change: impl FnOnce(&Resident) -> ApiResult<ResidentDraft>,
 ) -> ApiResult<ResidentRow> {
     let mut row = find(conn, id)?;
-    if !if_match.matches(&row.etag()) {
-        return Err(ApiError::PreconditionFailed { current_etag: row.etag() });
-    }
+    if_match.require(row.etag())?;
     ensure_not_anonymised(&row)?;
     let before = row.teryt.clone();
     row.set(change(&row.to_full()?)?);

@@ -659,9 +659,7 @@ pub fn update(
     change: impl FnOnce(&ServicePlan) -> ApiResult<PlanDraft>,
 ) -> ApiResult<(PlanRow, Vec<ItemRow>)> {
     let (mut plan, items) = find(conn, id)?;
-    if !if_match.matches(&plan.etag()) {
-        return Err(ApiError::PreconditionFailed { current_etag: plan.etag() });
-    }
+    if_match.require(plan.etag())?;
     let status = plan.status;
     if status == PlanStatus::Closed {
         return Err(

@@ -194,9 +194,7 @@ pub fn insert(conn: &mut DbConnection, id: Uuid, draft: ServiceDraft) -> ApiResu
 /// Loads the row and checks the client's `If-Match` against it (412 with the current tag).
 fn find_matching(conn: &mut DbConnection, id: Uuid, if_match: &crate::http::extract::IfMatch) -> ApiResult<ServiceRow> {
     let row = find(conn, id)?;
-    if !if_match.matches(&row.etag()) {
-        return Err(ApiError::PreconditionFailed { current_etag: row.etag() });
-    }
+    if_match.require(row.etag())?;
     Ok(row)
 }
 

@@ -85,9 +85,7 @@ pub fn put(
         return Ok((row, true));
     };
     let if_match = if_match.ok_or(ApiError::PreconditionRequired)?;
-    if !if_match.matches(&row.etag()) {
-        return Err(ApiError::PreconditionFailed { current_etag: row.etag() });
-    }
+    if_match.require(row.etag())?;
     row.planned_ngo_grants = planned.grosze();
     Ok((crate::save_versioned!(conn, grant_years, row, NOT_FOUND)?, false))
 }

@@ -133,9 +133,7 @@ pub fn update(
     change: impl FnOnce(&Offer) -> ApiResult<OfferDraft>,
 ) -> ApiResult<OfferRow> {
     let mut row = find(conn, provider_id, id)?;
-    if !if_match.matches(&row.etag()) {
-        return Err(ApiError::PreconditionFailed { current_etag: row.etag() });
-    }
+    if_match.require(row.etag())?;
     let draft = change(&row.to_dto()?)?;
     if row.service_id != draft.service_id.into() {
         return Err(ApiError::Validation(vec![crate::error::FieldError::new(
@@ -150,9 +148,7 @@ pub fn update(
 
 pub fn delete(conn: &mut DbConnection, provider_id: Uuid, id: Uuid, if_match: &IfMatch) -> ApiResult<()> {
     let row = find(conn, provider_id, id)?;
-    if !if_match.matches(&row.etag()) {
-        return Err(ApiError::PreconditionFailed { current_etag: row.etag() });
-    }
+    if_match.require(row.etag())?;
     diesel::delete(provider_offers::table.find(&row.id).filter(provider_offers::version.eq(row.version)))
         .execute(conn)?;
     Ok(())
