@@ -272,3 +272,26 @@ async fn the_director_and_the_ous_write_and_staff_and_integrators_read() {
     app.send(app.request_as(None, Method::GET, "/api/v1/diagnoses")).await.problem(401, "unauthorized");
     assert_eq!(app.get(&path_of(&draft)).await.body["status"], "draft", "nothing changed");
 }
+
+#[actix_web::test]
+async fn the_seed_adopts_one_diagnosis_covering_its_municipalities() {
+    let app = spawn_app();
+    let config = cus_api::config::Config::from_lookup(|name| (name == "DATABASE_URL").then(|| app.db.url())).unwrap();
+    let pool = cus_api::db::connect(&config.backend, &config.pool).unwrap();
+    let written = cus_api::seed::seed(&mut pool.get().unwrap(), 0.01).expect("seed an empty database");
+    assert_eq!(written["diagnoses"], 1);
+    let listed = app.get("/api/v1/diagnoses").await.body;
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    let diagnosis = &items[0];
+    assert_eq!(
+        (diagnosis["status"].as_str(), diagnosis["next_due_on"].as_str()),
+        (Some("adopted"), Some("2030-11-20"))
+    );
+    let municipalities = app.get("/api/v1/municipalities?limit=200").await.body;
+    let mut served: Vec<&Value> = municipalities["items"].as_array().unwrap().iter().map(|m| &m["id"]).collect();
+    let mut covered: Vec<&Value> = diagnosis["municipality_ids"].as_array().unwrap().iter().collect();
+    served.sort_by_key(|id| id.as_str().unwrap().to_owned());
+    covered.sort_by_key(|id| id.as_str().unwrap().to_owned());
+    assert_eq!(covered, served, "every seeded municipality is covered");
+}
