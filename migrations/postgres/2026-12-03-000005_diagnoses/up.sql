@@ -24,9 +24,9 @@ CREATE TABLE diagnoses (
     CHECK ((document_url IS NULL) = (document_sha256 IS NULL)),
     CHECK (status = 'draft' OR (adopted_on IS NOT NULL AND next_due_on IS NOT NULL))
 );
--- The list's order is the id (creation order); `status` (and `overdue`, which is status =
--- adopted and next_due_on before today) walks this index; `updated_since` filters the walk: a
--- CUS adopts one diagnosis per gmina every few years.
+-- The list's order is the id (creation order): the primary key serves it unfiltered; `status`
+-- (and `overdue`: status = adopted, next_due_on before today) walks this index; `updated_since`
+-- filters either walk. A CUS adopts one diagnosis per gmina every few years: the table stays small.
 CREATE INDEX diagnoses_status_id ON diagnoses (status, id);
 
 CREATE TABLE diagnosis_municipalities (
@@ -35,5 +35,6 @@ CREATE TABLE diagnosis_municipalities (
     position INTEGER NOT NULL,                -- the order the municipalities were given in
     PRIMARY KEY (diagnosis_id, municipality_id)
 );
--- `municipality_id` walks the diagnoses of one gmina in the list's order.
+-- `municipality_id` walks the diagnoses of one gmina in the list's order (with `status` too, the
+-- few of that gmina are filtered).
 CREATE INDEX diagnosis_municipalities_municipality ON diagnosis_municipalities (municipality_id, diagnosis_id);
