@@ -11,6 +11,7 @@ pub mod clock;
 pub mod commissions;
 pub mod config;
 pub mod db;
+pub mod diagnoses;
 pub mod domain;
 pub mod error;
 pub mod health;

@@ -15,10 +15,13 @@ use crate::clock;
 use crate::commissions::dto::{CommissionMode, CommissionStatus, CompetitionForm, ReportingSchedule};
 use crate::commissions::model::CommissionRow;
 use crate::db::schema::{
-    commissions, municipalities, plan_items, provider_offers, providers, report_versions, reports, residents,
-    service_plans, services,
+    commissions, diagnoses, diagnosis_municipalities, municipalities, plan_items, provider_offers, providers,
+    report_versions, reports, residents, service_plans, services,
 };
 use crate::db::{DbConnection, Id};
+use crate::diagnoses::dto::{Consultation, DiagnosisAction, DiagnosisDocument, DiagnosisDraft, Need};
+use crate::diagnoses::model::{coverage_of, CoverageRow, DiagnosisRow};
+use crate::domain::lifecycle::Lifecycle;
 use crate::domain::period::DateRange;
 use crate::domain::ServiceArea;
 use crate::domain::{text, Nip, Pesel, Teryt};
@@ -34,7 +37,7 @@ use crate::residents::dto::Sex;
 use crate::residents::model::ResidentRow;
 use crate::service_plans::dto::{ItemStatus, PlanStatus};
 use crate::service_plans::model::{ItemRow, PlanRow};
-use crate::services::dto::{DeliveredBy, DeliveryMode, ServiceStatus, ServiceUnit};
+use crate::services::dto::{DeliveredBy, DeliveryMode, ServiceStatus, ServiceUnit, TargetGroup};
 use crate::services::model::ServiceRow;
 
 /// Sizes at scale 1: a city the size of the larger pilots.
@@ -247,6 +250,62 @@ fn municipality_rows(random: &mut Random, now: chrono::NaiveDateTime) -> ApiResu
             Ok(MunicipalityRow::new(random.id(i as u64).into(), draft, now))
         })
         .collect()
+}
+
+/// The diagnosis of needs and potential the seeded gminas adopted together, in force until 2030.
+fn diagnosis(
+    random: &mut Random,
+    municipalities: &[MunicipalityRow],
+    now: chrono::NaiveDateTime,
+) -> ApiResult<(DiagnosisRow, Vec<CoverageRow>)> {
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::internal("date"));
+    let need = |area, target_group, indicator: &str, value: &str| Need {
+        area,
+        target_group,
+        indicator: indicator.to_owned(),
+        value: value.to_owned(),
+        source: "GUS BDL 2024; ankieta mieszkańców 2025".to_owned(),
+    };
+    let draft = DiagnosisDraft {
+        title: "Diagnoza potrzeb i potencjału społeczności lokalnej 2025".to_owned(),
+        municipality_ids: municipalities.iter().map(|m| m.id.uuid()).collect(),
+        methods: vec!["analiza danych zastanych".to_owned(), "ankieta".to_owned(), "wywiady pogłębione".to_owned()],
+        consultation: Some(Consultation {
+            from: day(2025, 10, 1)?,
+            to: day(2025, 10, 21)?,
+            how: "Ankieta online i spotkania otwarte w urzędach gmin".to_owned(),
+        }),
+        document: Some(DiagnosisDocument {
+            url: "https://bip.example.pl/diagnoza-potrzeb-2025.pdf".to_owned(),
+            sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".to_owned(),
+        }),
+        needs: vec![
+            need(
+                ServiceArea::SocialAssistance,
+                TargetGroup::SpecialNeedsGroup,
+                "Osoby 75+ mieszkające samotnie",
+                "4120",
+            ),
+            need(ServiceArea::FamilySupport, TargetGroup::Family, "Rodziny z asystentem rodziny", "310"),
+            need(
+                ServiceArea::Health,
+                TargetGroup::AllResidents,
+                "Oczekiwanie na wizytę u psychologa",
+                "ponad 3 miesiące",
+            ),
+        ],
+        resources: vec![
+            "organizacje pozarządowe".to_owned(),
+            "wolontariusze".to_owned(),
+            "świetlice wiejskie".to_owned(),
+        ],
+        gaps: vec!["opieka wytchnieniowa".to_owned(), "mieszkania wspomagane".to_owned()],
+    };
+    let mut row = DiagnosisRow::new(random.id(0).into(), &draft, now);
+    row.status = row.status.transition(DiagnosisAction::Adopt)?;
+    row.adopt_on(day(2025, 11, 20)?)?;
+    let coverage = coverage_of(row.id, &draft);
+    Ok((row, coverage))
 }
 
 /// Seeds an empty database; returns what it wrote.
@@ -545,6 +604,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
 
     // Drawn last, so that the ids of everything else are those of earlier seeds.
     let municipality_rows = municipality_rows(&mut random, now)?;
+    let (diagnosis_row, coverage_rows) = diagnosis(&mut random, &municipality_rows, now)?;
     conn.write_transaction(|conn| -> ApiResult<()> {
         insert_batches!(conn, services::table, service_rows);
         insert_batches!(conn, providers::table, provider_rows);
@@ -553,6 +613,8 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         insert_batches!(conn, reports::table, report_rows);
         insert_batches!(conn, report_versions::table, version_rows);
         insert_batches!(conn, municipalities::table, municipality_rows);
+        insert_batches!(conn, diagnoses::table, [diagnosis_row]);
+        insert_batches!(conn, diagnosis_municipalities::table, coverage_rows);
         insert_batches!(conn, residents::table, resident_rows);
         insert_batches!(conn, service_plans::table, plan_rows);
         insert_batches!(conn, plan_items::table, item_rows);
@@ -568,6 +630,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         "reports": report_rows.len(),
         "report_versions": version_rows.len(),
         "municipalities": municipality_rows.len(),
+        "diagnoses": 1,
         "residents": resident_rows.len(),
         "service_plans": plan_rows.len(),
         "plan_items": item_rows.len(),

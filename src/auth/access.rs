@@ -47,6 +47,10 @@ const REGISTRY_MANAGERS: &[Role] = &[Ous, Director];
 const REGISTRY_MANAGERS_AND_PROVIDER: &[Role] = &[Ous, Director, Provider];
 /// The gminas served (founder, agreement parties) are registered by the director and the OUS.
 const MUNICIPALITY_MANAGERS: &[Role] = &[Director, Ous];
+/// Diagnoses hold no personal data: the staff and municipal systems read them.
+const DIAGNOSIS_READERS: &[Role] = &[Director, Ous, Kipus, Osl, Integrator, Auditor];
+/// The director and the OUS prepare, adopt and supersede them.
+const DIAGNOSIS_MANAGERS: &[Role] = &[Director, Ous];
 
 pub const HEALTH_LIVE: Access = Access::public("health_live", "health");
 pub const HEALTH_READY: Access = Access::public("health_ready", "health");
@@ -107,6 +111,12 @@ pub const ACTIVATE_MUNICIPALITY: Access =
     Access::for_roles("activate_municipality", "municipality", MUNICIPALITY_MANAGERS);
 pub const DEACTIVATE_MUNICIPALITY: Access =
     Access::for_roles("deactivate_municipality", "municipality", MUNICIPALITY_MANAGERS);
+pub const LIST_DIAGNOSES: Access = Access::for_roles("list_diagnoses", "diagnosis", DIAGNOSIS_READERS);
+pub const GET_DIAGNOSIS: Access = Access::for_roles("get_diagnosis", "diagnosis", DIAGNOSIS_READERS);
+pub const CREATE_DIAGNOSIS: Access = Access::for_roles("create_diagnosis", "diagnosis", DIAGNOSIS_MANAGERS);
+pub const UPDATE_DIAGNOSIS: Access = Access::for_roles("update_diagnosis", "diagnosis", DIAGNOSIS_MANAGERS);
+pub const ADOPT_DIAGNOSIS: Access = Access::for_roles("adopt_diagnosis", "diagnosis", DIAGNOSIS_MANAGERS);
+pub const SUPERSEDE_DIAGNOSIS: Access = Access::for_roles("supersede_diagnosis", "diagnosis", DIAGNOSIS_MANAGERS);
 pub const LIST_RESIDENTS: Access = Access::for_roles("list_residents", "resident", RESIDENT_READERS);
 pub const SEARCH_RESIDENTS: Access = Access::for_roles("search_residents", "resident", CASE_WORKERS);
 pub const CREATE_RESIDENT: Access = Access::for_roles("create_resident", "resident", CASE_WORKERS);
@@ -206,6 +216,12 @@ pub const OPERATIONS: &[&Access] = &[
     &UPDATE_MUNICIPALITY,
     &ACTIVATE_MUNICIPALITY,
     &DEACTIVATE_MUNICIPALITY,
+    &LIST_DIAGNOSES,
+    &GET_DIAGNOSIS,
+    &CREATE_DIAGNOSIS,
+    &UPDATE_DIAGNOSIS,
+    &ADOPT_DIAGNOSIS,
+    &SUPERSEDE_DIAGNOSIS,
     &LIST_RESIDENTS,
     &SEARCH_RESIDENTS,
     &CREATE_RESIDENT,

@@ -295,6 +295,39 @@ diesel::table! {
 }
 
 diesel::table! {
+    diagnoses (id) {
+        id -> Text,
+        title -> Text,
+        methods -> Text,
+        consultation_from -> Nullable<Date>,
+        consultation_to -> Nullable<Date>,
+        consultation_how -> Nullable<Text>,
+        document_url -> Nullable<Text>,
+        document_sha256 -> Nullable<Text>,
+        needs -> Text,
+        resources -> Text,
+        gaps -> Text,
+        status -> Text,
+        adopted_on -> Nullable<Date>,
+        next_due_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    diagnosis_municipalities (diagnosis_id, municipality_id) {
+        diagnosis_id -> Text,
+        municipality_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::joinable!(diagnosis_municipalities -> diagnoses (diagnosis_id));
+diesel::joinable!(diagnosis_municipalities -> municipalities (municipality_id));
+
+diesel::table! {
     residents (id) {
         id -> Text,
         first_name -> Text,
@@ -420,6 +453,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     commission_annexes,
     commission_reservations,
     commissions,
+    diagnoses,
+    diagnosis_municipalities,
     grant_years,
     idempotency_keys,
     item_deliveries,

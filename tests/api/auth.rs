@@ -20,6 +20,8 @@ const CASE_WORKERS: &[&str] = &["kipus", "director"];
 const RESIDENT_READERS: &[&str] = &["kipus", "director", "ous", "provider"];
 const PLAN_READERS: &[&str] = &["kipus", "director", "ous"];
 const COMMISSION_READERS: &[&str] = &["ous", "director", "kipus", "integrator", "auditor", "provider"];
+/// Diagnoses hold no personal data: staff and municipal systems read them, not providers or admins.
+const DIAGNOSIS_READERS: &[&str] = &["director", "ous", "kipus", "osl", "integrator", "auditor"];
 
 /// Ids no record has: authorisation is decided before the record is looked up.
 const COMMISSION: &str = "/api/v1/commissions/0193a5f2-0000-7000-8000-0000000000c9";
@@ -28,6 +30,7 @@ const REPORT: &str =
 
 const RESIDENT: &str = "/api/v1/residents/0193a5f2-0000-7000-8000-000000000a09";
 const MUNICIPALITY: &str = "/api/v1/municipalities/0193a5f2-0000-7000-8000-000000000a0c";
+const DIAGNOSIS: &str = "/api/v1/diagnoses/0193a5f2-0000-7000-8000-000000000a0d";
 const PLAN: &str = "/api/v1/service-plans/0193a5f2-0000-7000-8000-000000000b09";
 const ITEM: &str = "/api/v1/plan-items/0193a5f2-0000-7000-8000-000000000d09";
 
@@ -249,6 +252,12 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
             None,
             Allowed::Roles(MANAGERS),
         ),
+        case("list_diagnoses", Method::GET, "/api/v1/diagnoses", None, Allowed::Roles(DIAGNOSIS_READERS)),
+        case("get_diagnosis", Method::GET, DIAGNOSIS, None, Allowed::Roles(DIAGNOSIS_READERS)),
+        case("create_diagnosis", Method::POST, "/api/v1/diagnoses", Some(json!({})), Allowed::Roles(MANAGERS)),
+        case("update_diagnosis", Method::PATCH, DIAGNOSIS, Some(json!({})), Allowed::Roles(MANAGERS)),
+        case("adopt_diagnosis", Method::POST, &format!("{DIAGNOSIS}/adopt"), None, Allowed::Roles(MANAGERS)),
+        case("supersede_diagnosis", Method::POST, &format!("{DIAGNOSIS}/supersede"), None, Allowed::Roles(MANAGERS)),
         case("list_residents", Method::GET, "/api/v1/residents", None, Allowed::Roles(RESIDENT_READERS)),
         case(
             "search_residents",

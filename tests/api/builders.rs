@@ -299,3 +299,60 @@ impl MunicipalityBuilder {
         }
     }
 }
+
+/// A SHA-256 in the form a diagnosis' document takes (of the text "test").
+pub const DOCUMENT_SHA256: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+/// A diagnosis complete enough to adopt, covering the given municipalities; override fields with
+/// `with` (a `null` removes one).
+pub struct DiagnosisBuilder {
+    body: Value,
+}
+
+impl DiagnosisBuilder {
+    pub fn new(municipalities: &[&Value]) -> Self {
+        let ids: Vec<&Value> = municipalities.iter().map(|m| &m["id"]).collect();
+        DiagnosisBuilder {
+            body: json!({
+                "title": "Diagnoza potrzeb i potencjału 2026",
+                "municipality_ids": ids,
+                "methods": ["analiza danych zastanych", "ankieta", "wywiady"],
+                "consultation": {"from": "2026-03-01", "to": "2026-03-21", "how": "Ankieta online i spotkanie otwarte"},
+                "document": {"url": "https://bip.example.pl/diagnoza-2026.pdf", "sha256": DOCUMENT_SHA256},
+                "needs": [{"area": "social_assistance", "target_group": "special_needs_group",
+                    "indicator": "Osoby 75+ mieszkające samotnie", "value": "412", "source": "GUS BDL 2025"}],
+                "resources": ["12 organizacji pozarządowych", "Klub Seniora"],
+                "gaps": ["brak opieki wytchnieniowej"]
+            }),
+        }
+    }
+
+    pub fn with(mut self, field: &str, value: Value) -> Self {
+        if value.is_null() {
+            self.body.as_object_mut().unwrap().remove(field);
+        } else {
+            self.body[field] = value;
+        }
+        self
+    }
+
+    pub fn body(&self) -> &Value {
+        &self.body
+    }
+
+    /// Creates the draft and returns it (asserting 201).
+    pub async fn create(self, app: &TestApp) -> Value {
+        let reply = app.post_json("/api/v1/diagnoses", &self.body).await;
+        assert_eq!(reply.status, 201, "create diagnosis failed: {}", reply.body);
+        reply.body
+    }
+
+    /// Creates and adopts the diagnosis on `adopted_on`, returning the adopted representation.
+    pub async fn create_adopted(self, app: &TestApp, adopted_on: &str) -> Value {
+        let created = self.create(app).await;
+        let path = format!("/api/v1/diagnoses/{}/adopt", created["id"].as_str().unwrap());
+        let reply = app.post_json(&path, &json!({"adopted_on": adopted_on})).await;
+        assert_eq!(reply.status, 200, "adopt diagnosis failed: {}", reply.body);
+        reply.body
+    }
+}

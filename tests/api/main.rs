@@ -11,6 +11,7 @@ mod commission_recipients;
 mod commissions;
 mod contract;
 mod cors;
+mod diagnoses;
 mod errors;
 mod health;
 mod helpers;

@@ -1,0 +1,2 @@
+DROP TABLE diagnosis_municipalities;
+DROP TABLE diagnoses;
