@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::period::{parse_date, DateRange, Period};
+use crate::domain::text::clean;
 use crate::domain::Money;
 use crate::error::ApiResult;
 use crate::services::dto::ServiceUnit;
@@ -336,10 +337,6 @@ pub const RESERVED_AWARD_INTERVAL_MONTHS: u32 = 36;
 /// Art. 18 ust. 1: the final report is due 30 days after the task ends.
 pub const FINAL_REPORT_DAYS: i32 = 30;
 const DEFAULT_DUE_DAYS: i32 = 30;
-
-fn clean(value: Option<&str>) -> Option<String> {
-    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
-}
 
 /// Whether the period runs past `months` months from its start: its last allowed day is the day
 /// before the same date `months` later.

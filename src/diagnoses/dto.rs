@@ -10,6 +10,7 @@ use validator::{Validate, ValidateUrl};
 
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::period::parse_date;
+use crate::domain::text::clean;
 use crate::domain::ServiceArea;
 use crate::error::ApiResult;
 use crate::http::merge_patch;
@@ -252,10 +253,6 @@ impl DiagnosisInput {
             })
         })
     }
-}
-
-fn clean(value: Option<&str>) -> Option<String> {
-    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
 
 /// A required text of at most `MAX_ITEM_CHARS`: `required` when missing or blank, `length` when longer.

@@ -1,8 +1,7 @@
 //! Thin handlers: authorise, validate, one blocking call into model code, map to the view.
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{get, patch, post, web, FromRequest, HttpRequest, HttpResponse};
-use serde::de::DeserializeOwned;
+use actix_web::http::StatusCode;
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 
 use super::dto::{apply_patch, AdoptionInput, Diagnosis, DiagnosisAction, DiagnosisInput, DiagnosisQuery};
@@ -14,13 +13,14 @@ use crate::clock;
 use crate::db;
 use crate::error::{ApiResult, Problem};
 use crate::http::etag::{conditional_json, tagged_json};
-use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
-use crate::http::merge_patch;
-use crate::http::pagination::{checked_limit, page_response, paginate, Cursor, Page};
+use crate::http::extract::{
+    IdempotencyKey, IdempotencyKeyParam, JsonBody, OptionalJsonBody, QueryParams, RecordAction, RecordPatch,
+};
+use crate::http::pagination::{by_id, Page, Paging};
 use crate::http::responses::{
-    ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors,
-    InvalidIdempotentInputErrors, JsonBodyErrors, NotFoundErrors, PathIdErrors, PathIdJsonBodyErrors, QueryErrors,
-    StateConflictErrors,
+    ActionErrors, ChangedMeanwhileErrors, DatabaseErrors, IdempotencyErrors, IfMatchErrors, InvalidFieldErrors,
+    InvalidIdempotentInputErrors, JsonBodyErrors, NotFoundErrors, NotModifiedResponse, PathIdJsonBodyErrors,
+    QueryErrors, RecordErrors,
 };
 use crate::idempotency::{self, StoredResponse};
 
@@ -51,12 +51,11 @@ pub async fn list_diagnoses(
 ) -> ApiResult<HttpResponse> {
     access::LIST_DIAGNOSES.authorize(&req, &state, caller).await?;
     let filter = query.0;
-    let limit = checked_limit(filter.limit)?;
-    let cursor = filter.cursor.as_deref().map(|c| Cursor::decode(c, model::SORT)).transpose()?;
+    let (paging, cursor) = Paging::parse(filter.limit, filter.cursor.as_deref(), model::SORT)?;
     let today = clock::today();
-    let records = db::run(&state.pool, move |conn| model::list(conn, &filter, today, cursor.as_ref(), limit)).await?;
-    let page = paginate(records, limit, model::SORT, |r| (String::new(), r.row.id.to_string()), |r| r.to_dto(today))?;
-    Ok(page_response(&req, &page))
+    let records =
+        db::run(&state.pool, move |conn| model::list(conn, &filter, today, cursor.as_ref(), paging.limit)).await?;
+    paging.respond(&req, records, |record| by_id(record.row.id), |record| record.to_dto(today))
 }
 
 /// Get a diagnosis
@@ -68,8 +67,8 @@ pub async fn list_diagnoses(
     responses(
         (status = 200, description = "The diagnosis", body = Diagnosis,
             headers(("ETag" = String, description = "Entity tag of the diagnosis"))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        PathIdErrors, DatabaseErrors, NotFoundErrors
+        NotModifiedResponse,
+        RecordErrors
     )
 )]
 #[get("/diagnoses/{id}")]
@@ -156,12 +155,10 @@ pub async fn update_diagnosis(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    if_match: IfMatch,
-    patch: JsonBody<merge_patch::Patch>,
+    change: RecordPatch,
 ) -> ApiResult<HttpResponse> {
     let actor = access::UPDATE_DIAGNOSIS.authorize(&req, &state, caller).await?;
-    let (id, patch) = (id.into_inner(), patch.into_inner());
+    let RecordPatch { id, if_match, patch } = change;
     let event = access::UPDATE_DIAGNOSIS.event(id);
     let today = clock::today();
     let record = db::run(&state.pool, move |conn| {
@@ -171,21 +168,6 @@ pub async fn update_diagnosis(
     })
     .await?;
     Ok(tagged_json(record.etag(), &record.to_dto(today)?))
-}
-
-/// The body of an action that may be sent without one: none when the request carries neither a
-/// `Content-Type` nor content, else read as `JsonBody` reads every body.
-async fn optional_body<T: DeserializeOwned + 'static>(
-    req: &HttpRequest,
-    payload: web::Payload,
-) -> ApiResult<Option<JsonBody<T>>> {
-    let headers = req.headers();
-    let no_content = headers.get(header::CONTENT_LENGTH).is_none_or(|length| length == "0")
-        && !headers.contains_key(header::TRANSFER_ENCODING);
-    if no_content && !headers.contains_key(header::CONTENT_TYPE) {
-        return Ok(None);
-    }
-    JsonBody::from_request(req, &mut payload.into_inner()).await.map(Some)
 }
 
 /// Adopt a diagnosis
@@ -215,15 +197,13 @@ pub async fn adopt_diagnosis(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
-    payload: web::Payload,
+    target: RecordAction,
+    body: OptionalJsonBody<AdoptionInput>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::ADOPT_DIAGNOSIS.authorize(&req, &state, caller).await?;
-    let body = optional_body::<AdoptionInput>(&req, payload).await?;
-    let fingerprint = body.as_ref().map(|body| body.fingerprint.clone()).unwrap_or_default();
-    let adopted_on = body.map(JsonBody::into_inner).unwrap_or_default().validate_date(clock::today())?;
-    let id = id.into_inner();
+    let RecordAction { id, key } = target;
+    let fingerprint = body.0.as_ref().map(|body| body.fingerprint.clone()).unwrap_or_default();
+    let adopted_on = body.0.map(JsonBody::into_inner).unwrap_or_default().validate_date(clock::today())?;
     let event = access::ADOPT_DIAGNOSIS.event(id);
     idempotency::run_once(&req, &state.pool, &actor, event, key, &fingerprint, move |conn| {
         record_response(StatusCode::OK, &model::transition(conn, id, DiagnosisAction::Adopt, Some(adopted_on))?)
@@ -240,9 +220,7 @@ pub async fn adopt_diagnosis(
     params(("id" = Uuid, Path, description = "Diagnosis id"), IdempotencyKeyParam),
     responses(
         (status = 200, description = "The superseded diagnosis", body = Diagnosis),
-        PathIdErrors, IdempotencyErrors, ChangedMeanwhileErrors, DatabaseErrors,
-        NotFoundErrors,
-        StateConflictErrors
+        ActionErrors
     )
 )]
 #[post("/diagnoses/{id}/supersede")]
@@ -250,11 +228,10 @@ pub async fn supersede_diagnosis(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<Uuid>,
-    key: IdempotencyKey,
+    target: RecordAction,
 ) -> ApiResult<HttpResponse> {
     let actor = access::SUPERSEDE_DIAGNOSIS.authorize(&req, &state, caller).await?;
-    let id = id.into_inner();
+    let RecordAction { id, key } = target;
     let event = access::SUPERSEDE_DIAGNOSIS.event(id);
     idempotency::run_once(&req, &state.pool, &actor, event, key, "", move |conn| {
         record_response(StatusCode::OK, &model::transition(conn, id, DiagnosisAction::Supersede, None)?)

@@ -274,9 +274,7 @@ pub fn update(
     change: impl FnOnce(&Diagnosis) -> ApiResult<DiagnosisDraft>,
 ) -> ApiResult<DiagnosisRecord> {
     let record = find(conn, id)?;
-    if !if_match.matches(&record.etag()) {
-        return Err(ApiError::PreconditionFailed { current_etag: record.etag() });
-    }
+    if_match.require(record.etag())?;
     let current = record.to_dto(today)?;
     let mut row = record.row;
     if row.status != DiagnosisStatus::Draft {

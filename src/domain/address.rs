@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::text::clean;
 use crate::domain::identifiers::IdentifierError;
 use crate::domain::{PostalCode, Teryt};
 use crate::validation::FieldErrors;
@@ -71,10 +72,6 @@ impl Address {
         }
         Address { street, building, postal_code: postal_code.map(|code| code.as_str().to_owned()), city, teryt }
     }
-}
-
-fn clean(value: Option<&str>) -> Option<String> {
-    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
 
 fn check_lengths(

@@ -67,6 +67,12 @@ pub fn like_contains(folded_query: &str) -> String {
     pattern
 }
 
+/// A text as given, trimmed; `None` when absent or blank, so that "required" and "empty" are one
+/// check.
+pub fn clean(value: Option<&str>) -> Option<String> {
+    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -555,3 +555,24 @@ impl FromRequest for RecordPatch {
         })
     }
 }
+
+/// The body of an action that may come without one: `None` when the request has neither a
+/// `Content-Type` nor content, otherwise read as `JsonBody` reads every body (so a bad one is
+/// still a 400 or 415).
+pub struct OptionalJsonBody<T>(pub Option<JsonBody<T>>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let headers = req.headers();
+        let no_content = headers.get(header::CONTENT_LENGTH).is_none_or(|length| length == "0")
+            && !headers.contains_key(header::TRANSFER_ENCODING);
+        if no_content && !headers.contains_key(header::CONTENT_TYPE) {
+            return Box::pin(async { Ok(OptionalJsonBody(None)) });
+        }
+        let body = JsonBody::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(OptionalJsonBody(Some(body.await?))) })
+    }
+}

@@ -10,6 +10,7 @@ use validator::Validate;
 
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::period::{parse_date, DateRange, Period};
+use crate::domain::text::clean;
 use crate::domain::Teryt;
 use crate::error::ApiResult;
 use crate::http::merge_patch;
@@ -230,10 +231,6 @@ impl MunicipalityInput {
             })
         })
     }
-}
-
-fn clean(value: Option<&str>) -> Option<String> {
-    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
 
 fn parse_agreement(errors: &mut FieldErrors, agreement: MunicipalAgreementInput) -> Option<AgreementTerms> {

@@ -10,6 +10,7 @@ use validator::Validate;
 
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::period::parse_date;
+use crate::domain::text::clean;
 use crate::domain::{Address, Krs, Nip, Regon, ServiceArea};
 use crate::error::ApiResult;
 use crate::http::pagination::Sort;
@@ -331,11 +332,6 @@ pub struct ProviderDraft {
 
 const MAX_CONTACT_PERSONS: usize = 20;
 const MAX_UNITS: usize = 20;
-
-/// Trims a text; blank becomes absent.
-fn clean(value: Option<&str>) -> Option<String> {
-    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
-}
 
 fn check_length(errors: &mut FieldErrors, field: &str, value: Option<&str>, max: usize) {
     if value.is_some_and(|v| v.chars().count() > max) {

@@ -8,6 +8,7 @@ use validator::Validate;
 
 use crate::domain::identifiers::Sex as PeselSex;
 use crate::domain::period::parse_date;
+use crate::domain::text::clean;
 use crate::domain::{Address, Pesel};
 use crate::error::ApiResult;
 use crate::validation::FieldErrors;
@@ -93,10 +94,6 @@ pub struct ResidentDraft {
     pub email: Option<String>,
     pub legal_representative: Option<LegalRepresentative>,
     pub notes_on_needs: String,
-}
-
-fn clean(value: Option<&str>) -> Option<String> {
-    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
 
 impl ResidentInput {

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::period::{parse_date, DateRange, Period};
+use crate::domain::text::clean;
 use crate::domain::Money;
 use crate::error::ApiResult;
 use crate::services::dto::ServiceUnit;
@@ -360,10 +361,6 @@ pub struct PlanDraft {
     pub consent: Option<Consent>,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
-}
-
-fn clean(value: Option<&str>) -> Option<String> {
-    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
 
 fn date(errors: &mut FieldErrors, field: &str, value: Option<&str>, required: bool) -> Option<NaiveDate> {
