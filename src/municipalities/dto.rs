@@ -113,8 +113,10 @@ pub struct Municipality {
     pub version: i64,
 }
 
-/// What the public reads of an active gmina: its code and name.
+/// What the public reads of an active gmina: its code and name, and nothing else (so that a full
+/// record never reads as a public one: the two are exclusive in `MunicipalityView`).
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"id": "0193a5f2-0000-7000-8000-000000000021", "teryt": "2611011", "name": "Starachowice"}))]
 pub struct PublicMunicipality {
     pub id: Uuid,
