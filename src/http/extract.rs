@@ -557,8 +557,8 @@ impl FromRequest for RecordPatch {
 }
 
 /// The body of an action that may come without one: `None` when the request has neither a
-/// `Content-Type` nor content, otherwise read as `JsonBody` reads every body (so a bad one is
-/// still a 400 or 415).
+/// `Content-Type` nor content, or when the body is JSON `null` (as the contract's `T | null`
+/// allows); otherwise read as `JsonBody` reads every body (so a bad one is still a 400 or 415).
 pub struct OptionalJsonBody<T>(pub Option<JsonBody<T>>);
 
 impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
@@ -572,7 +572,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
         if no_content && !headers.contains_key(header::CONTENT_TYPE) {
             return Box::pin(async { Ok(OptionalJsonBody(None)) });
         }
-        let body = JsonBody::<T>::from_request(req, payload);
-        Box::pin(async move { Ok(OptionalJsonBody(Some(body.await?))) })
+        let body = JsonBody::<Option<T>>::from_request(req, payload);
+        Box::pin(async move {
+            let JsonBody { value, fingerprint } = body.await?;
+            Ok(OptionalJsonBody(value.map(|value| JsonBody { value, fingerprint })))
+        })
     }
 }

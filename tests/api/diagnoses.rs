@@ -135,6 +135,13 @@ async fn a_diagnosis_adopted_over_five_years_ago_is_overdue_and_the_date_is_neve
     assert!(!problem.to_string().contains(&tomorrow), "the date is not echoed");
     app.post_json(&path, &json!({"adopted_on": today().to_string(), "by": "x"})).await.problem(400, "bad-request");
     assert_eq!(app.get(&path_of(&draft)).await.body["status"], "draft", "nothing changed");
+    let null_body = app.post_json(&path, &Value::Null).await;
+    assert_eq!(
+        (null_body.status, null_body.body["adopted_on"].as_str()),
+        (200, Some(today().to_string().as_str())),
+        "a null body, as the contract allows, adopts today: {}",
+        null_body.body
+    );
 }
 
 #[actix_web::test]
