@@ -1,31 +1,21 @@
 //! Builders for valid request bodies, so that a test states only what it is about.
 
+use std::marker::PhantomData;
+
 use serde_json::{json, Value};
 
 use crate::helpers::{token_for, Reply, TestApp};
 
-/// A valid catalogue entry; override fields with `with`.
-pub struct ServiceBuilder {
+/// A fixture's request body, built from valid defaults: `with` sets a member (a `null` removes
+/// it). The marker type `R` says whose defaults and create calls apply (`ServiceBuilder`, ...).
+pub struct Builder<R> {
     body: Value,
+    resource: PhantomData<R>,
 }
 
-impl ServiceBuilder {
-    pub fn new(code: &str) -> Self {
-        ServiceBuilder {
-            body: json!({
-                "code": code,
-                "name": format!("Usługa {code}"),
-                "description": "Pomoc w codziennych czynnościach",
-                "area": "social_assistance",
-                "target_groups": ["person"],
-                "delivery_mode": "at_home",
-                "unit": "hour",
-                "unit_cost": "45.00",
-                "fee_rule": {"kind": "free"},
-                "eligibility": "Osoby wymagające pomocy",
-                "delivered_by": "commissioned"
-            }),
-        }
+impl<R> Builder<R> {
+    fn of(body: Value) -> Self {
+        Builder { body, resource: PhantomData }
     }
 
     pub fn with(mut self, field: &str, value: Value) -> Self {
@@ -39,6 +29,30 @@ impl ServiceBuilder {
 
     pub fn body(&self) -> &Value {
         &self.body
+    }
+}
+
+/// A valid catalogue entry; override fields with `with`.
+pub type ServiceBuilder = Builder<ServiceBody>;
+
+/// Marks a [`Builder`] of a service's body.
+pub enum ServiceBody {}
+
+impl Builder<ServiceBody> {
+    pub fn new(code: &str) -> Self {
+        Builder::of(json!({
+            "code": code,
+            "name": format!("Usługa {code}"),
+            "description": "Pomoc w codziennych czynnościach",
+            "area": "social_assistance",
+            "target_groups": ["person"],
+            "delivery_mode": "at_home",
+            "unit": "hour",
+            "unit_cost": "45.00",
+            "fee_rule": {"kind": "free"},
+            "eligibility": "Osoby wymagające pomocy",
+            "delivered_by": "commissioned"
+        }))
     }
 
     /// Creates the entry and returns the created representation (asserting 201).
@@ -61,37 +75,23 @@ impl ServiceBuilder {
 pub const NIPS: [&str; 6] = ["8567346215", "5260250274", "7740001454", "5213017228", "1132853869", "9542583988"];
 
 /// A valid provider (a foundation with a NIP); override fields with `with`.
-pub struct ProviderBuilder {
-    body: Value,
-}
+pub type ProviderBuilder = Builder<ProviderBody>;
 
-impl ProviderBuilder {
+/// Marks a [`Builder`] of a provider's body.
+pub enum ProviderBody {}
+
+impl Builder<ProviderBody> {
     pub fn new(name: &str, nip: &str) -> Self {
-        ProviderBuilder {
-            body: json!({
-                "name": name,
-                "legal_form": "foundation",
-                "nip": nip,
-                "address": {"street": "ul. Kościelna", "building": "12", "postal_code": "27-200", "city": "Starachowice", "teryt": "2611011"},
-                "contact": {"email": "biuro@example.org", "phone": "+48 41 274 00 00", "website": "https://example.org"},
-                "contact_persons": [{"name": "Anna Nowak", "position": "koordynatorka", "phone": "600 100 200"}],
-                "areas": ["social_assistance"],
-                "description": "Usługi opiekuńcze"
-            }),
-        }
-    }
-
-    pub fn with(mut self, field: &str, value: Value) -> Self {
-        if value.is_null() {
-            self.body.as_object_mut().unwrap().remove(field);
-        } else {
-            self.body[field] = value;
-        }
-        self
-    }
-
-    pub fn body(&self) -> &Value {
-        &self.body
+        Builder::of(json!({
+            "name": name,
+            "legal_form": "foundation",
+            "nip": nip,
+            "address": {"street": "ul. Kościelna", "building": "12", "postal_code": "27-200", "city": "Starachowice", "teryt": "2611011"},
+            "contact": {"email": "biuro@example.org", "phone": "+48 41 274 00 00", "website": "https://example.org"},
+            "contact_persons": [{"name": "Anna Nowak", "position": "koordynatorka", "phone": "600 100 200"}],
+            "areas": ["social_assistance"],
+            "description": "Usługi opiekuńcze"
+        }))
     }
 
     pub async fn create(self, app: &TestApp) -> Value {
@@ -102,44 +102,30 @@ impl ProviderBuilder {
 }
 
 /// A commission's input for a provider and service; override fields with `with`.
-pub struct CommissionBuilder {
-    body: Value,
-}
+pub type CommissionBuilder = Builder<CommissionBody>;
 
-impl CommissionBuilder {
+/// Marks a [`Builder`] of a commission's body.
+pub enum CommissionBody {}
+
+impl Builder<CommissionBody> {
     pub fn new(reference: &str, service: &Value, provider: &Value) -> Self {
-        CommissionBuilder {
-            body: json!({
-                "reference": reference,
-                "title": "Usługi opiekuńcze w miejscu zamieszkania",
-                "service_id": service["id"],
-                "provider_id": provider["id"],
-                "mode": "open_competition",
-                "form": "powierzenie",
-                "agreement": {"number": format!("UM/{reference}"), "signed_on": "2026-01-15"},
-                "period": {"start": "2026-01-01", "end": "2026-12-31"},
-                "amount": "60000.00",
-                "tranches": [{"date": "2026-01-20", "amount": "30000.00"}, {"date": "2026-07-01", "amount": "30000.00"}],
-                "planned_units": 4800,
-                "unit": "hour",
-                "planned_recipients": 40,
-                "expected_results": [{"indicator": "Godziny usług", "unit": "godzina", "planned_value": 4800}],
-                "reporting": {"schedule": "quarterly", "due_days": 30}
-            }),
-        }
-    }
-
-    pub fn with(mut self, field: &str, value: Value) -> Self {
-        if value.is_null() {
-            self.body.as_object_mut().unwrap().remove(field);
-        } else {
-            self.body[field] = value;
-        }
-        self
-    }
-
-    pub fn body(&self) -> &Value {
-        &self.body
+        Builder::of(json!({
+            "reference": reference,
+            "title": "Usługi opiekuńcze w miejscu zamieszkania",
+            "service_id": service["id"],
+            "provider_id": provider["id"],
+            "mode": "open_competition",
+            "form": "powierzenie",
+            "agreement": {"number": format!("UM/{reference}"), "signed_on": "2026-01-15"},
+            "period": {"start": "2026-01-01", "end": "2026-12-31"},
+            "amount": "60000.00",
+            "tranches": [{"date": "2026-01-20", "amount": "30000.00"}, {"date": "2026-07-01", "amount": "30000.00"}],
+            "planned_units": 4800,
+            "unit": "hour",
+            "planned_recipients": 40,
+            "expected_results": [{"indicator": "Godziny usług", "unit": "godzina", "planned_value": 4800}],
+            "reporting": {"schedule": "quarterly", "due_days": 30}
+        }))
     }
 
     pub async fn create(self, app: &TestApp) -> Value {
@@ -248,39 +234,25 @@ pub async fn plan_grant_year(app: &TestApp, year: i32, planned: &str) {
 
 /// A valid municipality served by agreement (porozumienie międzygminne); `founder` for the
 /// founding gmina. Override fields with `with`.
-pub struct MunicipalityBuilder {
-    body: Value,
-}
+pub type MunicipalityBuilder = Builder<MunicipalityBody>;
 
-impl MunicipalityBuilder {
+/// Marks a [`Builder`] of a municipality's body.
+pub enum MunicipalityBody {}
+
+impl Builder<MunicipalityBody> {
     pub fn new(teryt: &str, name: &str) -> Self {
-        MunicipalityBuilder {
-            body: json!({
-                "teryt": teryt,
-                "name": name,
-                "role": "agreement_party",
-                "agreement": {"number": format!("POR/{teryt}"), "signed_on": "2026-01-15",
-                    "period": {"start": "2026-02-01", "end": "2028-12-31"}},
-                "population": {"count": 47500, "as_of": "2025-12-31"}
-            }),
-        }
+        Builder::of(json!({
+            "teryt": teryt,
+            "name": name,
+            "role": "agreement_party",
+            "agreement": {"number": format!("POR/{teryt}"), "signed_on": "2026-01-15",
+                "period": {"start": "2026-02-01", "end": "2028-12-31"}},
+            "population": {"count": 47500, "as_of": "2025-12-31"}
+        }))
     }
 
     pub fn founder(teryt: &str, name: &str) -> Self {
         Self::new(teryt, name).with("role", json!("founder")).with("agreement", Value::Null)
-    }
-
-    pub fn with(mut self, field: &str, value: Value) -> Self {
-        if value.is_null() {
-            self.body.as_object_mut().unwrap().remove(field);
-        } else {
-            self.body[field] = value;
-        }
-        self
-    }
-
-    pub fn body(&self) -> &Value {
-        &self.body
     }
 
     /// Registers the municipality and returns it (asserting 201).
@@ -305,39 +277,25 @@ pub const DOCUMENT_SHA256: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b8
 
 /// A diagnosis complete enough to adopt, covering the given municipalities; override fields with
 /// `with` (a `null` removes one).
-pub struct DiagnosisBuilder {
-    body: Value,
-}
+pub type DiagnosisBuilder = Builder<DiagnosisBody>;
 
-impl DiagnosisBuilder {
+/// Marks a [`Builder`] of a diagnosis's body.
+pub enum DiagnosisBody {}
+
+impl Builder<DiagnosisBody> {
     pub fn new(municipalities: &[&Value]) -> Self {
         let ids: Vec<&Value> = municipalities.iter().map(|m| &m["id"]).collect();
-        DiagnosisBuilder {
-            body: json!({
-                "title": "Diagnoza potrzeb i potencjału 2026",
-                "municipality_ids": ids,
-                "methods": ["analiza danych zastanych", "ankieta", "wywiady"],
-                "consultation": {"from": "2026-03-01", "to": "2026-03-21", "how": "Ankieta online i spotkanie otwarte"},
-                "document": {"url": "https://bip.example.pl/diagnoza-2026.pdf", "sha256": DOCUMENT_SHA256},
-                "needs": [{"area": "social_assistance", "target_group": "special_needs_group",
-                    "indicator": "Osoby 75+ mieszkające samotnie", "value": "412", "source": "GUS BDL 2025"}],
-                "resources": ["12 organizacji pozarządowych", "Klub Seniora"],
-                "gaps": ["brak opieki wytchnieniowej"]
-            }),
-        }
-    }
-
-    pub fn with(mut self, field: &str, value: Value) -> Self {
-        if value.is_null() {
-            self.body.as_object_mut().unwrap().remove(field);
-        } else {
-            self.body[field] = value;
-        }
-        self
-    }
-
-    pub fn body(&self) -> &Value {
-        &self.body
+        Builder::of(json!({
+            "title": "Diagnoza potrzeb i potencjału 2026",
+            "municipality_ids": ids,
+            "methods": ["analiza danych zastanych", "ankieta", "wywiady"],
+            "consultation": {"from": "2026-03-01", "to": "2026-03-21", "how": "Ankieta online i spotkanie otwarte"},
+            "document": {"url": "https://bip.example.pl/diagnoza-2026.pdf", "sha256": DOCUMENT_SHA256},
+            "needs": [{"area": "social_assistance", "target_group": "special_needs_group",
+                "indicator": "Osoby 75+ mieszkające samotnie", "value": "412", "source": "GUS BDL 2025"}],
+            "resources": ["12 organizacji pozarządowych", "Klub Seniora"],
+            "gaps": ["brak opieki wytchnieniowej"]
+        }))
     }
 
     /// Creates the draft and returns it (asserting 201).
