@@ -594,8 +594,11 @@ fn apply_changes(conn: &mut DbConnection, plan_id: Id) -> ApiResult<()> {
         drop_change(conn, change.item_id)?;
         match change.proposed {
             Some(proposed) => {
+                // The terms change; the status stays the one in force (the plan may have started
+                // since the change was proposed).
                 let item: ItemRow = serde_json::from_str(&proposed).map_err(|_| stored("item change"))?;
-                diesel::update(plan_items::table.find(item.id)).set(&item).execute(conn)?;
+                let status: ItemStatus = plan_items::table.find(item.id).select(plan_items::status).first(conn)?;
+                diesel::update(plan_items::table.find(item.id)).set(&ItemRow { status, ..item }).execute(conn)?;
             }
             None if deliveries_on(conn, change.item_id)? == 0 => {
                 diesel::delete(plan_items::table.find(change.item_id)).execute(conn)?;
