@@ -295,3 +295,27 @@ async fn staff_and_municipal_systems_read_and_the_ous_and_director_write() {
     }
     app.send(app.request_as(None, Method::GET, "/api/v1/programmes")).await.problem(401, "unauthorized");
 }
+
+#[actix_web::test]
+async fn the_seed_puts_one_programme_of_the_founder_in_force() {
+    let app = spawn_app();
+    let config = cus_api::config::Config::from_lookup(|name| (name == "DATABASE_URL").then(|| app.db.url())).unwrap();
+    let pool = cus_api::db::connect(&config.backend, &config.pool).unwrap();
+    let written = cus_api::seed::seed(&mut pool.get().unwrap(), 0.01).expect("seed an empty database");
+    assert_eq!(written["programmes"], 1);
+    let founders = app.get("/api/v1/municipalities?role=founder").await.body;
+    let founder = founders["items"][0]["id"].as_str().unwrap().to_owned();
+    let today = cus_api::clock::today();
+    let listed = app.get(&format!("/api/v1/programmes?municipality_id={founder}&in_force_on={today}")).await.body;
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{listed}");
+    assert_eq!(items[0]["status"], "in_force");
+    let diagnoses = app.get("/api/v1/diagnoses").await.body;
+    assert_eq!(items[0]["diagnosis_id"], diagnoses["items"][0]["id"]);
+    let services = items[0]["services"].as_array().unwrap();
+    assert_eq!(services.len(), 3);
+    for service in services {
+        let read = app.get(&format!("/api/v1/services/{}", service["service_id"].as_str().unwrap())).await;
+        assert_eq!(read.body["status"], "active", "a seeded programme offers active catalogue services");
+    }
+}
