@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod municipalities;
 pub mod openapi;
 pub mod plan_items;
+pub mod programmes;
 pub mod providers;
 pub mod reports;
 pub mod residents;

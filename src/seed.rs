@@ -15,19 +15,25 @@ use crate::clock;
 use crate::commissions::dto::{CommissionMode, CommissionStatus, CompetitionForm, ReportingSchedule};
 use crate::commissions::model::CommissionRow;
 use crate::db::schema::{
-    commissions, diagnoses, diagnosis_municipalities, municipalities, plan_items, provider_offers, providers,
-    report_versions, reports, residents, service_plans, services,
+    commissions, diagnoses, diagnosis_municipalities, municipalities, plan_items, programme_services, programmes,
+    provider_offers, providers, report_versions, reports, residents, service_plans, services,
 };
 use crate::db::{DbConnection, Id};
 use crate::diagnoses::dto::{Consultation, DiagnosisAction, DiagnosisDocument, DiagnosisDraft, Need};
 use crate::diagnoses::model::{coverage_of, CoverageRow, DiagnosisRow};
 use crate::domain::lifecycle::Lifecycle;
+use crate::domain::money::Money;
 use crate::domain::period::DateRange;
 use crate::domain::ServiceArea;
 use crate::domain::{text, Nip, Pesel, Teryt};
 use crate::error::{ApiError, ApiResult};
 use crate::municipalities::dto::{AgreementTerms, MunicipalityDraft, MunicipalityRole, Population};
 use crate::municipalities::model::MunicipalityRow;
+use crate::programmes::dto::{
+    AccessCriteria, Capacity, CapacityKind, HowToApply, ProgrammeAction, ProgrammeConsultation, ProgrammeDraft,
+    ProgrammeService, Publication, Resolution,
+};
+use crate::programmes::model::{services_of, ProgrammeRow, ServiceRow as ProgrammeServiceRow};
 use crate::providers::dto::{LegalForm, ProviderStatus, UnitKind};
 use crate::providers::model::ProviderRow;
 use crate::providers::offers::model::OfferRow;
@@ -250,6 +256,61 @@ fn municipality_rows(random: &mut Random, now: chrono::NaiveDateTime) -> ApiResu
             Ok(MunicipalityRow::new(random.id(i as u64).into(), draft, now))
         })
         .collect()
+}
+
+/// The founder gmina's programme of social services, in force since February 2026 on the seeded
+/// diagnosis, offering the first `services` under its terms.
+fn programme(
+    random: &mut Random,
+    founder: &MunicipalityRow,
+    diagnosis: &DiagnosisRow,
+    services: &[Id],
+    now: chrono::NaiveDateTime,
+) -> ApiResult<(ProgrammeRow, Vec<ProgrammeServiceRow>)> {
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::internal("date"));
+    let terms = |(i, service): (usize, &Id)| ProgrammeService {
+        service_id: service.uuid(),
+        target_groups: vec![TargetGroup::Person, TargetGroup::SpecialNeedsGroup],
+        access_criteria: AccessCriteria {
+            age_min: (i == 0).then_some(60),
+            age_max: None,
+            disability_certificate_required: i == 1,
+            income_threshold_per_person: (i == 0).then_some(Money::from_grosze(182_300)),
+            residence_required: true,
+            notes: None,
+        },
+        how_to_apply: HowToApply {
+            r#where: "Punkt informacyjny CUS".to_owned(),
+            documents: vec!["wniosek".to_owned(), "oświadczenie o dochodach".to_owned()],
+        },
+        capacity: if i == 2 {
+            Capacity { kind: CapacityKind::Unlimited, value: None }
+        } else {
+            Capacity { kind: CapacityKind::Places, value: Some(20 + 10 * i as i32) }
+        },
+        quality_standard: "Standardy usług CUS 2026".to_owned(),
+    };
+    let draft = ProgrammeDraft {
+        municipality_id: founder.id.uuid(),
+        title: format!("Program usług społecznych {} 2026-2028", founder.name),
+        diagnosis_id: diagnosis.id.uuid(),
+        period: DateRange::new(day(2026, 1, 1)?, day(2028, 12, 31)?).map_err(|_| ApiError::internal("period"))?,
+        resolution: Some(Resolution { number: "XV/120/2025".to_owned(), adopted_on: day(2025, 12, 18)? }),
+        publication: Some(Publication { year: 2026, position: 214 }),
+        in_force_from: Some(day(2026, 2, 1)?),
+        consultation: Some(ProgrammeConsultation {
+            from: day(2025, 11, 24)?,
+            to: day(2025, 12, 8)?,
+            summary: "Uwagi organizacji pozarządowych uwzględnione w części".to_owned(),
+        }),
+        services: services.iter().enumerate().map(terms).collect(),
+    };
+    let mut row = ProgrammeRow::new(random.id(0).into(), &draft, now);
+    for action in [ProgrammeAction::Consult, ProgrammeAction::Adopt, ProgrammeAction::PutInForce] {
+        row.status = row.status.transition(action)?;
+    }
+    let services = services_of(row.id, &draft);
+    Ok((row, services))
 }
 
 /// The diagnosis of needs and potential the seeded gminas adopted together, in force until 2030.
@@ -605,6 +666,11 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
     // Drawn last, so that the ids of everything else are those of earlier seeds.
     let municipality_rows = municipality_rows(&mut random, now)?;
     let (diagnosis_row, coverage_rows) = diagnosis(&mut random, &municipality_rows, now)?;
+    let programme_services_offered: Vec<Id> =
+        service_rows.iter().filter(|s| s.status == ServiceStatus::Active).take(3).map(|s| s.id).collect();
+    let founder = municipality_rows.first().ok_or_else(|| ApiError::internal("no seeded municipality"))?;
+    let (programme_row, programme_service_rows) =
+        programme(&mut random, founder, &diagnosis_row, &programme_services_offered, now)?;
     conn.write_transaction(|conn| -> ApiResult<()> {
         insert_batches!(conn, services::table, service_rows);
         insert_batches!(conn, providers::table, provider_rows);
@@ -615,6 +681,8 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         insert_batches!(conn, municipalities::table, municipality_rows);
         insert_batches!(conn, diagnoses::table, [diagnosis_row]);
         insert_batches!(conn, diagnosis_municipalities::table, coverage_rows);
+        insert_batches!(conn, programmes::table, [programme_row]);
+        insert_batches!(conn, programme_services::table, programme_service_rows);
         insert_batches!(conn, residents::table, resident_rows);
         insert_batches!(conn, service_plans::table, plan_rows);
         insert_batches!(conn, plan_items::table, item_rows);
@@ -631,6 +699,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         "report_versions": version_rows.len(),
         "municipalities": municipality_rows.len(),
         "diagnoses": 1,
+        "programmes": 1,
         "residents": resident_rows.len(),
         "service_plans": plan_rows.len(),
         "plan_items": item_rows.len(),

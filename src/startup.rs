@@ -98,6 +98,7 @@ fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::settings::configure)
             .configure(crate::municipalities::configure)
             .configure(crate::diagnoses::configure)
+            .configure(crate::programmes::configure)
             .configure(crate::residents::configure)
             .configure(crate::service_plans::configure)
             .configure(crate::plan_items::configure)

@@ -51,6 +51,9 @@ const MUNICIPALITY_MANAGERS: &[Role] = &[Director, Ous];
 const DIAGNOSIS_READERS: &[Role] = &[Director, Ous, Kipus, Osl, Integrator, Auditor];
 /// The director and the OUS prepare, adopt and supersede them.
 const DIAGNOSIS_MANAGERS: &[Role] = &[Director, Ous];
+/// Programmes of social services are public acts, but the public reads nothing of them yet.
+const PROGRAMME_READERS: &[Role] = DIAGNOSIS_READERS;
+const PROGRAMME_MANAGERS: &[Role] = DIAGNOSIS_MANAGERS;
 
 pub const HEALTH_LIVE: Access = Access::public("health_live", "health");
 pub const HEALTH_READY: Access = Access::public("health_ready", "health");
@@ -117,6 +120,15 @@ pub const CREATE_DIAGNOSIS: Access = Access::for_roles("create_diagnosis", "diag
 pub const UPDATE_DIAGNOSIS: Access = Access::for_roles("update_diagnosis", "diagnosis", DIAGNOSIS_MANAGERS);
 pub const ADOPT_DIAGNOSIS: Access = Access::for_roles("adopt_diagnosis", "diagnosis", DIAGNOSIS_MANAGERS);
 pub const SUPERSEDE_DIAGNOSIS: Access = Access::for_roles("supersede_diagnosis", "diagnosis", DIAGNOSIS_MANAGERS);
+pub const LIST_PROGRAMMES: Access = Access::for_roles("list_programmes", "programme", PROGRAMME_READERS);
+pub const GET_PROGRAMME: Access = Access::for_roles("get_programme", "programme", PROGRAMME_READERS);
+pub const CREATE_PROGRAMME: Access = Access::for_roles("create_programme", "programme", PROGRAMME_MANAGERS);
+pub const UPDATE_PROGRAMME: Access = Access::for_roles("update_programme", "programme", PROGRAMME_MANAGERS);
+pub const CONSULT_PROGRAMME: Access = Access::for_roles("consult_programme", "programme", PROGRAMME_MANAGERS);
+pub const ADOPT_PROGRAMME: Access = Access::for_roles("adopt_programme", "programme", PROGRAMME_MANAGERS);
+pub const PUT_PROGRAMME_IN_FORCE: Access = Access::for_roles("put_programme_in_force", "programme", PROGRAMME_MANAGERS);
+pub const EXPIRE_PROGRAMME: Access = Access::for_roles("expire_programme", "programme", PROGRAMME_MANAGERS);
+pub const REPEAL_PROGRAMME: Access = Access::for_roles("repeal_programme", "programme", PROGRAMME_MANAGERS);
 pub const LIST_RESIDENTS: Access = Access::for_roles("list_residents", "resident", RESIDENT_READERS);
 pub const SEARCH_RESIDENTS: Access = Access::for_roles("search_residents", "resident", CASE_WORKERS);
 pub const CREATE_RESIDENT: Access = Access::for_roles("create_resident", "resident", CASE_WORKERS);
@@ -222,6 +234,15 @@ pub const OPERATIONS: &[&Access] = &[
     &UPDATE_DIAGNOSIS,
     &ADOPT_DIAGNOSIS,
     &SUPERSEDE_DIAGNOSIS,
+    &LIST_PROGRAMMES,
+    &GET_PROGRAMME,
+    &CREATE_PROGRAMME,
+    &UPDATE_PROGRAMME,
+    &CONSULT_PROGRAMME,
+    &ADOPT_PROGRAMME,
+    &PUT_PROGRAMME_IN_FORCE,
+    &EXPIRE_PROGRAMME,
+    &REPEAL_PROGRAMME,
     &LIST_RESIDENTS,
     &SEARCH_RESIDENTS,
     &CREATE_RESIDENT,

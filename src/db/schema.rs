@@ -445,6 +445,54 @@ diesel::joinable!(plan_revisions -> service_plans (plan_id));
 diesel::joinable!(plan_authors -> service_plans (plan_id));
 diesel::joinable!(plan_item_changes -> plan_items (item_id));
 
+diesel::table! {
+    programmes (id) {
+        id -> Text,
+        municipality_id -> Text,
+        title -> Text,
+        diagnosis_id -> Text,
+        period_start -> Date,
+        period_end -> Date,
+        resolution_number -> Nullable<Text>,
+        resolution_adopted_on -> Nullable<Date>,
+        publication_year -> Nullable<Integer>,
+        publication_position -> Nullable<Integer>,
+        in_force_from -> Nullable<Date>,
+        consultation_from -> Nullable<Date>,
+        consultation_to -> Nullable<Date>,
+        consultation_summary -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    programme_services (programme_id, service_id) {
+        programme_id -> Text,
+        service_id -> Text,
+        position -> Integer,
+        target_groups -> Text,
+        age_min -> Nullable<Integer>,
+        age_max -> Nullable<Integer>,
+        disability_certificate_required -> Bool,
+        income_threshold_per_person -> Nullable<BigInt>,
+        residence_required -> Bool,
+        access_notes -> Nullable<Text>,
+        apply_where -> Text,
+        apply_documents -> Text,
+        capacity_kind -> Text,
+        capacity_value -> Nullable<Integer>,
+        quality_standard -> Text,
+    }
+}
+
+diesel::joinable!(programmes -> municipalities (municipality_id));
+diesel::joinable!(programmes -> diagnoses (diagnosis_id));
+diesel::joinable!(programme_services -> programmes (programme_id));
+diesel::joinable!(programme_services -> services (service_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_events,
@@ -463,6 +511,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     plan_item_changes,
     plan_items,
     plan_revisions,
+    programme_services,
+    programmes,
     provider_offers,
     providers,
     report_versions,

@@ -20,7 +20,8 @@ const CASE_WORKERS: &[&str] = &["kipus", "director"];
 const RESIDENT_READERS: &[&str] = &["kipus", "director", "ous", "provider"];
 const PLAN_READERS: &[&str] = &["kipus", "director", "ous"];
 const COMMISSION_READERS: &[&str] = &["ous", "director", "kipus", "integrator", "auditor", "provider"];
-/// Diagnoses hold no personal data: staff and municipal systems read them, not providers or admins.
+/// Diagnoses and programmes hold no personal data: staff and municipal systems read them, not
+/// providers or admins.
 const DIAGNOSIS_READERS: &[&str] = &["director", "ous", "kipus", "osl", "integrator", "auditor"];
 
 /// Ids no record has: authorisation is decided before the record is looked up.
@@ -31,6 +32,7 @@ const REPORT: &str =
 const RESIDENT: &str = "/api/v1/residents/0193a5f2-0000-7000-8000-000000000a09";
 const MUNICIPALITY: &str = "/api/v1/municipalities/0193a5f2-0000-7000-8000-000000000a0c";
 const DIAGNOSIS: &str = "/api/v1/diagnoses/0193a5f2-0000-7000-8000-000000000a0d";
+const PROGRAMME: &str = "/api/v1/programmes/0193a5f2-0000-7000-8000-000000000a0e";
 const PLAN: &str = "/api/v1/service-plans/0193a5f2-0000-7000-8000-000000000b09";
 const ITEM: &str = "/api/v1/plan-items/0193a5f2-0000-7000-8000-000000000d09";
 
@@ -258,6 +260,21 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
         case("update_diagnosis", Method::PATCH, DIAGNOSIS, Some(json!({})), Allowed::Roles(MANAGERS)),
         case("adopt_diagnosis", Method::POST, &format!("{DIAGNOSIS}/adopt"), None, Allowed::Roles(MANAGERS)),
         case("supersede_diagnosis", Method::POST, &format!("{DIAGNOSIS}/supersede"), None, Allowed::Roles(MANAGERS)),
+        case("list_programmes", Method::GET, "/api/v1/programmes", None, Allowed::Roles(DIAGNOSIS_READERS)),
+        case("get_programme", Method::GET, PROGRAMME, None, Allowed::Roles(DIAGNOSIS_READERS)),
+        case("create_programme", Method::POST, "/api/v1/programmes", Some(json!({})), Allowed::Roles(MANAGERS)),
+        case("update_programme", Method::PATCH, PROGRAMME, Some(json!({})), Allowed::Roles(MANAGERS)),
+        case("consult_programme", Method::POST, &format!("{PROGRAMME}/consult"), None, Allowed::Roles(MANAGERS)),
+        case("adopt_programme", Method::POST, &format!("{PROGRAMME}/adopt"), None, Allowed::Roles(MANAGERS)),
+        case(
+            "put_programme_in_force",
+            Method::POST,
+            &format!("{PROGRAMME}/put-in-force"),
+            None,
+            Allowed::Roles(MANAGERS),
+        ),
+        case("expire_programme", Method::POST, &format!("{PROGRAMME}/expire"), None, Allowed::Roles(MANAGERS)),
+        case("repeal_programme", Method::POST, &format!("{PROGRAMME}/repeal"), None, Allowed::Roles(MANAGERS)),
         case("list_residents", Method::GET, "/api/v1/residents", None, Allowed::Roles(RESIDENT_READERS)),
         case(
             "search_residents",

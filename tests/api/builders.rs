@@ -314,3 +314,60 @@ impl Builder<DiagnosisBody> {
         reply.body
     }
 }
+
+/// A programme of one municipality on an adopted diagnosis, offering the given catalogue services,
+/// with its resolution and publication, so that it can go all the way to `in_force`; override
+/// fields with `with` (a `null` removes one).
+pub type ProgrammeBuilder = Builder<ProgrammeBody>;
+
+/// Marks a [`Builder`] of a programme's body.
+pub enum ProgrammeBody {}
+
+impl Builder<ProgrammeBody> {
+    pub fn new(municipality: &Value, diagnosis: &Value, services: &[&Value]) -> Self {
+        let services: Vec<Value> = services.iter().map(|service| programme_service(service)).collect();
+        Builder::of(json!({
+            "municipality_id": municipality["id"],
+            "title": "Program usług społecznych 2027-2029",
+            "diagnosis_id": diagnosis["id"],
+            "period": {"start": "2027-01-01", "end": "2029-12-31"},
+            "resolution": {"number": "XII/145/2026", "adopted_on": "2026-06-25"},
+            "publication": {"year": 2026, "position": 3412},
+            "in_force_from": "2027-01-01",
+            "consultation": {"from": "2026-05-01", "to": "2026-05-21", "summary": "14 uwag, 9 uwzględnionych"},
+            "services": services
+        }))
+    }
+
+    /// Creates the draft and returns it (asserting 201).
+    pub async fn create(self, app: &TestApp) -> Value {
+        let reply = app.post_json("/api/v1/programmes", &self.body).await;
+        assert_eq!(reply.status, 201, "create programme failed: {}", reply.body);
+        reply.body
+    }
+
+    /// Creates the programme and runs it through `actions` (each asserting 200), returning the last state.
+    pub async fn create_through(self, app: &TestApp, actions: &[&str]) -> Value {
+        let mut programme = self.create(app).await;
+        for action in actions {
+            let path = format!("/api/v1/programmes/{}/{action}", programme["id"].as_str().unwrap());
+            let reply = app.post(&path).await;
+            assert_eq!(reply.status, 200, "{action} programme failed: {}", reply.body);
+            programme = reply.body;
+        }
+        programme
+    }
+}
+
+/// The terms a programme offers a catalogue service under, in a programme body.
+pub fn programme_service(service: &Value) -> Value {
+    json!({
+        "service_id": service["id"],
+        "target_groups": ["person", "special_needs_group"],
+        "access_criteria": {"age_min": 60, "age_max": 120, "disability_certificate_required": false,
+            "income_threshold_per_person": "1823.00", "residence_required": true, "notes": "Pierwszeństwo dla osób samotnych"},
+        "how_to_apply": {"where": "Punkt informacyjny CUS", "documents": ["wniosek", "zaświadczenie lekarskie"]},
+        "capacity": {"kind": "places", "value": 25},
+        "quality_standard": "Standard usług opiekuńczych CUS 2026"
+    })
+}

@@ -21,6 +21,7 @@ mod metrics;
 mod municipalities;
 mod openapi;
 mod plan_rules;
+mod programmes;
 mod provider_forms;
 mod providers;
 mod reports;

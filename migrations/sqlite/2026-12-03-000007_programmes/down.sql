@@ -1,0 +1,2 @@
+DROP TABLE programme_services;
+DROP TABLE programmes;

@@ -1,0 +1,450 @@
+//! Programme storage: the record, its services (`programme_services`), and the rules of its
+//! lifecycle: what adoption and entry into force need, and no overlap of services.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::dto::{
+    AccessCriteria, Capacity, CapacityKind, HowToApply, Programme, ProgrammeAction, ProgrammeConsultation,
+    ProgrammeDraft, ProgrammeQuery, ProgrammeService, ProgrammeStatus, Publication, Resolution,
+};
+use crate::clock;
+use crate::db::schema::{diagnoses, municipalities, programme_services, programmes, services};
+use crate::db::{DbConnection, Id};
+use crate::diagnoses::dto::DiagnosisStatus;
+use crate::domain::lifecycle::Lifecycle;
+use crate::domain::money::Money;
+use crate::domain::period::DateRange;
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::http::etag::etag;
+use crate::http::extract::IfMatch;
+use crate::http::pagination::Cursor;
+
+/// One row of `programmes`, as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = programmes, treat_none_as_null = true, treat_none_as_default_value = false)]
+pub struct ProgrammeRow {
+    pub id: Id,
+    pub municipality_id: Id,
+    pub title: String,
+    pub diagnosis_id: Id,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub resolution_number: Option<String>,
+    pub resolution_adopted_on: Option<NaiveDate>,
+    pub publication_year: Option<i32>,
+    pub publication_position: Option<i32>,
+    pub in_force_from: Option<NaiveDate>,
+    pub consultation_from: Option<NaiveDate>,
+    pub consultation_to: Option<NaiveDate>,
+    pub consultation_summary: Option<String>,
+    pub status: ProgrammeStatus,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+/// One service a programme offers; its lists are JSON arrays.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = programme_services)]
+pub struct ServiceRow {
+    pub programme_id: Id,
+    pub service_id: Id,
+    pub position: i32,
+    pub target_groups: String,
+    pub age_min: Option<i32>,
+    pub age_max: Option<i32>,
+    pub disability_certificate_required: bool,
+    pub income_threshold_per_person: Option<i64>,
+    pub residence_required: bool,
+    pub access_notes: Option<String>,
+    pub apply_where: String,
+    pub apply_documents: String,
+    pub capacity_kind: CapacityKind,
+    pub capacity_value: Option<i32>,
+    pub quality_standard: String,
+}
+
+/// A programme with its services, in the order they were given.
+#[derive(Debug, Clone)]
+pub struct ProgrammeRecord {
+    pub row: ProgrammeRow,
+    pub services: Vec<ServiceRow>,
+}
+
+pub const NOT_FOUND: ApiError = ApiError::NotFound { resource: "programme" };
+
+fn json_text<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn from_json_text<T: serde::de::DeserializeOwned>(text: &str) -> ApiResult<T> {
+    serde_json::from_str(text).map_err(|_| ApiError::internal("a stored programme list is not valid JSON"))
+}
+
+impl ProgrammeRow {
+    /// A new draft (the seed builds its rows here too).
+    pub fn new(id: Uuid, draft: &ProgrammeDraft, now: NaiveDateTime) -> Self {
+        let mut row = ProgrammeRow {
+            id: id.into(),
+            municipality_id: draft.municipality_id.into(),
+            title: String::new(),
+            diagnosis_id: draft.diagnosis_id.into(),
+            period_start: draft.period.start(),
+            period_end: draft.period.end(),
+            resolution_number: None,
+            resolution_adopted_on: None,
+            publication_year: None,
+            publication_position: None,
+            in_force_from: None,
+            consultation_from: None,
+            consultation_to: None,
+            consultation_summary: None,
+            status: ProgrammeStatus::Draft,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        row.set(draft);
+        row
+    }
+
+    fn set(&mut self, draft: &ProgrammeDraft) {
+        self.municipality_id = draft.municipality_id.into();
+        self.title = draft.title.clone();
+        self.diagnosis_id = draft.diagnosis_id.into();
+        self.period_start = draft.period.start();
+        self.period_end = draft.period.end();
+        self.resolution_number = draft.resolution.as_ref().map(|r| r.number.clone());
+        self.resolution_adopted_on = draft.resolution.as_ref().map(|r| r.adopted_on);
+        self.publication_year = draft.publication.map(|p| p.year);
+        self.publication_position = draft.publication.map(|p| p.position);
+        self.in_force_from = draft.in_force_from;
+        self.consultation_from = draft.consultation.as_ref().map(|c| c.from);
+        self.consultation_to = draft.consultation.as_ref().map(|c| c.to);
+        self.consultation_summary = draft.consultation.as_ref().map(|c| c.summary.clone());
+    }
+}
+
+impl ServiceRow {
+    fn new(programme_id: Id, position: i32, service: &ProgrammeService) -> Self {
+        let access = &service.access_criteria;
+        ServiceRow {
+            programme_id,
+            service_id: service.service_id.into(),
+            position,
+            target_groups: json_text(&service.target_groups),
+            age_min: access.age_min,
+            age_max: access.age_max,
+            disability_certificate_required: access.disability_certificate_required,
+            income_threshold_per_person: access.income_threshold_per_person.map(Money::grosze),
+            residence_required: access.residence_required,
+            access_notes: access.notes.clone(),
+            apply_where: service.how_to_apply.r#where.clone(),
+            apply_documents: json_text(&service.how_to_apply.documents),
+            capacity_kind: service.capacity.kind,
+            capacity_value: service.capacity.value,
+            quality_standard: service.quality_standard.clone(),
+        }
+    }
+
+    fn to_dto(&self) -> ApiResult<ProgrammeService> {
+        Ok(ProgrammeService {
+            service_id: self.service_id.into(),
+            target_groups: from_json_text(&self.target_groups)?,
+            access_criteria: AccessCriteria {
+                age_min: self.age_min,
+                age_max: self.age_max,
+                disability_certificate_required: self.disability_certificate_required,
+                income_threshold_per_person: self.income_threshold_per_person.map(Money::from_grosze),
+                residence_required: self.residence_required,
+                notes: self.access_notes.clone(),
+            },
+            how_to_apply: HowToApply {
+                r#where: self.apply_where.clone(),
+                documents: from_json_text(&self.apply_documents)?,
+            },
+            capacity: Capacity { kind: self.capacity_kind, value: self.capacity_value },
+            quality_standard: self.quality_standard.clone(),
+        })
+    }
+}
+
+impl ProgrammeRecord {
+    pub fn etag(&self) -> String {
+        etag(self.row.version)
+    }
+
+    pub fn to_dto(&self) -> ApiResult<Programme> {
+        let row = &self.row;
+        let period = DateRange::new(row.period_start, row.period_end)
+            .map_err(|_| ApiError::internal("a stored programme period ends before it starts"))?;
+        let resolution = match (&row.resolution_number, row.resolution_adopted_on) {
+            (Some(number), Some(adopted_on)) => Some(Resolution { number: number.clone(), adopted_on }),
+            _ => None,
+        };
+        let publication = match (row.publication_year, row.publication_position) {
+            (Some(year), Some(position)) => Some(Publication { year, position }),
+            _ => None,
+        };
+        let consultation = match (row.consultation_from, row.consultation_to, &row.consultation_summary) {
+            (Some(from), Some(to), Some(summary)) => Some(ProgrammeConsultation { from, to, summary: summary.clone() }),
+            _ => None,
+        };
+        Ok(Programme {
+            id: row.id.into(),
+            municipality_id: row.municipality_id.into(),
+            title: row.title.clone(),
+            diagnosis_id: row.diagnosis_id.into(),
+            period: period.into(),
+            resolution,
+            publication,
+            in_force_from: row.in_force_from,
+            consultation,
+            services: self.services.iter().map(ServiceRow::to_dto).collect::<ApiResult<_>>()?,
+            status: row.status,
+            created_at: clock::utc(row.created_at),
+            updated_at: clock::utc(row.updated_at),
+            version: row.version,
+        })
+    }
+}
+
+/// The service rows of a draft.
+pub fn services_of(id: Id, draft: &ProgrammeDraft) -> Vec<ServiceRow> {
+    (draft.services.iter().zip(0..)).map(|(service, position)| ServiceRow::new(id, position, service)).collect()
+}
+
+fn services_by_programme(conn: &mut DbConnection, ids: Vec<Id>) -> ApiResult<HashMap<Id, Vec<ServiceRow>>> {
+    let rows: Vec<ServiceRow> = programme_services::table
+        .filter(programme_services::programme_id.eq_any(ids))
+        .order((programme_services::programme_id, programme_services::position))
+        .select(ServiceRow::as_select())
+        .load(conn)?;
+    let mut by_programme: HashMap<Id, Vec<ServiceRow>> = HashMap::new();
+    for row in rows {
+        by_programme.entry(row.programme_id).or_default().push(row);
+    }
+    Ok(by_programme)
+}
+
+fn with_services(conn: &mut DbConnection, rows: Vec<ProgrammeRow>) -> ApiResult<Vec<ProgrammeRecord>> {
+    let mut services = services_by_programme(conn, rows.iter().map(|row| row.id).collect())?;
+    Ok(rows
+        .into_iter()
+        .map(|row| ProgrammeRecord { services: services.remove(&row.id).unwrap_or_default(), row })
+        .collect())
+}
+
+pub fn find(conn: &mut DbConnection, id: Uuid) -> ApiResult<ProgrammeRecord> {
+    let row = programmes::table
+        .find(Id::from(id))
+        .select(ProgrammeRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(NOT_FOUND)?;
+    with_services(conn, vec![row])?.pop().ok_or(NOT_FOUND)
+}
+
+/// The references of a draft: a registered municipality (422 `unknown_municipality`), catalogue
+/// services (422 `unknown` at their index), an existing (422 `unknown`) adopted diagnosis (409
+/// `diagnosis-not-adopted`).
+fn ensure_references(conn: &mut DbConnection, draft: &ProgrammeDraft) -> ApiResult<()> {
+    let mut errors = Vec::new();
+    let municipality: Option<Id> = municipalities::table
+        .find(Id::from(draft.municipality_id))
+        .select(municipalities::id)
+        .first(conn)
+        .optional()?;
+    if municipality.is_none() {
+        errors.push(FieldError::new(
+            "municipality_id",
+            "unknown_municipality",
+            "no municipality served by this CUS has this id",
+        ));
+    }
+    let diagnosis: Option<DiagnosisStatus> =
+        diagnoses::table.find(Id::from(draft.diagnosis_id)).select(diagnoses::status).first(conn).optional()?;
+    if diagnosis.is_none() {
+        errors.push(FieldError::new("diagnosis_id", "unknown", "no diagnosis has this id"));
+    }
+    let wanted: Vec<Id> = draft.services.iter().map(|s| Id::from(s.service_id)).collect();
+    let found: Vec<Id> = services::table.filter(services::id.eq_any(&wanted)).select(services::id).load(conn)?;
+    for (index, id) in wanted.iter().enumerate() {
+        if !found.contains(id) {
+            errors.push(FieldError::new(
+                format!("services[{index}].service_id"),
+                "unknown",
+                "no catalogue service has this id",
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    match diagnosis {
+        Some(DiagnosisStatus::Adopted) => Ok(()),
+        status => Err(ApiError::conflict(
+            "diagnosis-not-adopted",
+            "a programme rests on an adopted diagnosis of needs and potential",
+        )
+        .with("diagnosis_status", status.map(|s| s.as_ref().to_owned()))),
+    }
+}
+
+/// Row by row: diesel's multi-backend connection has no batch insert.
+fn insert_services(conn: &mut DbConnection, rows: &[ServiceRow]) -> ApiResult<()> {
+    for row in rows {
+        diesel::insert_into(programme_services::table).values(row).execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn insert(conn: &mut DbConnection, id: Uuid, draft: ProgrammeDraft) -> ApiResult<ProgrammeRecord> {
+    ensure_references(conn, &draft)?;
+    let row = ProgrammeRow::new(id, &draft, clock::now());
+    diesel::insert_into(programmes::table).values(&row).execute(conn)?;
+    let services = services_of(row.id, &draft);
+    insert_services(conn, &services)?;
+    Ok(ProgrammeRecord { row, services })
+}
+
+fn save(conn: &mut DbConnection, row: ProgrammeRow) -> ApiResult<ProgrammeRow> {
+    crate::save_versioned!(conn, programmes, row, NOT_FOUND)
+}
+
+/// Applies a change computed from the current record (a merge patch) under `If-Match`, before
+/// adoption only: after it a programme changes only by a new resolution (409 `amendment-needed`).
+pub fn update(
+    conn: &mut DbConnection,
+    id: Uuid,
+    if_match: &IfMatch,
+    change: impl FnOnce(&Programme) -> ApiResult<ProgrammeDraft>,
+) -> ApiResult<ProgrammeRecord> {
+    let record = find(conn, id)?;
+    if_match.require(record.etag())?;
+    let current = record.to_dto()?;
+    let mut row = record.row;
+    if row.status.is_adopted() {
+        return Err(ApiError::conflict("amendment-needed", "a programme changes only by a new resolution")
+            .with("current_status", row.status.as_ref()));
+    }
+    let draft = change(&current)?;
+    ensure_references(conn, &draft)?;
+    row.set(&draft);
+    let row = save(conn, row)?;
+    diesel::delete(programme_services::table.filter(programme_services::programme_id.eq(row.id))).execute(conn)?;
+    let services = services_of(row.id, &draft);
+    insert_services(conn, &services)?;
+    Ok(ProgrammeRecord { row, services })
+}
+
+/// 409 `programme-overlap` when another programme of the municipality, adopted or in force, over
+/// a period that overlaps, offers one of the same services.
+fn ensure_no_overlap(conn: &mut DbConnection, record: &ProgrammeRecord) -> ApiResult<()> {
+    let row = &record.row;
+    let ids: Vec<Id> = record.services.iter().map(|s| s.service_id).collect();
+    let shared: Vec<(Id, Id)> = programme_services::table
+        .inner_join(programmes::table)
+        .filter(programmes::municipality_id.eq(row.municipality_id))
+        .filter(programmes::id.ne(row.id))
+        .filter(programmes::status.eq_any([ProgrammeStatus::Adopted, ProgrammeStatus::InForce]))
+        .filter(programmes::period_start.le(row.period_end))
+        .filter(programmes::period_end.ge(row.period_start))
+        .filter(programme_services::service_id.eq_any(ids))
+        .order((programmes::id, programme_services::position))
+        .select((programmes::id, programme_services::service_id))
+        .load(conn)?;
+    let Some((other, _)) = shared.first().cloned() else {
+        return Ok(());
+    };
+    let services: Vec<String> =
+        shared.iter().filter(|(p, _)| *p == other).map(|(_, s)| Uuid::from(*s).to_string()).collect();
+    Err(ApiError::conflict(
+        "programme-overlap",
+        "another programme of this municipality over an overlapping period already offers these services",
+    )
+    .with("programme_id", Uuid::from(other).to_string())
+    .with("service_ids", services))
+}
+
+/// Moves a programme through its lifecycle. Adoption needs the resolution (409
+/// `resolution-missing`) and no overlap; entry into force needs `in_force_from` and the
+/// publication (409 `publication-missing`).
+pub fn transition(conn: &mut DbConnection, id: Uuid, action: ProgrammeAction) -> ApiResult<ProgrammeRecord> {
+    let mut record = find(conn, id)?;
+    record.row.status = record.row.status.transition(action)?;
+    let row = &record.row;
+    match action {
+        ProgrammeAction::Adopt => {
+            if row.resolution_number.is_none() {
+                return Err(ApiError::conflict(
+                    "resolution-missing",
+                    "adoption needs the council resolution: its number and date",
+                ));
+            }
+            ensure_no_overlap(conn, &record)?;
+        }
+        ProgrammeAction::PutInForce => {
+            let mut missing = Vec::new();
+            if row.in_force_from.is_none() {
+                missing.push("in_force_from");
+            }
+            if row.publication_year.is_none() {
+                missing.push("publication");
+            }
+            if !missing.is_empty() {
+                return Err(ApiError::conflict(
+                    "publication-missing",
+                    format!("entry into force needs the publication and the day; missing: {}", missing.join(", ")),
+                )
+                .with("missing", missing));
+            }
+        }
+        _ => {}
+    }
+    let ProgrammeRecord { row, services } = record;
+    Ok(ProgrammeRecord { row: save(conn, row)?, services })
+}
+
+/// The list's only order: creation (the ids are UUIDv7).
+pub const SORT: &str = "id";
+
+/// One page (plus one row, to tell whether another page follows) of the filtered list.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ProgrammeQuery,
+    cursor: Option<&Cursor>,
+    limit: u32,
+) -> ApiResult<Vec<ProgrammeRecord>> {
+    let mut query = programmes::table.select(ProgrammeRow::as_select()).into_boxed();
+    if let Some(municipality) = filter.municipality_id {
+        query = query.filter(programmes::municipality_id.eq(Id::from(municipality)));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(programmes::status.eq(status));
+    }
+    if let Some(service) = filter.service_id {
+        let offering = programme_services::table
+            .filter(programme_services::service_id.eq(Id::from(service)))
+            .select(programme_services::programme_id);
+        query = query.filter(programmes::id.eq_any(offering));
+    }
+    if let Some(on) = filter.in_force_on {
+        query = query
+            .filter(programmes::status.eq(ProgrammeStatus::InForce))
+            .filter(programmes::in_force_from.le(on))
+            .filter(programmes::period_end.ge(on));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(programmes::updated_at.ge(since.naive_utc()));
+    }
+    if let Some(cursor) = cursor {
+        query = query.filter(programmes::id.gt(cursor.id.clone()));
+    }
+    let rows = query.order(programmes::id.asc()).limit(i64::from(limit) + 1).load(conn)?;
+    with_services(conn, rows)
+}
