@@ -343,9 +343,14 @@ pub fn update(
 }
 
 /// 409 `programme-overlap` when another programme of the municipality, adopted or in force, over
-/// a period that overlaps, offers one of the same services.
+/// a period that overlaps, offers one of the same services. Adoptions in one municipality are
+/// checked one after the other: PostgreSQL locks the municipality's row (`FOR UPDATE`, outside
+/// diesel's common subset); SQLite's write transactions already run one at a time.
 fn ensure_no_overlap(conn: &mut DbConnection, record: &ProgrammeRecord) -> ApiResult<()> {
     let row = &record.row;
+    if let DbConnection::Pg(c) = conn {
+        municipalities::table.find(row.municipality_id).select(municipalities::id).for_update().first::<Id>(c)?;
+    }
     let ids: Vec<Id> = record.services.iter().map(|s| s.service_id).collect();
     let shared: Vec<(Id, Id)> = programme_services::table
         .inner_join(programmes::table)
