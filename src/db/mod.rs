@@ -237,6 +237,17 @@ pub fn stale_or_gone(current: QueryResult<Option<i64>>, not_found: ApiError) -> 
     }
 }
 
+/// A list or record kept in a TEXT column as JSON ("[]" should serialising ever fail).
+pub fn json_text<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// A JSON TEXT column read back; one that does not parse is an internal error naming `what`.
+pub fn from_json_text<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> crate::error::ApiResult<T> {
+    serde_json::from_str(text)
+        .map_err(|_| crate::error::ApiError::internal(format!("a stored {what} is not valid JSON")))
+}
+
 #[cfg(test)]
 mod tests {
     use actix_web::ResponseError;

@@ -13,7 +13,7 @@ use super::dto::{
 };
 use crate::clock;
 use crate::db::schema::{diagnoses, diagnosis_municipalities, municipalities};
-use crate::db::{DbConnection, Id};
+use crate::db::{from_json_text, json_text, DbConnection, Id};
 use crate::domain::lifecycle::Lifecycle;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::etag::etag;
@@ -60,14 +60,6 @@ pub struct DiagnosisRecord {
 }
 
 pub const NOT_FOUND: ApiError = ApiError::NotFound { resource: "diagnosis" };
-
-fn json_text<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "[]".to_owned())
-}
-
-fn from_json_text<T: serde::de::DeserializeOwned>(text: &str) -> ApiResult<T> {
-    serde_json::from_str(text).map_err(|_| ApiError::internal("a stored diagnosis list is not valid JSON"))
-}
 
 impl DiagnosisRow {
     /// A new draft (the seed builds its rows here too).
@@ -120,7 +112,7 @@ impl DiagnosisRow {
 
     /// What adoption needs and the diagnosis lacks, by field name.
     fn missing_for_adoption(&self) -> ApiResult<Vec<&'static str>> {
-        let needs: Vec<Need> = from_json_text(&self.needs)?;
+        let needs: Vec<Need> = from_json_text(&self.needs, "diagnosis list")?;
         let mut missing = Vec::new();
         if self.consultation_from.is_none() {
             missing.push("consultation");
@@ -155,12 +147,12 @@ impl DiagnosisRecord {
             id: row.id.into(),
             title: row.title.clone(),
             municipality_ids: self.coverage.iter().map(|c| c.municipality_id.into()).collect(),
-            methods: from_json_text(&row.methods)?,
+            methods: from_json_text(&row.methods, "diagnosis list")?,
             consultation,
             document,
-            needs: from_json_text(&row.needs)?,
-            resources: from_json_text(&row.resources)?,
-            gaps: from_json_text(&row.gaps)?,
+            needs: from_json_text(&row.needs, "diagnosis list")?,
+            resources: from_json_text(&row.resources, "diagnosis list")?,
+            gaps: from_json_text(&row.gaps, "diagnosis list")?,
             status: row.status,
             adopted_on: row.adopted_on,
             next_due_on: row.next_due_on,

@@ -13,7 +13,7 @@ use super::dto::{
 };
 use crate::clock;
 use crate::db::schema::{diagnoses, municipalities, programme_services, programmes, services};
-use crate::db::{DbConnection, Id};
+use crate::db::{from_json_text, json_text, DbConnection, Id};
 use crate::diagnoses::dto::DiagnosisStatus;
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::money::Money;
@@ -76,14 +76,6 @@ pub struct ProgrammeRecord {
 }
 
 pub const NOT_FOUND: ApiError = ApiError::NotFound { resource: "programme" };
-
-fn json_text<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "[]".to_owned())
-}
-
-fn from_json_text<T: serde::de::DeserializeOwned>(text: &str) -> ApiResult<T> {
-    serde_json::from_str(text).map_err(|_| ApiError::internal("a stored programme list is not valid JSON"))
-}
 
 impl ProgrammeRow {
     /// A new draft (the seed builds its rows here too).
@@ -154,7 +146,7 @@ impl ServiceRow {
     fn to_dto(&self) -> ApiResult<ProgrammeService> {
         Ok(ProgrammeService {
             service_id: self.service_id.into(),
-            target_groups: from_json_text(&self.target_groups)?,
+            target_groups: from_json_text(&self.target_groups, "programme list")?,
             access_criteria: AccessCriteria {
                 age_min: self.age_min,
                 age_max: self.age_max,
@@ -165,7 +157,7 @@ impl ServiceRow {
             },
             how_to_apply: HowToApply {
                 r#where: self.apply_where.clone(),
-                documents: from_json_text(&self.apply_documents)?,
+                documents: from_json_text(&self.apply_documents, "programme list")?,
             },
             capacity: Capacity { kind: self.capacity_kind, value: self.capacity_value },
             quality_standard: self.quality_standard.clone(),
