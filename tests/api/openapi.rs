@@ -1,5 +1,7 @@
 //! The committed contract must be what the code generates, and complete.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 const COMMITTED: &str = "openapi/openapi.json";
@@ -101,13 +103,42 @@ fn shared_parameters_and_required_fields_say_what_the_server_enforces() {
     }
 }
 
-/// utoipa keeps one schema per name, so two Rust types of one name would silently share it: a
-/// provider's offer was once documented as a small grant's offer publication.
+/// utoipa keeps one schema per name, so two Rust types of one name would silently share it (a
+/// provider's offer was once documented as a small grant's offer publication): every type the
+/// contract documents, by `derive(ToSchema)` or `text_enum!`, has a name of its own.
 #[test]
-fn types_of_the_same_name_do_not_share_a_schema() {
-    let document = serde_json::to_value(cus_api::startup::openapi()).unwrap();
-    let schemas = &document["components"]["schemas"];
-    let required = |name: &str| schemas[name]["required"].as_array().cloned().unwrap_or_default();
-    assert!(required("Offer").contains(&Value::from("service_id")), "a provider's offer: {}", schemas["Offer"]);
-    assert!(required("SmallGrantOffer").contains(&Value::from("published_on")), "{}", schemas["SmallGrantOffer"]);
+fn types_the_contract_documents_have_names_of_their_own() {
+    let mut files = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    let mut first_seen: HashMap<String, String> = HashMap::new();
+    let mut twins = Vec::new();
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|entry| entry.unwrap().path()));
+            continue;
+        }
+        if path.extension().is_none_or(|extension| extension != "rs") {
+            continue;
+        }
+        let mut documented = false;
+        for line in std::fs::read_to_string(&path).unwrap().lines().map(str::trim) {
+            if line.contains("ToSchema") && !line.starts_with("use ") || line.starts_with("crate::text_enum!") {
+                documented = true;
+            }
+            let Some(rest) = ["pub struct ", "pub enum "].iter().find_map(|prefix| line.strip_prefix(prefix)) else {
+                continue;
+            };
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let place = format!("{}", path.display());
+            if std::mem::take(&mut documented) {
+                if let Some(first) = first_seen.insert(name.clone(), place.clone()) {
+                    twins.push(format!("{name}: {first} and {place}"));
+                }
+            }
+        }
+    }
+    assert!(twins.is_empty(), "types documented under one schema name: {twins:#?}");
+    assert!(
+        first_seen.contains_key("Offer") && first_seen.contains_key("ServicePlan"),
+        "the scan found {first_seen:?}"
+    );
 }
