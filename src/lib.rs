@@ -17,6 +17,7 @@ pub mod error;
 pub mod health;
 pub mod http;
 pub mod idempotency;
+pub mod locations;
 pub mod logging;
 pub mod metrics;
 pub mod municipalities;

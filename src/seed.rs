@@ -15,8 +15,9 @@ use crate::clock;
 use crate::commissions::dto::{CommissionMode, CommissionStatus, CompetitionForm, ReportingSchedule};
 use crate::commissions::model::CommissionRow;
 use crate::db::schema::{
-    commissions, diagnoses, diagnosis_municipalities, municipalities, plan_items, programme_services, programmes,
-    provider_offers, providers, report_versions, reports, residents, service_plans, services,
+    commissions, diagnoses, diagnosis_municipalities, location_exception_hours, location_exceptions, location_hours,
+    locations, municipalities, offer_locations, plan_items, programme_services, programmes, provider_offers, providers,
+    report_versions, reports, residents, service_plans, services,
 };
 use crate::db::{DbConnection, Id};
 use crate::diagnoses::dto::{Consultation, DiagnosisAction, DiagnosisDocument, DiagnosisDraft, Need};
@@ -25,8 +26,12 @@ use crate::domain::lifecycle::Lifecycle;
 use crate::domain::money::Money;
 use crate::domain::period::DateRange;
 use crate::domain::ServiceArea;
-use crate::domain::{text, Nip, Pesel, Teryt};
+use crate::domain::{text, Address, Nip, Pesel, Teryt};
 use crate::error::{ApiError, ApiResult};
+use crate::locations::dto::{
+    Accessibility, HoursException, Interval, LocationDraft, LocationKind, Weekday, WeeklyHours,
+};
+use crate::locations::model::LocationRecord;
 use crate::municipalities::dto::{AgreementTerms, MunicipalityDraft, MunicipalityRole, Population};
 use crate::municipalities::model::MunicipalityRow;
 use crate::programmes::dto::{
@@ -34,9 +39,9 @@ use crate::programmes::dto::{
     ProgrammeService, Publication, Resolution,
 };
 use crate::programmes::model::{services_of, ProgrammeRow, ServiceRow as ProgrammeServiceRow};
-use crate::providers::dto::{LegalForm, ProviderStatus, UnitKind};
+use crate::providers::dto::{Contact, LegalForm, ProviderStatus, UnitKind};
 use crate::providers::model::ProviderRow;
-use crate::providers::offers::model::OfferRow;
+use crate::providers::offers::model::{OfferLocationRow, OfferRow};
 use crate::reports::dto::{ReportKind, ReportStatus, ReportTemplate};
 use crate::reports::model::{ReportRow, VersionRow};
 use crate::residents::dto::Sex;
@@ -255,6 +260,94 @@ fn municipality_rows(random: &mut Random, now: chrono::NaiveDateTime) -> ApiResu
             };
             Ok(MunicipalityRow::new(random.id(i as u64).into(), draft, now))
         })
+        .collect()
+}
+
+/// The CUS office in the founder gmina, open Monday to Friday 8-16 (Tuesday until 18) and
+/// closed on Christmas Day, and the premises of every tenth provider, open 9-17 on weekdays;
+/// both step-free.
+fn location_records(random: &mut Random, providers: &[ProviderRow], now: chrono::NaiveDateTime) -> Vec<LocationRecord> {
+    let weekdays = [Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Friday];
+    let hours = |from: &str, to: &str, tuesday_to: &str| -> Vec<WeeklyHours> {
+        weekdays
+            .iter()
+            .map(|&day| WeeklyHours {
+                day,
+                from: from.to_owned(),
+                to: if day == Weekday::Tuesday { tuesday_to } else { to }.to_owned(),
+            })
+            .collect()
+    };
+    let christmas = NaiveDate::from_ymd_opt(2026, 12, 25).unwrap_or_default();
+    let address = |street: &str, building: String, city: &str, teryt: &str| Address {
+        street: Some(street.to_owned()),
+        building: Some(building),
+        postal_code: Some("27-200".to_owned()),
+        city: Some(city.to_owned()),
+        teryt: Some(teryt.to_owned()),
+    };
+    let office = LocationDraft {
+        name: format!("Centrum Usług Społecznych w {}", PLACES[0]),
+        kind: LocationKind::CusOffice,
+        provider_id: None,
+        address: address("ul. Radomska", "45".to_owned(), PLACES[0], TERYTS[0]),
+        coordinates: None,
+        opening_hours: hours("08:00", "16:00", "18:00"),
+        exceptions: vec![HoursException {
+            date: christmas,
+            closed: true,
+            hours: Vec::new(),
+            note: "Boże Narodzenie".to_owned(),
+        }],
+        accessibility: Accessibility { step_free: true, accessible_toilet: true, ..Accessibility::default() },
+        contact: Contact {
+            email: Some("cus@example.org".to_owned()),
+            phone: Some("+48 41 273 00 00".to_owned()),
+            website: None,
+        },
+    };
+    let premises = providers.iter().step_by(10).map(|provider| LocationDraft {
+        name: format!("Siedziba: {}", provider.name),
+        kind: LocationKind::ProviderPremises,
+        provider_id: Some(provider.id.into()),
+        address: address(
+            "ul. Główna",
+            provider.building.clone(),
+            &provider.city,
+            provider.teryt.as_deref().unwrap_or(TERYTS[0]),
+        ),
+        coordinates: None,
+        opening_hours: hours("09:00", "17:00", "17:00"),
+        exceptions: vec![HoursException {
+            date: christmas - Duration::days(1),
+            closed: false,
+            hours: vec![Interval { from: "09:00".to_owned(), to: "12:00".to_owned() }],
+            note: "Wigilia".to_owned(),
+        }],
+        accessibility: Accessibility { step_free: true, ..Accessibility::default() },
+        contact: Contact { email: provider.email.clone(), phone: provider.phone.clone(), website: None },
+    });
+    std::iter::once(office)
+        .chain(premises)
+        .enumerate()
+        .map(|(i, draft)| LocationRecord::new(random.id(i as u64).into(), &draft, now))
+        .collect()
+}
+
+/// The first offer of each provider with premises is given there and at the CUS office.
+fn offer_location_rows(records: &[LocationRecord], offers: &[OfferRow]) -> Vec<OfferLocationRow> {
+    let Some(office) = records.first() else { return Vec::new() };
+    records[1..]
+        .iter()
+        .filter_map(|premises| {
+            let offer = offers.iter().find(|offer| Some(offer.provider_id) == premises.row.provider_id)?;
+            Some([premises, office].into_iter().zip(0..).map(|(location, position)| OfferLocationRow {
+                offer_id: offer.id,
+                location_id: location.row.id,
+                position,
+            }))
+        })
+        .flatten()
         .collect()
 }
 
@@ -482,6 +575,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
                 created_at: now,
                 updated_at: now,
                 version: 1,
+                at_home: service.delivery_mode == DeliveryMode::AtHome,
             });
         }
     }
@@ -671,6 +765,12 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
     let founder = municipality_rows.first().ok_or_else(|| ApiError::internal("no seeded municipality"))?;
     let (programme_row, programme_service_rows) =
         programme(&mut random, founder, &diagnosis_row, &programme_services_offered, now)?;
+    let location_records = location_records(&mut random, &provider_rows, now);
+    let offer_location_rows = offer_location_rows(&location_records, &offer_rows);
+    let location_rows: Vec<_> = location_records.iter().map(|r| r.row.clone()).collect();
+    let hours_rows: Vec<_> = location_records.iter().flat_map(|r| r.hours.clone()).collect();
+    let exception_rows: Vec<_> = location_records.iter().flat_map(|r| r.exceptions.clone()).collect();
+    let exception_hours_rows: Vec<_> = location_records.iter().flat_map(|r| r.exception_hours.clone()).collect();
     conn.write_transaction(|conn| -> ApiResult<()> {
         insert_batches!(conn, services::table, service_rows);
         insert_batches!(conn, providers::table, provider_rows);
@@ -683,6 +783,11 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         insert_batches!(conn, diagnosis_municipalities::table, coverage_rows);
         insert_batches!(conn, programmes::table, [programme_row]);
         insert_batches!(conn, programme_services::table, programme_service_rows);
+        insert_batches!(conn, locations::table, location_rows);
+        insert_batches!(conn, location_hours::table, hours_rows);
+        insert_batches!(conn, location_exceptions::table, exception_rows);
+        insert_batches!(conn, location_exception_hours::table, exception_hours_rows);
+        insert_batches!(conn, offer_locations::table, offer_location_rows);
         insert_batches!(conn, residents::table, resident_rows);
         insert_batches!(conn, service_plans::table, plan_rows);
         insert_batches!(conn, plan_items::table, item_rows);
@@ -700,6 +805,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         "municipalities": municipality_rows.len(),
         "diagnoses": 1,
         "programmes": 1,
+        "locations": location_rows.len(),
         "residents": resident_rows.len(),
         "service_plans": plan_rows.len(),
         "plan_items": item_rows.len(),

@@ -99,6 +99,7 @@ fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::municipalities::configure)
             .configure(crate::diagnoses::configure)
             .configure(crate::programmes::configure)
+            .configure(crate::locations::configure)
             .configure(crate::residents::configure)
             .configure(crate::service_plans::configure)
             .configure(crate::plan_items::configure)

@@ -129,6 +129,14 @@ pub const ADOPT_PROGRAMME: Access = Access::for_roles("adopt_programme", "progra
 pub const PUT_PROGRAMME_IN_FORCE: Access = Access::for_roles("put_programme_in_force", "programme", PROGRAMME_MANAGERS);
 pub const EXPIRE_PROGRAMME: Access = Access::for_roles("expire_programme", "programme", PROGRAMME_MANAGERS);
 pub const REPEAL_PROGRAMME: Access = Access::for_roles("repeal_programme", "programme", PROGRAMME_MANAGERS);
+/// Locations are public; the registry's managers write any, a provider user its own (checked by the model).
+pub const LIST_LOCATIONS: Access = Access::public("list_locations", "location");
+pub const GET_LOCATION: Access = Access::public("get_location", "location");
+pub const CREATE_LOCATION: Access = Access::for_roles("create_location", "location", REGISTRY_MANAGERS_AND_PROVIDER);
+pub const UPDATE_LOCATION: Access = Access::for_roles("update_location", "location", REGISTRY_MANAGERS_AND_PROVIDER);
+pub const ARCHIVE_LOCATION: Access = Access::for_roles("archive_location", "location", REGISTRY_MANAGERS_AND_PROVIDER);
+pub const ACTIVATE_LOCATION: Access =
+    Access::for_roles("activate_location", "location", REGISTRY_MANAGERS_AND_PROVIDER);
 pub const LIST_RESIDENTS: Access = Access::for_roles("list_residents", "resident", RESIDENT_READERS);
 pub const SEARCH_RESIDENTS: Access = Access::for_roles("search_residents", "resident", CASE_WORKERS);
 pub const CREATE_RESIDENT: Access = Access::for_roles("create_resident", "resident", CASE_WORKERS);
@@ -243,6 +251,12 @@ pub const OPERATIONS: &[&Access] = &[
     &PUT_PROGRAMME_IN_FORCE,
     &EXPIRE_PROGRAMME,
     &REPEAL_PROGRAMME,
+    &LIST_LOCATIONS,
+    &GET_LOCATION,
+    &CREATE_LOCATION,
+    &UPDATE_LOCATION,
+    &ARCHIVE_LOCATION,
+    &ACTIVATE_LOCATION,
     &LIST_RESIDENTS,
     &SEARCH_RESIDENTS,
     &CREATE_RESIDENT,

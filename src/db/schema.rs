@@ -153,6 +153,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        at_home -> Bool,
     }
 }
 
@@ -493,6 +494,76 @@ diesel::joinable!(programmes -> diagnoses (diagnosis_id));
 diesel::joinable!(programme_services -> programmes (programme_id));
 diesel::joinable!(programme_services -> services (service_id));
 
+diesel::table! {
+    locations (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        provider_id -> Nullable<Text>,
+        street -> Nullable<Text>,
+        building -> Text,
+        postal_code -> Text,
+        city -> Text,
+        teryt -> Text,
+        latitude_e7 -> Nullable<BigInt>,
+        longitude_e7 -> Nullable<BigInt>,
+        step_free -> Bool,
+        accessible_toilet -> Bool,
+        hearing_loop -> Bool,
+        sign_language -> Bool,
+        disabled_parking -> Bool,
+        accessibility_note -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        website -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    location_hours (location_id, day, opens) {
+        location_id -> Text,
+        day -> Integer,
+        opens -> Text,
+        closes -> Text,
+    }
+}
+
+diesel::table! {
+    location_exceptions (location_id, on_date) {
+        location_id -> Text,
+        on_date -> Date,
+        closed -> Bool,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    location_exception_hours (location_id, on_date, opens) {
+        location_id -> Text,
+        on_date -> Date,
+        opens -> Text,
+        closes -> Text,
+    }
+}
+
+diesel::table! {
+    offer_locations (offer_id, location_id) {
+        offer_id -> Text,
+        location_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::joinable!(locations -> providers (provider_id));
+diesel::joinable!(location_hours -> locations (location_id));
+diesel::joinable!(location_exceptions -> locations (location_id));
+diesel::joinable!(offer_locations -> provider_offers (offer_id));
+diesel::joinable!(offer_locations -> locations (location_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_events,
@@ -506,7 +577,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     grant_years,
     idempotency_keys,
     item_deliveries,
+    location_exception_hours,
+    location_exceptions,
+    location_hours,
+    locations,
     municipalities,
+    offer_locations,
     plan_authors,
     plan_item_changes,
     plan_items,

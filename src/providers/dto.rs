@@ -339,7 +339,8 @@ fn check_length(errors: &mut FieldErrors, field: &str, value: Option<&str>, max:
     }
 }
 
-fn check_phone(errors: &mut FieldErrors, field: &str, phone: Option<&str>) {
+/// 7-20 digits, with spaces, `+`, `-` or brackets: the phone numbers the registry and locations publish.
+pub fn check_phone(errors: &mut FieldErrors, field: &str, phone: Option<&str>) {
     let Some(phone) = phone else { return };
     let digits = phone.chars().filter(char::is_ascii_digit).count();
     let allowed = phone.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));

@@ -32,6 +32,7 @@ const REPORT: &str =
 const RESIDENT: &str = "/api/v1/residents/0193a5f2-0000-7000-8000-000000000a09";
 const MUNICIPALITY: &str = "/api/v1/municipalities/0193a5f2-0000-7000-8000-000000000a0c";
 const DIAGNOSIS: &str = "/api/v1/diagnoses/0193a5f2-0000-7000-8000-000000000a0d";
+const LOCATION: &str = "/api/v1/locations/0193a5f2-0000-7000-8000-000000000a0f";
 const PROGRAMME: &str = "/api/v1/programmes/0193a5f2-0000-7000-8000-000000000a0e";
 const PLAN: &str = "/api/v1/service-plans/0193a5f2-0000-7000-8000-000000000b09";
 const ITEM: &str = "/api/v1/plan-items/0193a5f2-0000-7000-8000-000000000d09";
@@ -282,6 +283,30 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
             "/api/v1/residents/search",
             Some(json!({"name": "x"})),
             Allowed::Roles(CASE_WORKERS),
+        ),
+        case("list_locations", Method::GET, "/api/v1/locations", None, Allowed::Public),
+        case("get_location", Method::GET, LOCATION, None, Allowed::Public),
+        case(
+            "create_location",
+            Method::POST,
+            "/api/v1/locations",
+            Some(json!({})),
+            Allowed::Roles(MANAGERS_AND_PROVIDER),
+        ),
+        case("update_location", Method::PATCH, LOCATION, Some(json!({})), Allowed::Roles(MANAGERS_AND_PROVIDER)),
+        case(
+            "archive_location",
+            Method::POST,
+            &format!("{LOCATION}/archive"),
+            None,
+            Allowed::Roles(MANAGERS_AND_PROVIDER),
+        ),
+        case(
+            "activate_location",
+            Method::POST,
+            &format!("{LOCATION}/activate"),
+            None,
+            Allowed::Roles(MANAGERS_AND_PROVIDER),
         ),
         case("create_resident", Method::POST, "/api/v1/residents", Some(json!({})), Allowed::Roles(CASE_WORKERS)),
         case("get_resident", Method::GET, RESIDENT, None, Allowed::Roles(RESIDENT_READERS)),

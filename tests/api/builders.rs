@@ -371,3 +371,35 @@ pub fn programme_service(service: &Value) -> Value {
         "quality_standard": "Standard usług opiekuńczych CUS 2026"
     })
 }
+
+/// A valid location run by the CUS (a day centre open Monday to Friday 08:00-16:00 in
+/// Starachowice); override fields with `with`.
+pub type LocationBuilder = Builder<LocationBody>;
+
+/// Marks a [`Builder`] of a location's body.
+pub enum LocationBody {}
+
+impl Builder<LocationBody> {
+    pub fn new(name: &str) -> Self {
+        let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday"];
+        Builder::of(json!({
+            "name": name,
+            "kind": "day_centre",
+            "address": {"street": "ul. Radomska", "building": "45", "postal_code": "27-200", "city": "Starachowice", "teryt": "2611011"},
+            "opening_hours": weekdays.map(|day| json!({"day": day, "from": "08:00", "to": "16:00"})),
+            "contact": {"phone": "+48 41 273 00 00"}
+        }))
+    }
+
+    /// Provider premises run by `provider`.
+    pub fn of_provider(name: &str, provider: &Value) -> Self {
+        Self::new(name).with("kind", json!("provider_premises")).with("provider_id", provider["id"].clone())
+    }
+
+    /// Creates the location as the OUS and returns it (asserting 201).
+    pub async fn create(self, app: &TestApp) -> Value {
+        let reply = app.post_json("/api/v1/locations", &self.body).await;
+        assert_eq!(reply.status, 201, "create location failed: {}", reply.body);
+        reply.body
+    }
+}

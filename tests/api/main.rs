@@ -17,6 +17,7 @@ mod health;
 mod helpers;
 mod hostile;
 mod input_security;
+mod locations;
 mod metrics;
 mod municipalities;
 mod openapi;

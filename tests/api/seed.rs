@@ -34,4 +34,17 @@ async fn seeded_data_is_served_and_follows_the_rules() {
     let reports =
         app.send(app.request_as(Some(&director), Method::GET, "/api/v1/reports?status=submitted&limit=5")).await;
     assert_eq!(reports.body["items"].as_array().unwrap().len(), 5);
+
+    // The CUS office closes on Christmas Day, the first provider's premises close early on its eve.
+    assert_eq!(written["locations"].as_u64(), Some(2));
+    let kinds = |reply: crate::helpers::Reply| -> Vec<serde_json::Value> {
+        reply.body["items"].as_array().unwrap().iter().map(|l| l["kind"].clone()).collect()
+    };
+    let christmas = app.get("/api/v1/locations?open_at=2026-12-25T10:00:00").await;
+    let runner = christmas.body["items"][0]["provider_id"].as_str().unwrap().to_owned();
+    assert_eq!(kinds(christmas), vec![serde_json::json!("provider_premises")]);
+    let eve = app.get("/api/v1/locations?open_at=2026-12-24T13:00:00").await;
+    assert_eq!(kinds(eve), vec![serde_json::json!("cus_office")]);
+    let offers = app.get(&format!("/api/v1/providers/{runner}/offers")).await;
+    assert_eq!(offers.body[0]["location_ids"].as_array().unwrap().len(), 2, "given at its premises and the office");
 }

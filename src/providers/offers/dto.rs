@@ -18,6 +18,8 @@ use crate::validation::FieldErrors;
     "capacity_per_month": 400,
     "area_served": ["2611011", "2611022"],
     "notes": "Także w weekendy.",
+    "location_ids": ["0193a5f2-0000-7000-8000-000000000c01"],
+    "at_home": true,
     "created_at": "2026-11-26T10:00:00Z",
     "updated_at": "2026-11-26T10:00:00Z",
     "version": 1
@@ -31,6 +33,10 @@ pub struct Offer {
     /// TERYT TERC codes of the municipalities served.
     pub area_served: Vec<String>,
     pub notes: String,
+    /// Where it is given (`/api/v1/locations`): the provider's own locations or the CUS's.
+    pub location_ids: Vec<Uuid>,
+    /// Given at the resident's home, which needs no location.
+    pub at_home: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
@@ -39,7 +45,7 @@ pub struct Offer {
 /// The writable fields of an offer; `service_id` only on creation.
 #[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"service_id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41", "capacity_per_month": 400, "area_served": ["2611011"], "notes": "Także w weekendy."}))]
+#[schema(example = json!({"service_id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41", "capacity_per_month": 400, "area_served": ["2611011"], "notes": "Także w weekendy.", "location_ids": ["0193a5f2-0000-7000-8000-000000000c01"], "at_home": true}))]
 pub struct OfferInput {
     #[schema(required = true)]
     pub service_id: Option<Uuid>,
@@ -49,6 +55,11 @@ pub struct OfferInput {
     pub area_served: Option<Vec<String>>,
     /// At most 2000 characters.
     pub notes: Option<String>,
+    /// Distinct ids of active locations run by the provider or by the CUS (422 `unknown`,
+    /// `archived`, `other_provider` at the index).
+    pub location_ids: Option<Vec<Uuid>>,
+    /// `false` unless sent.
+    pub at_home: Option<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -57,6 +68,8 @@ pub struct OfferDraft {
     pub capacity_per_month: Option<i64>,
     pub area_served: Vec<Teryt>,
     pub notes: String,
+    pub location_ids: Vec<Uuid>,
+    pub at_home: bool,
 }
 
 impl OfferInput {
@@ -84,12 +97,20 @@ impl OfferInput {
         if notes.chars().count() > 2000 {
             errors.add("notes", "length", "notes must be at most 2000 characters long");
         }
+        let location_ids = self.location_ids.unwrap_or_default();
+        for (index, id) in location_ids.iter().enumerate() {
+            if location_ids[..index].contains(id) {
+                errors.add(format!("location_ids[{index}]"), "duplicate", "this location is listed twice");
+            }
+        }
         errors.finish(|| {
             Some(OfferDraft {
                 service_id: service_id?,
                 capacity_per_month: self.capacity_per_month,
                 area_served,
                 notes,
+                location_ids,
+                at_home: self.at_home.unwrap_or(false),
             })
         })
     }

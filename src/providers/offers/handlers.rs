@@ -52,6 +52,9 @@ pub async fn list_provider_offers(
 /// Add an offer
 ///
 /// The service must be active in the catalogue; one offer per provider and service (409).
+/// `location_ids` name where it is given: active locations run by this provider or by the CUS
+/// (422 `unknown`, `archived`, `other_provider`, `duplicate` at the index); `at_home` says it is
+/// given at the resident's home, which needs no location.
 #[utoipa::path(
     tag = "providers",
     params(("id" = Uuid, Path, description = "Provider id"), IdempotencyKeyParam),
@@ -91,7 +94,8 @@ pub async fn create_provider_offer(
 
 /// Change an offer
 ///
-/// A JSON merge patch with `If-Match`; the service of an offer cannot change.
+/// A JSON merge patch with `If-Match`; the service of an offer cannot change. `location_ids`
+/// is replaced whole and checked as on creation.
 #[utoipa::path(
     tag = "providers",
     params(
@@ -99,7 +103,7 @@ pub async fn create_provider_offer(
         ("offer_id" = Uuid, Path, description = "Offer id"),
         ("If-Match" = String, Header, description = "ETag of the offer the change is based on")
     ),
-    request_body(content = Object, content_type = "application/merge-patch+json", description = "Any subset of capacity_per_month, area_served, notes",
+    request_body(content = Object, content_type = "application/merge-patch+json", description = "Any subset of capacity_per_month, area_served, notes, location_ids, at_home",
         example = json!({"capacity_per_month": 500})),
     responses(
         (status = 200, description = "The changed offer", body = Offer),

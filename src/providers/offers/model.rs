@@ -1,4 +1,4 @@
-//! Offer storage.
+//! Offer storage, with the locations each offer is given at (`offer_locations`).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::dto::{Offer, OfferDraft};
 use crate::clock;
-use crate::db::schema::{provider_offers, services};
+use crate::db::schema::{offer_locations, provider_offers, services};
 use crate::db::{DbConnection, Id};
 use crate::error::{ApiError, ApiResult};
 use crate::http::etag::etag;
@@ -24,47 +24,88 @@ pub struct OfferRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub at_home: bool,
+}
+
+/// One location an offer is given at.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = offer_locations)]
+pub struct OfferLocationRow {
+    pub offer_id: Id,
+    pub location_id: Id,
+    pub position: i32,
+}
+
+/// An offer with the locations it is given at, in the order they were given.
+#[derive(Debug, Clone)]
+pub struct OfferRecord {
+    pub row: OfferRow,
+    pub location_ids: Vec<Uuid>,
 }
 
 const NOT_FOUND: ApiError = ApiError::NotFound { resource: "offer" };
 
-impl OfferRow {
+impl OfferRecord {
     pub fn etag(&self) -> String {
-        etag(self.version)
-    }
-
-    fn set(&mut self, draft: OfferDraft) {
-        let codes: Vec<&str> = draft.area_served.iter().map(|t| t.as_str()).collect();
-        self.capacity_per_month = draft.capacity_per_month;
-        self.area_served = serde_json::to_string(&codes).unwrap_or_else(|_| "[]".to_owned());
-        self.notes = draft.notes;
+        etag(self.row.version)
     }
 
     pub fn to_dto(&self) -> ApiResult<Offer> {
+        let row = &self.row;
         Ok(Offer {
-            id: self.id.into(),
-            provider_id: self.provider_id.into(),
-            service_id: self.service_id.into(),
-            capacity_per_month: self.capacity_per_month,
-            area_served: serde_json::from_str(&self.area_served).unwrap_or_default(),
-            notes: self.notes.clone(),
-            created_at: clock::utc(self.created_at),
-            updated_at: clock::utc(self.updated_at),
-            version: self.version,
+            id: row.id.into(),
+            provider_id: row.provider_id.into(),
+            service_id: row.service_id.into(),
+            capacity_per_month: row.capacity_per_month,
+            area_served: serde_json::from_str(&row.area_served).unwrap_or_default(),
+            notes: row.notes.clone(),
+            location_ids: self.location_ids.clone(),
+            at_home: row.at_home,
+            created_at: clock::utc(row.created_at),
+            updated_at: clock::utc(row.updated_at),
+            version: row.version,
         })
     }
 }
 
+impl OfferRow {
+    fn set(&mut self, draft: &OfferDraft) {
+        let codes: Vec<&str> = draft.area_served.iter().map(|t| t.as_str()).collect();
+        self.capacity_per_month = draft.capacity_per_month;
+        self.area_served = serde_json::to_string(&codes).unwrap_or_else(|_| "[]".to_owned());
+        self.notes = draft.notes.clone();
+        self.at_home = draft.at_home;
+    }
+}
+
+/// The offers with their locations.
+fn with_locations(conn: &mut DbConnection, rows: Vec<OfferRow>) -> ApiResult<Vec<OfferRecord>> {
+    let links: Vec<(Id, Id)> = offer_locations::table
+        .filter(offer_locations::offer_id.eq_any(rows.iter().map(|row| row.id).collect::<Vec<_>>()))
+        .order((offer_locations::offer_id, offer_locations::position))
+        .select((offer_locations::offer_id, offer_locations::location_id))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let location_ids =
+                links.iter().filter(|(offer, _)| *offer == row.id).map(|(_, l)| Uuid::from(*l)).collect();
+            OfferRecord { row, location_ids }
+        })
+        .collect())
+}
+
 /// Offers of one provider, in creation order.
-pub fn list(conn: &mut DbConnection, provider_id: Uuid) -> ApiResult<Vec<OfferRow>> {
-    Ok(provider_offers::table
+pub fn list(conn: &mut DbConnection, provider_id: Uuid) -> ApiResult<Vec<OfferRecord>> {
+    let rows = provider_offers::table
         .filter(provider_offers::provider_id.eq(Id::from(provider_id)))
         .order(provider_offers::id.asc())
         .select(OfferRow::as_select())
-        .load(conn)?)
+        .load(conn)?;
+    with_locations(conn, rows)
 }
 
-pub fn find(conn: &mut DbConnection, provider_id: Uuid, id: Uuid) -> ApiResult<OfferRow> {
+fn find(conn: &mut DbConnection, provider_id: Uuid, id: Uuid) -> ApiResult<OfferRow> {
     provider_offers::table
         .filter(provider_offers::provider_id.eq(Id::from(provider_id)))
         .filter(provider_offers::id.eq(Id::from(id)))
@@ -72,6 +113,17 @@ pub fn find(conn: &mut DbConnection, provider_id: Uuid, id: Uuid) -> ApiResult<O
         .first(conn)
         .optional()?
         .ok_or(NOT_FOUND)
+}
+
+/// Replaces the offer's locations with the draft's, checked against the locations' rules.
+fn set_locations(conn: &mut DbConnection, row: OfferRow, draft: &OfferDraft) -> ApiResult<OfferRecord> {
+    crate::locations::model::check_offer_locations(conn, "location_ids", row.provider_id.into(), &draft.location_ids)?;
+    diesel::delete(offer_locations::table.filter(offer_locations::offer_id.eq(row.id))).execute(conn)?;
+    for (location_id, position) in draft.location_ids.iter().zip(0..) {
+        let link = OfferLocationRow { offer_id: row.id, location_id: (*location_id).into(), position };
+        diesel::insert_into(offer_locations::table).values(&link).execute(conn)?;
+    }
+    Ok(OfferRecord { row, location_ids: draft.location_ids.clone() })
 }
 
 /// Whether the provider offers the service (used by commissions and plans).
@@ -84,7 +136,7 @@ pub fn offers_service(conn: &mut DbConnection, provider_id: Uuid, service_id: Uu
     Ok(count > 0)
 }
 
-pub fn insert(conn: &mut DbConnection, provider_id: Uuid, id: Uuid, draft: OfferDraft) -> ApiResult<OfferRow> {
+pub fn insert(conn: &mut DbConnection, provider_id: Uuid, id: Uuid, draft: OfferDraft) -> ApiResult<OfferRecord> {
     let service_status: Option<String> =
         services::table.find(Id::from(draft.service_id)).select(services::status).first(conn).optional()?;
     match service_status.as_deref() {
@@ -118,10 +170,11 @@ pub fn insert(conn: &mut DbConnection, provider_id: Uuid, id: Uuid, draft: Offer
         created_at: now,
         updated_at: now,
         version: 1,
+        at_home: false,
     };
-    row.set(draft);
+    row.set(&draft);
     diesel::insert_into(provider_offers::table).values(&row).execute(conn)?;
-    Ok(row)
+    set_locations(conn, row, &draft)
 }
 
 /// A merge patch of an offer; its service cannot change (create another offer instead).
@@ -131,10 +184,12 @@ pub fn update(
     id: Uuid,
     if_match: &IfMatch,
     change: impl FnOnce(&Offer) -> ApiResult<OfferDraft>,
-) -> ApiResult<OfferRow> {
-    let mut row = find(conn, provider_id, id)?;
-    if_match.require(row.etag())?;
-    let draft = change(&row.to_dto()?)?;
+) -> ApiResult<OfferRecord> {
+    let row = find(conn, provider_id, id)?;
+    let record = with_locations(conn, vec![row])?.pop().ok_or(NOT_FOUND)?;
+    if_match.require(record.etag())?;
+    let draft = change(&record.to_dto()?)?;
+    let mut row = record.row;
     if row.service_id != draft.service_id.into() {
         return Err(ApiError::Validation(vec![crate::error::FieldError::new(
             "service_id",
@@ -142,13 +197,15 @@ pub fn update(
             "the service of an offer cannot change; create another offer",
         )]));
     }
-    row.set(draft);
-    crate::save_versioned!(conn, provider_offers, row, NOT_FOUND)
+    row.set(&draft);
+    let row = crate::save_versioned!(conn, provider_offers, row, NOT_FOUND)?;
+    set_locations(conn, row, &draft)
 }
 
 pub fn delete(conn: &mut DbConnection, provider_id: Uuid, id: Uuid, if_match: &IfMatch) -> ApiResult<()> {
     let row = find(conn, provider_id, id)?;
-    if_match.require(row.etag())?;
+    if_match.require(etag(row.version))?;
+    diesel::delete(offer_locations::table.filter(offer_locations::offer_id.eq(row.id))).execute(conn)?;
     diesel::delete(provider_offers::table.find(&row.id).filter(provider_offers::version.eq(row.version)))
         .execute(conn)?;
     Ok(())
