@@ -40,8 +40,8 @@ pub struct HsdsPage<T> {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct HsdsPageQuery {
-    /// Page number, from 1 (default 1).
-    #[param(minimum = 1, example = 1)]
+    /// Page number, 1-1000000 (default 1).
+    #[param(minimum = 1, maximum = 1_000_000, example = 1)]
     pub page: Option<u32>,
     /// Items per page, 1-200 (default 50).
     #[param(minimum = 1, maximum = 200, example = 50)]
@@ -53,8 +53,8 @@ pub struct HsdsPageQuery {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct HsdsChangesQuery {
-    /// Page number, from 1 (default 1).
-    #[param(minimum = 1, example = 1)]
+    /// Page number, 1-1000000 (default 1).
+    #[param(minimum = 1, maximum = 1_000_000, example = 1)]
     pub page: Option<u32>,
     /// Items per page, 1-200 (default 50).
     #[param(minimum = 1, maximum = 200, example = 50)]

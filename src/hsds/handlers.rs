@@ -25,6 +25,8 @@ use crate::http::responses::{DatabaseErrors, NotModifiedResponse, QueryErrors, R
 /// How long shared caches may keep an HSDS answer: the catalogue changes a few times a day.
 const CACHE_CONTROL: &str = "public, max-age=300";
 const DEFAULT_PER_PAGE: u32 = 50;
+/// Far beyond any page of the catalogue; keeps offsets small.
+const MAX_PAGE: u32 = 1_000_000;
 
 /// 200 with the body, its `ETag` (a hash of the body) and `Cache-Control`, or 304 when
 /// `If-None-Match` holds the tag.
@@ -40,7 +42,7 @@ fn cached<T: Serialize>(req: &HttpRequest, body: &T) -> ApiResult<HttpResponse> 
     Ok(response.content_type("application/json").body(bytes))
 }
 
-/// `page` from 1 and `per_page` 1-200; out of range is a 400, never a silent clamp.
+/// `page` 1-1000000 and `per_page` 1-200; out of range is a 400, never a silent clamp.
 fn page_request(page: Option<u32>, per_page: Option<u32>) -> ApiResult<PageRequest> {
     let out_of_range = |field: &str, message: String| {
         ApiError::bad_request(
@@ -49,8 +51,8 @@ fn page_request(page: Option<u32>, per_page: Option<u32>) -> ApiResult<PageReque
         )
     };
     let number = page.unwrap_or(1);
-    if number == 0 {
-        return Err(out_of_range("page", "page must be 1 or more".to_owned()));
+    if !(1..=MAX_PAGE).contains(&number) {
+        return Err(out_of_range("page", format!("page must be between 1 and {MAX_PAGE}")));
     }
     let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
     if !(1..=MAX_LIMIT).contains(&per_page) {

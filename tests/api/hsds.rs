@@ -49,9 +49,13 @@ async fn lists_are_paged_by_number_with_hsds_totals_and_only_active_services() {
     assert_eq!(first.body["contents"][0]["status"], "active");
     app.get(&format!("/hsds/services/{}", draft["id"].as_str().unwrap())).await.problem(404, "not-found");
 
-    for (query, field) in
-        [("per_page=0", "per_page"), ("per_page=201", "per_page"), ("page=0", "page"), ("limit=5", "limit")]
-    {
+    for (query, field) in [
+        ("per_page=0", "per_page"),
+        ("per_page=201", "per_page"),
+        ("page=0", "page"),
+        ("page=1000001", "page"),
+        ("limit=5", "limit"),
+    ] {
         let reply = anonymous(&app, &format!("/hsds/services?{query}")).await;
         assert_eq!(reply.problem(400, "bad-request")["errors"][0]["field"], field, "{query}");
     }
