@@ -15,6 +15,7 @@ pub mod diagnoses;
 pub mod domain;
 pub mod error;
 pub mod health;
+pub mod hsds;
 pub mod http;
 pub mod idempotency;
 pub mod locations;

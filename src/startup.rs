@@ -88,7 +88,7 @@ impl Application {
 
 /// Every route of the API, registered so that utoipa collects their documentation.
 fn routes(cfg: &mut ServiceConfig) {
-    cfg.configure(crate::health::configure).service(
+    cfg.configure(crate::health::configure).configure(crate::hsds::configure).service(
         utoipa_actix_web::scope("/api/v1")
             .service(crate::auth::token::issue_token)
             .configure(crate::services::configure)

@@ -177,6 +177,20 @@ pub const GET_AUTHORISATION: Access = Access::for_roles("get_authorisation", "au
 pub const CREATE_AUTHORISATION: Access = Access::for_roles("create_authorisation", "authorisation", &[Director]);
 pub const REVOKE_AUTHORISATION: Access = Access::for_roles("revoke_authorisation", "authorisation", &[Director]);
 pub const LIST_AUDIT_EVENTS: Access = Access::for_roles("list_audit_events", "audit_event", &[Auditor, Admin]);
+/// The HSDS view of the public catalogue: the same for every caller.
+pub const GET_HSDS_ROOT: Access = Access::public("get_hsds_root", "hsds");
+pub const LIST_HSDS_SERVICES: Access = Access::public("list_hsds_services", "hsds");
+pub const GET_HSDS_SERVICE: Access = Access::public("get_hsds_service", "hsds");
+pub const LIST_HSDS_ORGANIZATIONS: Access = Access::public("list_hsds_organizations", "hsds");
+pub const GET_HSDS_ORGANIZATION: Access = Access::public("get_hsds_organization", "hsds");
+pub const LIST_HSDS_LOCATIONS: Access = Access::public("list_hsds_locations", "hsds");
+pub const GET_HSDS_LOCATION: Access = Access::public("get_hsds_location", "hsds");
+pub const LIST_HSDS_SERVICE_AT_LOCATIONS: Access = Access::public("list_hsds_service_at_locations", "hsds");
+pub const GET_HSDS_SERVICE_AT_LOCATION: Access = Access::public("get_hsds_service_at_location", "hsds");
+pub const LIST_HSDS_TAXONOMIES: Access = Access::public("list_hsds_taxonomies", "hsds");
+pub const GET_HSDS_TAXONOMY: Access = Access::public("get_hsds_taxonomy", "hsds");
+pub const LIST_HSDS_TAXONOMY_TERMS: Access = Access::public("list_hsds_taxonomy_terms", "hsds");
+pub const GET_HSDS_TAXONOMY_TERM: Access = Access::public("get_hsds_taxonomy_term", "hsds");
 
 /// Every operation's rule; an operation missing here has no documented access and fails the tests.
 pub const OPERATIONS: &[&Access] = &[
@@ -284,6 +298,19 @@ pub const OPERATIONS: &[&Access] = &[
     &ROTATE_API_CLIENT_SECRET,
     &REVOKE_API_CLIENT,
     &LIST_AUDIT_EVENTS,
+    &GET_HSDS_ROOT,
+    &LIST_HSDS_SERVICES,
+    &GET_HSDS_SERVICE,
+    &LIST_HSDS_ORGANIZATIONS,
+    &GET_HSDS_ORGANIZATION,
+    &LIST_HSDS_LOCATIONS,
+    &GET_HSDS_LOCATION,
+    &LIST_HSDS_SERVICE_AT_LOCATIONS,
+    &GET_HSDS_SERVICE_AT_LOCATION,
+    &LIST_HSDS_TAXONOMIES,
+    &GET_HSDS_TAXONOMY,
+    &LIST_HSDS_TAXONOMY_TERMS,
+    &GET_HSDS_TAXONOMY_TERM,
 ];
 
 impl Access {

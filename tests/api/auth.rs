@@ -36,6 +36,7 @@ const LOCATION: &str = "/api/v1/locations/0193a5f2-0000-7000-8000-000000000a0f";
 const PROGRAMME: &str = "/api/v1/programmes/0193a5f2-0000-7000-8000-000000000a0e";
 const PLAN: &str = "/api/v1/service-plans/0193a5f2-0000-7000-8000-000000000b09";
 const ITEM: &str = "/api/v1/plan-items/0193a5f2-0000-7000-8000-000000000d09";
+const HSDS_ID: &str = "0193a5f2-0000-7000-8000-000000000a10";
 
 /// Who may call an operation, written out independently of the service's own table.
 enum Allowed {
@@ -239,6 +240,25 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
         ),
         case("list_municipalities", Method::GET, "/api/v1/municipalities", None, Allowed::Public),
         case("get_municipality", Method::GET, MUNICIPALITY, None, Allowed::Public),
+        case("get_hsds_root", Method::GET, "/hsds", None, Allowed::Public),
+        case("list_hsds_services", Method::GET, "/hsds/services", None, Allowed::Public),
+        case("get_hsds_service", Method::GET, &format!("/hsds/services/{HSDS_ID}"), None, Allowed::Public),
+        case("list_hsds_organizations", Method::GET, "/hsds/organizations", None, Allowed::Public),
+        case("get_hsds_organization", Method::GET, &format!("/hsds/organizations/{HSDS_ID}"), None, Allowed::Public),
+        case("list_hsds_locations", Method::GET, "/hsds/locations", None, Allowed::Public),
+        case("get_hsds_location", Method::GET, &format!("/hsds/locations/{HSDS_ID}"), None, Allowed::Public),
+        case("list_hsds_service_at_locations", Method::GET, "/hsds/service_at_locations", None, Allowed::Public),
+        case(
+            "get_hsds_service_at_location",
+            Method::GET,
+            &format!("/hsds/service_at_locations/{HSDS_ID}"),
+            None,
+            Allowed::Public,
+        ),
+        case("list_hsds_taxonomies", Method::GET, "/hsds/taxonomies", None, Allowed::Public),
+        case("get_hsds_taxonomy", Method::GET, &format!("/hsds/taxonomies/{HSDS_ID}"), None, Allowed::Public),
+        case("list_hsds_taxonomy_terms", Method::GET, "/hsds/taxonomy_terms", None, Allowed::Public),
+        case("get_hsds_taxonomy_term", Method::GET, &format!("/hsds/taxonomy_terms/{HSDS_ID}"), None, Allowed::Public),
         case("create_municipality", Method::POST, "/api/v1/municipalities", Some(json!({})), Allowed::Roles(MANAGERS)),
         case("update_municipality", Method::PATCH, MUNICIPALITY, Some(json!({})), Allowed::Roles(MANAGERS)),
         case(

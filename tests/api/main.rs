@@ -16,6 +16,7 @@ mod errors;
 mod health;
 mod helpers;
 mod hostile;
+mod hsds;
 mod input_security;
 mod locations;
 mod metrics;
