@@ -101,6 +101,7 @@ fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::programmes::configure)
             .configure(crate::residents::configure)
             .configure(crate::service_plans::configure)
+            .configure(crate::fee_assessments::configure)
             .configure(crate::plan_items::configure)
             .configure(crate::api_clients::configure)
             .configure(crate::authorisations::configure)

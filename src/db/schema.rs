@@ -34,6 +34,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        fee_table -> Nullable<Text>,
     }
 }
 
@@ -485,6 +486,7 @@ diesel::table! {
         capacity_kind -> Text,
         capacity_value -> Nullable<Integer>,
         quality_standard -> Text,
+        fee_rule -> Nullable<Text>,
     }
 }
 
@@ -492,6 +494,33 @@ diesel::joinable!(programmes -> municipalities (municipality_id));
 diesel::joinable!(programmes -> diagnoses (diagnosis_id));
 diesel::joinable!(programme_services -> programmes (programme_id));
 diesel::joinable!(programme_services -> services (service_id));
+
+diesel::table! {
+    fee_assessments (id) {
+        id -> Text,
+        resident_id -> Text,
+        programme_id -> Text,
+        service_id -> Text,
+        household_income -> BigInt,
+        household_size -> Integer,
+        income_per_person -> BigInt,
+        stated_on -> Date,
+        bracket -> Text,
+        fee_per_unit -> BigInt,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        exemption_code -> Nullable<Text>,
+        exemption_note -> Nullable<Text>,
+        assessed_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(fee_assessments -> residents (resident_id));
+diesel::joinable!(fee_assessments -> programmes (programme_id));
+diesel::joinable!(fee_assessments -> services (service_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
@@ -503,6 +532,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     commissions,
     diagnoses,
     diagnosis_municipalities,
+    fee_assessments,
     grant_years,
     idempotency_keys,
     item_deliveries,
