@@ -73,10 +73,8 @@ pub enum FeeBasis {
 #[serde(rename_all = "snake_case")]
 pub enum BracketFee {
     /// PLN per unit.
-    #[schema(value_type = String, example = "12.00")]
     PerUnit(#[serde(deserialize_with = "money_text")] Money),
     /// Per cent of the catalogue's unit cost, 0-100, per unit.
-    #[schema(value_type = String, example = "50.00")]
     PercentOfUnitCost(Decimal),
 }
 
