@@ -14,6 +14,7 @@ pub mod db;
 pub mod diagnoses;
 pub mod domain;
 pub mod error;
+pub mod fee_assessments;
 pub mod health;
 pub mod hsds;
 pub mod http;

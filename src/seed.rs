@@ -15,19 +15,21 @@ use crate::clock;
 use crate::commissions::dto::{CommissionMode, CommissionStatus, CompetitionForm, ReportingSchedule};
 use crate::commissions::model::CommissionRow;
 use crate::db::schema::{
-    commissions, diagnoses, diagnosis_municipalities, location_exception_hours, location_exceptions, location_hours,
-    locations, municipalities, offer_locations, plan_items, programme_services, programmes, provider_offers, providers,
-    report_versions, reports, residents, service_plans, services,
+    commissions, diagnoses, diagnosis_municipalities, fee_assessments, location_exception_hours, location_exceptions,
+    location_hours, locations, municipalities, offer_locations, plan_items, programme_services, programmes,
+    provider_offers, providers, report_versions, reports, residents, service_plans, services,
 };
-use crate::db::{DbConnection, Id};
+use crate::db::{json_text, DbConnection, Id};
 use crate::diagnoses::dto::{Consultation, DiagnosisAction, DiagnosisDocument, DiagnosisDraft, Need};
 use crate::diagnoses::model::{coverage_of, CoverageRow, DiagnosisRow};
+use crate::domain::fee::{BracketFee, Decimal, FeeBasis, FeeBracket, FeeExemption, FeeRule, IncomeTable};
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::money::Money;
 use crate::domain::period::DateRange;
 use crate::domain::ServiceArea;
 use crate::domain::{text, Address, Nip, Pesel, Teryt};
 use crate::error::{ApiError, ApiResult};
+use crate::fee_assessments::model::AssessmentRow;
 use crate::locations::dto::{
     Accessibility, HoursException, Interval, LocationDraft, LocationKind, Weekday, WeeklyHours,
 };
@@ -351,6 +353,32 @@ fn offer_location_rows(records: &[LocationRecord], offers: &[OfferRow]) -> Vec<O
         .collect()
 }
 
+/// An income table as the pilots' resolutions set them: free up to the statutory criterion, then
+/// a growing share of the unit cost; `percent_of_criterion` or PLN thresholds.
+fn income_table(basis: FeeBasis, bounds: [i64; 3]) -> IncomeTable {
+    let fees = [BracketFee::PerUnit(Money::ZERO), percent(10), percent(30), percent(50)];
+    IncomeTable {
+        basis,
+        brackets: (fees.iter().enumerate())
+            .map(|(i, fee)| FeeBracket { up_to: bounds.get(i).map(|b| Decimal::from_whole(*b)), fee: *fee })
+            .collect(),
+        exemptions: vec![
+            FeeExemption {
+                code: "two_disabled_in_household".to_owned(),
+                description: "Dwie lub więcej osób niepełnosprawnych w gospodarstwie domowym".to_owned(),
+            },
+            FeeExemption {
+                code: "terminal_illness".to_owned(),
+                description: "Choroba terminalna potwierdzona zaświadczeniem lekarskim".to_owned(),
+            },
+        ],
+    }
+}
+
+fn percent(whole: i64) -> BracketFee {
+    BracketFee::PercentOfUnitCost(Decimal::from_whole(whole))
+}
+
 /// The founder gmina's programme of social services, in force since February 2026 on the seeded
 /// diagnosis, offering the first `services` under its terms.
 fn programme(
@@ -382,6 +410,8 @@ fn programme(
             Capacity { kind: CapacityKind::Places, value: Some(20 + 10 * i as i32) }
         },
         quality_standard: "Standardy usług CUS 2026".to_owned(),
+        // The first service's fee is the programme's own table; the others keep the catalogue's.
+        fee_rule: (i == 0).then(|| FeeRule::IncomeTable(income_table(FeeBasis::PercentOfCriterion, [100, 200, 300]))),
     };
     let draft = ProgrammeDraft {
         municipality_id: founder.id.uuid(),
@@ -404,6 +434,57 @@ fn programme(
     }
     let services = services_of(row.id, &draft);
     Ok((row, services))
+}
+
+/// Every tenth resident's fee for the programme's first service, under its income table, from a
+/// household income stated in January 2026; every fiftieth is exempt.
+fn fee_assessments_of(
+    random: &mut Random,
+    residents: &[ResidentRow],
+    programme: &ProgrammeRow,
+    offered: &[ProgrammeServiceRow],
+    catalogue: &[ServiceRow],
+    now: chrono::NaiveDateTime,
+) -> ApiResult<Vec<AssessmentRow>> {
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::internal("date"));
+    let offered = offered.first().ok_or_else(|| ApiError::internal("the seeded programme offers nothing"))?;
+    let Some(FeeRule::IncomeTable(table)) =
+        offered.fee_rule.as_deref().map(|rule| crate::db::from_json_text(rule, "seeded fee rule")).transpose()?
+    else {
+        return Err(ApiError::internal("the seeded programme's first service has no income table"));
+    };
+    let unit_cost = catalogue.iter().find(|s| s.id == offered.service_id).and_then(|s| s.unit_cost);
+    let (stated_on, valid_from, valid_to) = (day(2026, 1, 15)?, day(2026, 2, 1)?, day(2026, 12, 31)?);
+    (residents.iter().step_by(10).enumerate())
+        .map(|(i, resident)| {
+            let household_size = 1 + (i % 4) as u32;
+            let household_income = Money::from_grosze(60_000 * i64::from(household_size) + (i as i64 % 30) * 10_000);
+            let assessed = table
+                .assess(household_income, household_size, stated_on, unit_cost.map(Money::from_grosze))
+                .map_err(|_| ApiError::internal("a seeded assessment has no fee"))?;
+            let exempt = i % 5 == 4;
+            Ok(AssessmentRow {
+                id: random.id(i as u64),
+                resident_id: resident.id,
+                programme_id: programme.id,
+                service_id: offered.service_id,
+                household_income: household_income.grosze(),
+                household_size: household_size as i32,
+                income_per_person: assessed.income_per_person.grosze(),
+                stated_on,
+                bracket: json_text(&assessed.bracket),
+                fee_per_unit: if exempt { 0 } else { assessed.fee_per_unit.grosze() },
+                valid_from,
+                valid_to: Some(valid_to),
+                exemption_code: table.exemptions.first().filter(|_| exempt).map(|e| e.code.clone()),
+                exemption_note: None,
+                assessed_by: format!("kipus-{}", i % 20),
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            })
+        })
+        .collect()
 }
 
 /// The diagnosis of needs and potential the seeded gminas adopted together, in force until 2030.
@@ -494,9 +575,11 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
                 delivery_mode: DeliveryMode::AtHome,
                 unit: UNITS[i % UNITS.len()],
                 unit_cost: Some(4_500),
-                fee_kind: "free".to_owned(),
+                // Every fourth entry's default fee is an income table in PLN; the rest are free.
+                fee_kind: if i % 4 == 1 { "income_table" } else { "free" }.to_owned(),
                 fee_amount: None,
                 fee_description: None,
+                fee_table: (i % 4 == 1).then(|| json_text(&income_table(FeeBasis::Pln, [1_010, 2_020, 3_030]))),
                 eligibility: String::new(),
                 delivered_by: DeliveredBy::Commissioned,
                 status: if i % 20 == 19 { ServiceStatus::Draft } else { ServiceStatus::Active },
@@ -771,6 +854,8 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
     let hours_rows: Vec<_> = location_records.iter().flat_map(|r| r.hours.clone()).collect();
     let exception_rows: Vec<_> = location_records.iter().flat_map(|r| r.exceptions.clone()).collect();
     let exception_hours_rows: Vec<_> = location_records.iter().flat_map(|r| r.exception_hours.clone()).collect();
+    let assessment_rows =
+        fee_assessments_of(&mut random, &resident_rows, &programme_row, &programme_service_rows, &service_rows, now)?;
     conn.write_transaction(|conn| -> ApiResult<()> {
         insert_batches!(conn, services::table, service_rows);
         insert_batches!(conn, providers::table, provider_rows);
@@ -791,6 +876,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         insert_batches!(conn, residents::table, resident_rows);
         insert_batches!(conn, service_plans::table, plan_rows);
         insert_batches!(conn, plan_items::table, item_rows);
+        insert_batches!(conn, fee_assessments::table, assessment_rows);
         Ok(())
     })?;
     // Fresh statistics, so that the planner picks index plans on the bulk-loaded tables.
@@ -809,6 +895,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         "residents": resident_rows.len(),
         "service_plans": plan_rows.len(),
         "plan_items": item_rows.len(),
+        "fee_assessments": assessment_rows.len(),
         "seconds": started.elapsed().as_secs_f64(),
     }))
 }

@@ -102,6 +102,7 @@ fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::locations::configure)
             .configure(crate::residents::configure)
             .configure(crate::service_plans::configure)
+            .configure(crate::fee_assessments::configure)
             .configure(crate::plan_items::configure)
             .configure(crate::api_clients::configure)
             .configure(crate::authorisations::configure)

@@ -144,6 +144,10 @@ pub const GET_RESIDENT: Access = Access::for_roles("get_resident", "resident", R
 pub const UPDATE_RESIDENT: Access = Access::for_roles("update_resident", "resident", CASE_WORKERS);
 pub const EXPORT_RESIDENT: Access = Access::for_roles("export_resident", "resident", CASE_WORKERS);
 pub const ANONYMISE_RESIDENT: Access = Access::for_roles("anonymise_resident", "resident", &[Director]);
+/// Fee assessments hold a household's income: the case workers only.
+pub const LIST_FEE_ASSESSMENTS: Access = Access::for_roles("list_fee_assessments", "fee_assessment", CASE_WORKERS);
+pub const GET_FEE_ASSESSMENT: Access = Access::for_roles("get_fee_assessment", "fee_assessment", CASE_WORKERS);
+pub const CREATE_FEE_ASSESSMENT: Access = Access::for_roles("create_fee_assessment", "fee_assessment", CASE_WORKERS);
 pub const LIST_SERVICE_PLANS: Access = Access::for_roles("list_service_plans", "service_plan", PLAN_READERS);
 pub const CREATE_SERVICE_PLAN: Access = Access::for_roles("create_service_plan", "service_plan", CASE_WORKERS);
 pub const GET_SERVICE_PLAN: Access = Access::for_roles("get_service_plan", "service_plan", PLAN_READERS);
@@ -278,6 +282,9 @@ pub const OPERATIONS: &[&Access] = &[
     &UPDATE_RESIDENT,
     &EXPORT_RESIDENT,
     &ANONYMISE_RESIDENT,
+    &LIST_FEE_ASSESSMENTS,
+    &GET_FEE_ASSESSMENT,
+    &CREATE_FEE_ASSESSMENT,
     &LIST_SERVICE_PLANS,
     &CREATE_SERVICE_PLAN,
     &GET_SERVICE_PLAN,

@@ -34,6 +34,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        fee_table -> Nullable<Text>,
     }
 }
 
@@ -486,6 +487,7 @@ diesel::table! {
         capacity_kind -> Text,
         capacity_value -> Nullable<Integer>,
         quality_standard -> Text,
+        fee_rule -> Nullable<Text>,
     }
 }
 
@@ -517,6 +519,29 @@ diesel::table! {
         phone -> Nullable<Text>,
         website -> Nullable<Text>,
         status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    fee_assessments (id) {
+        id -> Text,
+        resident_id -> Text,
+        programme_id -> Text,
+        service_id -> Text,
+        household_income -> BigInt,
+        household_size -> Integer,
+        income_per_person -> BigInt,
+        stated_on -> Date,
+        bracket -> Text,
+        fee_per_unit -> BigInt,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        exemption_code -> Nullable<Text>,
+        exemption_note -> Nullable<Text>,
+        assessed_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
@@ -563,6 +588,9 @@ diesel::joinable!(location_hours -> locations (location_id));
 diesel::joinable!(location_exceptions -> locations (location_id));
 diesel::joinable!(offer_locations -> provider_offers (offer_id));
 diesel::joinable!(offer_locations -> locations (location_id));
+diesel::joinable!(fee_assessments -> residents (resident_id));
+diesel::joinable!(fee_assessments -> programmes (programme_id));
+diesel::joinable!(fee_assessments -> services (service_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
@@ -574,6 +602,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     commissions,
     diagnoses,
     diagnosis_municipalities,
+    fee_assessments,
     grant_years,
     idempotency_keys,
     item_deliveries,

@@ -1,6 +1,7 @@
 //! Value types that validate themselves: once constructed, a value is known to be valid.
 
 pub mod address;
+pub mod fee;
 pub mod identifiers;
 pub mod lifecycle;
 pub mod limits;

@@ -9,7 +9,8 @@ use crate::clock;
 use crate::error::ApiResult;
 use crate::providers::dto::LegalForm;
 use crate::providers::model::ProviderRow;
-use crate::services::dto::{FeeRule, ServiceUnit};
+use crate::domain::fee::{BracketFee, Decimal, FeeBasis, FeeRule, IncomeTable};
+use crate::services::dto::ServiceUnit;
 use crate::services::model::ServiceRow;
 
 /// The unit a fixed fee is charged per (za godzinę, za posiłek, ...).
@@ -47,11 +48,34 @@ fn cost_option(row: &ServiceRow, service_id: Uuid, fee: FeeRule) -> (HsdsCostOpt
             };
             (option, format!("Odpłatność stała: {amount} zł {unit}"))
         }
-        FeeRule::IncomeDependent { description } => {
+        FeeRule::IncomeTable(table) => {
+            let description = income_table_in_words(&table, per_unit(row.unit));
+            let text = format!("Odpłatność zależna od dochodu: {description}");
+            (HsdsCostOption { amount_description: Some(description), ..base("Odpłatność zależna od dochodu") }, text)
+        }
+        FeeRule::NeedsReview { description } => {
             let text = format!("Odpłatność zależna od dochodu: {description}");
             (HsdsCostOption { amount_description: Some(description), ..base("Odpłatność zależna od dochodu") }, text)
         }
     }
+}
+
+/// The brackets as a resident reads them: "do 100% kryterium dochodowego: 0.00 zł za godzinę; ...".
+fn income_table_in_words(table: &IncomeTable, unit: &str) -> String {
+    let bound = |up_to: Decimal| match table.basis {
+        FeeBasis::PercentOfCriterion => format!("do {up_to}% kryterium dochodowego"),
+        FeeBasis::Pln => format!("do {up_to} zł dochodu na osobę"),
+    };
+    (table.brackets.iter())
+        .map(|bracket| {
+            let fee = match bracket.fee {
+                BracketFee::PerUnit(amount) => format!("{amount} zł {unit}"),
+                BracketFee::PercentOfUnitCost(percent) => format!("{percent}% kosztu {unit}"),
+            };
+            format!("{}: {fee}", bracket.up_to.map_or_else(|| "powyżej".to_owned(), bound))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 pub fn service(row: &ServiceRow) -> ApiResult<HsdsService> {

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::domain::fee::{parse_fee_rule, FeeRule, FeeRuleInput};
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::money::Money;
 use crate::domain::period::{parse_date, DateRange, Period};
@@ -148,6 +149,8 @@ pub struct ProgrammeService {
     pub how_to_apply: HowToApply,
     pub capacity: Capacity,
     pub quality_standard: String,
+    /// The programme's fee for the service; none: the catalogue's default applies.
+    pub fee_rule: Option<FeeRule>,
 }
 
 /// A programme of social services (program usług społecznych).
@@ -262,6 +265,8 @@ pub struct ProgrammeServiceInput {
     pub capacity: Option<CapacityInput>,
     #[schema(required = true)]
     pub quality_standard: Option<String>,
+    /// Overrides the catalogue's default fee (`free`, `fixed` or `income_table`).
+    pub fee_rule: Option<FeeRuleInput>,
 }
 
 /// `age_min` not above `age_max` (422 `age_order`).
@@ -443,6 +448,10 @@ fn parse_service(errors: &mut FieldErrors, field: &str, input: ProgrammeServiceI
         Some(Capacity { kind, value })
     });
     let quality_standard = text(errors, &format!("{field}.quality_standard"), input.quality_standard.as_deref());
+    let fee_rule = match &input.fee_rule {
+        Some(fee) => Some(parse_fee_rule(errors, &format!("{field}.fee_rule"), fee)?),
+        None => None,
+    };
     Some(ProgrammeService {
         service_id: service_id?,
         target_groups: target_groups.into_iter().collect::<Option<_>>()?,
@@ -450,6 +459,7 @@ fn parse_service(errors: &mut FieldErrors, field: &str, input: ProgrammeServiceI
         how_to_apply: how_to_apply?,
         capacity: capacity?,
         quality_standard: quality_standard?,
+        fee_rule,
     })
 }
 

@@ -66,6 +66,8 @@ pub struct ServiceRow {
     pub capacity_kind: CapacityKind,
     pub capacity_value: Option<i32>,
     pub quality_standard: String,
+    /// The programme's own fee rule (JSON); none: the catalogue's.
+    pub fee_rule: Option<String>,
 }
 
 /// A programme with its services, in the order they were given.
@@ -140,6 +142,7 @@ impl ServiceRow {
             capacity_kind: service.capacity.kind,
             capacity_value: service.capacity.value,
             quality_standard: service.quality_standard.clone(),
+            fee_rule: service.fee_rule.as_ref().map(json_text),
         }
     }
 
@@ -161,6 +164,7 @@ impl ServiceRow {
             },
             capacity: Capacity { kind: self.capacity_kind, value: self.capacity_value },
             quality_standard: self.quality_standard.clone(),
+            fee_rule: self.fee_rule.as_deref().map(|rule| from_json_text(rule, "programme fee rule")).transpose()?,
         })
     }
 }

@@ -17,6 +17,7 @@ use crate::db::schema::{
     service_plans, services,
 };
 use crate::db::{DbConnection, Id};
+use crate::domain::fee::FeeRule;
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::Money;
 use crate::domain::Period;
@@ -25,7 +26,7 @@ use crate::http::etag::etag;
 use crate::http::extract::IfMatch;
 use crate::http::pagination::Cursor;
 use crate::providers::dto::ProviderStatus;
-use crate::services::dto::{FeeRule, ServiceStatus, ServiceUnit};
+use crate::services::dto::{ServiceStatus, ServiceUnit};
 use crate::services::model::ServiceRow;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::domain::fee::{parse_fee_rule, FeeRule, FeeRuleInput};
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::{Money, ServiceArea};
 use crate::error::ApiResult;
@@ -103,18 +104,6 @@ impl Lifecycle for ServiceStatus {
     }
 }
 
-/// The fee a resident pays (odpłatność), as set by the programme of social services.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum FeeRule {
-    /// Free of charge (nieodpłatnie).
-    Free,
-    /// A fixed fee per unit (odpłatność stała).
-    Fixed { amount: Money },
-    /// Depends on income, as the programme's rule describes (odpłatność zależna od dochodu).
-    IncomeDependent { description: String },
-}
-
 /// A catalogue entry of the local bank of social services.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -127,7 +116,9 @@ pub enum FeeRule {
     "delivery_mode": "at_home",
     "unit": "hour",
     "unit_cost": "45.00",
-    "fee_rule": {"kind": "income_dependent", "description": "Wg tabeli odpłatności z uchwały Rady Miasta"},
+    "fee_rule": {"kind": "income_table", "basis": "percent_of_criterion",
+        "brackets": [{"up_to": "100.00", "fee": {"per_unit": "0.00"}}, {"up_to": "200.00", "fee": {"percent_of_unit_cost": "20.00"}}, {"up_to": null, "fee": {"percent_of_unit_cost": "50.00"}}],
+        "exemptions": [{"code": "two_disabled_in_household", "description": "Dwie lub więcej osób niepełnosprawnych w gospodarstwie domowym"}]},
     "eligibility": "Osoby, które z powodu wieku lub choroby wymagają pomocy innych osób.",
     "delivered_by": "commissioned",
     "status": "active",
@@ -147,6 +138,7 @@ pub struct Service {
     pub unit: ServiceUnit,
     /// Cost of one unit to the centre, when known.
     pub unit_cost: Option<Money>,
+    /// The default fee; a programme may set its own for the service.
     pub fee_rule: FeeRule,
     /// Who may receive the service (kryteria dostępu).
     pub eligibility: String,
@@ -173,7 +165,9 @@ pub struct Service {
     "delivery_mode": "at_home",
     "unit": "hour",
     "unit_cost": "45.00",
-    "fee_rule": {"kind": "income_dependent", "description": "Wg tabeli odpłatności z uchwały Rady Miasta"},
+    "fee_rule": {"kind": "income_table", "basis": "percent_of_criterion",
+        "brackets": [{"up_to": "100.00", "fee": {"per_unit": "0.00"}}, {"up_to": "200.00", "fee": {"percent_of_unit_cost": "20.00"}}, {"up_to": null, "fee": {"percent_of_unit_cost": "50.00"}}],
+        "exemptions": [{"code": "two_disabled_in_household", "description": "Dwie lub więcej osób niepełnosprawnych w gospodarstwie domowym"}]},
     "eligibility": "Osoby, które z powodu wieku lub choroby wymagają pomocy innych osób.",
     "delivered_by": "commissioned"
 }))]
@@ -205,20 +199,6 @@ pub struct ServiceInput {
     pub eligibility: Option<String>,
     #[schema(required = true, value_type = Option<DeliveredBy>)]
     pub delivered_by: Option<String>,
-}
-
-/// A fee rule as sent: `{"kind": "free"}`, `{"kind": "fixed", "amount": "12.50"}` or
-/// `{"kind": "income_dependent", "description": "..."}`.
-#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FeeRuleInput {
-    #[schema(required = true, value_type = Option<String>, example = "fixed")]
-    pub kind: Option<String>,
-    /// Only for `fixed`.
-    #[schema(value_type = Option<String>, example = "12.50")]
-    pub amount: Option<String>,
-    /// Only for `income_dependent`, 1-1000 characters.
-    pub description: Option<String>,
 }
 
 /// A validated catalogue entry, ready to be stored.
@@ -253,8 +233,8 @@ impl ServiceInput {
         let delivery_mode = errors.required_enum::<DeliveryMode>("delivery_mode", self.delivery_mode.as_deref());
         let unit = errors.required_enum::<ServiceUnit>("unit", self.unit.as_deref());
         let unit_cost = errors.parse_with("unit_cost", "invalid_amount", self.unit_cost.as_deref(), Money::parse);
-        let fee_rule =
-            errors.required("fee_rule", self.fee_rule.as_ref()).and_then(|fee| parse_fee_rule(&mut errors, fee));
+        let fee_rule = (errors.required("fee_rule", self.fee_rule.as_ref()))
+            .and_then(|fee| parse_fee_rule(&mut errors, "fee_rule", fee));
         let delivered_by = errors.required_enum::<DeliveredBy>("delivered_by", self.delivered_by.as_deref());
         errors.finish(|| {
             Some(ServiceDraft {
@@ -316,59 +296,6 @@ fn parse_target_groups(errors: &mut FieldErrors, groups: Option<&[String]>) -> O
         }
     }
     valid.then_some(parsed)
-}
-
-const MAX_FEE_DESCRIPTION: usize = 1000;
-
-fn parse_fee_rule(errors: &mut FieldErrors, fee: &FeeRuleInput) -> Option<FeeRule> {
-    let kind = errors.required("fee_rule.kind", fee.kind.as_deref())?;
-    let forbid = |errors: &mut FieldErrors, field: &str, present: bool| {
-        if present {
-            errors.add(
-                format!("fee_rule.{field}"),
-                "not_allowed",
-                format!("fee_rule.{field} is not allowed for a {kind} fee"),
-            );
-        }
-    };
-    match kind {
-        "free" => {
-            forbid(errors, "amount", fee.amount.is_some());
-            forbid(errors, "description", fee.description.is_some());
-            Some(FeeRule::Free)
-        }
-        "fixed" => {
-            forbid(errors, "description", fee.description.is_some());
-            let amount = errors.required("fee_rule.amount", fee.amount.as_deref());
-            errors
-                .parse_with("fee_rule.amount", "invalid_amount", amount, Money::parse)
-                .map(|amount| FeeRule::Fixed { amount })
-        }
-        "income_dependent" => {
-            forbid(errors, "amount", fee.amount.is_some());
-            let description = errors.required("fee_rule.description", fee.description.as_deref().map(str::trim))?;
-            if description.is_empty() || description.chars().count() > MAX_FEE_DESCRIPTION {
-                errors.add(
-                    "fee_rule.description",
-                    "length",
-                    format!("fee_rule.description must be 1 to {MAX_FEE_DESCRIPTION} characters long"),
-                );
-                return None;
-            }
-            Some(FeeRule::IncomeDependent { description: description.to_owned() })
-        }
-        other => {
-            errors.add(
-                "fee_rule.kind",
-                "unknown_value",
-                format!(
-                    "'{}' is not one of: free, fixed, income_dependent",
-                    other.chars().take(40).collect::<String>()
-                ),
-            );
-            None
-        }
-    }
 }
 
 /// Fields a merge patch may not touch: identity, metadata and the status (changed by actions).

@@ -5,12 +5,13 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::dto::{
-    DeliveredBy, DeliveryMode, FeeRule, Service, ServiceAction, ServiceDraft, ServiceListQuery, ServiceSortField,
-    ServiceStatus, ServiceUnit,
+    DeliveredBy, DeliveryMode, Service, ServiceAction, ServiceDraft, ServiceListQuery, ServiceSortField, ServiceStatus,
+    ServiceUnit,
 };
 use crate::clock;
 use crate::db::schema::services;
-use crate::db::{DbConnection, Id};
+use crate::db::{from_json_text, json_text, DbConnection, Id};
+use crate::domain::fee::FeeRule;
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::ServiceArea;
 use crate::domain::{text, Money};
@@ -42,6 +43,8 @@ pub struct ServiceRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    /// An income table's basis, brackets and exemptions (JSON).
+    pub fee_table: Option<String>,
 }
 
 const NOT_FOUND: ApiError = ApiError::NotFound { resource: "service" };
@@ -70,6 +73,7 @@ impl ServiceRow {
             created_at: now,
             updated_at: now,
             version: 1,
+            fee_table: None,
         };
         row.set(draft);
         row
@@ -78,10 +82,11 @@ impl ServiceRow {
     /// Writes a validated draft into the row, with the derived search and sort keys.
     fn set(&mut self, draft: ServiceDraft) {
         let target_groups: Vec<&str> = draft.target_groups.iter().map(AsRef::as_ref).collect();
-        let (fee_kind, fee_amount, fee_description) = match draft.fee_rule {
-            FeeRule::Free => ("free", None, None),
-            FeeRule::Fixed { amount } => ("fixed", Some(amount.grosze()), None),
-            FeeRule::IncomeDependent { description } => ("income_dependent", None, Some(description)),
+        let (fee_kind, fee_amount, fee_description, fee_table) = match draft.fee_rule {
+            FeeRule::Free => ("free", None, None, None),
+            FeeRule::Fixed { amount } => ("fixed", Some(amount.grosze()), None, None),
+            FeeRule::IncomeTable(table) => ("income_table", None, None, Some(json_text(&table))),
+            FeeRule::NeedsReview { description } => ("needs_review", None, Some(description), None),
         };
         self.search_text = text::fold(&format!("{} {} {}", draft.code, draft.name, draft.description));
         self.name_sort_key = text::polish_sort_key(&draft.name);
@@ -96,6 +101,7 @@ impl ServiceRow {
         self.fee_kind = fee_kind.to_owned();
         self.fee_amount = fee_amount;
         self.fee_description = fee_description;
+        self.fee_table = fee_table;
         self.eligibility = draft.eligibility;
         self.delivered_by = draft.delivered_by;
     }
@@ -105,19 +111,20 @@ impl ServiceRow {
         etag(self.version)
     }
 
-    /// The API representation; a stored value that no longer parses is an internal error.
-    /// The fee rule as stored in its three columns.
+    /// The fee rule as stored in its columns (`needs_review`: migrated from free text).
     pub fn fee_rule(&self) -> ApiResult<FeeRule> {
         Ok(match self.fee_kind.as_str() {
             "free" => FeeRule::Free,
             "fixed" => FeeRule::Fixed { amount: Money::from_grosze(self.fee_amount.unwrap_or_default()) },
-            "income_dependent" => {
-                FeeRule::IncomeDependent { description: self.fee_description.clone().unwrap_or_default() }
+            "income_table" => {
+                FeeRule::IncomeTable(from_json_text(self.fee_table.as_deref().unwrap_or_default(), "fee table")?)
             }
+            "needs_review" => FeeRule::NeedsReview { description: self.fee_description.clone().unwrap_or_default() },
             other => return Err(ApiError::internal(format!("stored fee kind '{other}' is unknown"))),
         })
     }
 
+    /// The API representation; a stored value that no longer parses is an internal error.
     pub fn to_dto(&self) -> ApiResult<Service> {
         let fee_rule = self.fee_rule()?;
         let target_groups: Vec<String> = serde_json::from_str(&self.target_groups)

@@ -34,6 +34,7 @@ const MUNICIPALITY: &str = "/api/v1/municipalities/0193a5f2-0000-7000-8000-00000
 const DIAGNOSIS: &str = "/api/v1/diagnoses/0193a5f2-0000-7000-8000-000000000a0d";
 const LOCATION: &str = "/api/v1/locations/0193a5f2-0000-7000-8000-000000000a0f";
 const PROGRAMME: &str = "/api/v1/programmes/0193a5f2-0000-7000-8000-000000000a0e";
+const FEE_ASSESSMENT: &str = "/api/v1/fee-assessments/0193a5f2-0000-7000-8000-000000000a0f";
 const PLAN: &str = "/api/v1/service-plans/0193a5f2-0000-7000-8000-000000000b09";
 const ITEM: &str = "/api/v1/plan-items/0193a5f2-0000-7000-8000-000000000d09";
 const HSDS_ID: &str = "0193a5f2-0000-7000-8000-000000000a10";
@@ -296,6 +297,15 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
         ),
         case("expire_programme", Method::POST, &format!("{PROGRAMME}/expire"), None, Allowed::Roles(MANAGERS)),
         case("repeal_programme", Method::POST, &format!("{PROGRAMME}/repeal"), None, Allowed::Roles(MANAGERS)),
+        case("list_fee_assessments", Method::GET, "/api/v1/fee-assessments", None, Allowed::Roles(CASE_WORKERS)),
+        case("get_fee_assessment", Method::GET, FEE_ASSESSMENT, None, Allowed::Roles(CASE_WORKERS)),
+        case(
+            "create_fee_assessment",
+            Method::POST,
+            "/api/v1/fee-assessments",
+            Some(json!({})),
+            Allowed::Roles(CASE_WORKERS),
+        ),
         case("list_residents", Method::GET, "/api/v1/residents", None, Allowed::Roles(RESIDENT_READERS)),
         case(
             "search_residents",

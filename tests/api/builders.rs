@@ -368,7 +368,8 @@ pub fn programme_service(service: &Value) -> Value {
             "income_threshold_per_person": "1823.00", "residence_required": true, "notes": "Pierwszeństwo dla osób samotnych"},
         "how_to_apply": {"where": "Punkt informacyjny CUS", "documents": ["wniosek", "zaświadczenie lekarskie"]},
         "capacity": {"kind": "places", "value": 25},
-        "quality_standard": "Standard usług opiekuńczych CUS 2026"
+        "quality_standard": "Standard usług opiekuńczych CUS 2026",
+        "fee_rule": null
     })
 }
 

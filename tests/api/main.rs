@@ -13,6 +13,7 @@ mod contract;
 mod cors;
 mod diagnoses;
 mod errors;
+mod fee_assessments;
 mod health;
 mod helpers;
 mod hostile;

@@ -47,4 +47,27 @@ async fn seeded_data_is_served_and_follows_the_rules() {
     assert_eq!(kinds(eve), vec![serde_json::json!("cus_office")]);
     let offers = app.get(&format!("/api/v1/providers/{runner}/offers")).await;
     assert_eq!(offers.body[0]["location_ids"].as_array().unwrap().len(), 2, "given at its premises and the office");
+
+    assert_eq!(written["fee_assessments"].as_u64(), Some(100), "every tenth resident's fee is assessed");
+    let assessments = app.send(app.request_as(Some(&director), Method::GET, "/api/v1/fee-assessments?limit=5")).await;
+    assert_eq!(assessments.status, 200, "{}", assessments.body);
+    let first = &assessments.body["items"][0];
+    let programme = app
+        .send(app.request_as(
+            Some(&director),
+            Method::GET,
+            &format!("/api/v1/programmes/{}", first["programme_id"].as_str().unwrap()),
+        ))
+        .await;
+    let offered = &programme.body["services"][0];
+    assert_eq!(
+        (&offered["service_id"], offered["fee_rule"]["kind"].as_str()),
+        (&first["service_id"], Some("income_table"))
+    );
+    let path = format!("/api/v1/fee-assessments/{}", first["id"].as_str().unwrap());
+    let detail = app.send(app.request_as(Some(&director), Method::GET, &path)).await;
+    assert_eq!(
+        detail.body["bracket"]["criterion"],
+        if detail.body["household_size"] == 1 { "1010.00" } else { "823.00" }
+    );
 }

@@ -127,13 +127,20 @@ async fn each_validation_rule_rejects_on_its_own() {
             "not_allowed",
         ),
         ("fee_rule", json!({"kind": "fixed", "amount": "abc"}), "fee_rule.amount", "invalid_amount"),
-        ("fee_rule", json!({"kind": "income_dependent"}), "fee_rule.description", "required"),
-        ("fee_rule", json!({"kind": "income_dependent", "description": " "}), "fee_rule.description", "length"),
+        ("fee_rule", json!({"kind": "needs_review"}), "fee_rule.kind", "needs_review"),
+        ("fee_rule", json!({"kind": "income_table", "basis": "pln"}), "fee_rule.brackets", "required"),
         (
             "fee_rule",
-            json!({"kind": "income_dependent", "description": "x", "amount": "2.00"}),
+            json!({"kind": "income_table", "basis": "pln", "amount": "2.00", "brackets": [{"fee": {"per_unit": "0"}}]}),
             "fee_rule.amount",
             "not_allowed",
+        ),
+        (
+            "fee_rule",
+            json!({"kind": "income_table", "basis": "percent_of_criterion", "brackets": [
+                {"up_to": "150", "fee": {"per_unit": "0"}}, {"up_to": "100", "fee": {"per_unit": "1"}}, {"fee": {"per_unit": "2"}}]}),
+            "fee_rule.brackets[1].up_to",
+            "ascending",
         ),
         ("delivered_by", json!("volunteers"), "delivered_by", "unknown_value"),
     ];
