@@ -15,8 +15,9 @@ use crate::clock;
 use crate::commissions::dto::{CommissionMode, CommissionStatus, CompetitionForm, ReportingSchedule};
 use crate::commissions::model::CommissionRow;
 use crate::db::schema::{
-    commissions, diagnoses, diagnosis_municipalities, municipalities, plan_items, programme_services, programmes,
-    provider_offers, providers, report_versions, reports, residents, service_plans, services,
+    commissions, diagnoses, diagnosis_municipalities, municipalities, plan_items, programme_services,
+    programme_versions, programmes, provider_offers, providers, report_versions, reports, residents, service_plans,
+    services,
 };
 use crate::db::{DbConnection, Id};
 use crate::diagnoses::dto::{Consultation, DiagnosisAction, DiagnosisDocument, DiagnosisDraft, Need};
@@ -33,7 +34,11 @@ use crate::programmes::dto::{
     AccessCriteria, Capacity, CapacityKind, HowToApply, ProgrammeAction, ProgrammeConsultation, ProgrammeDraft,
     ProgrammeService, Publication, Resolution,
 };
-use crate::programmes::model::{services_of, ProgrammeRow, ServiceRow as ProgrammeServiceRow};
+use crate::programmes::model::{
+    services_of, ProgrammeRow, ServiceRow as ProgrammeServiceRow, VersionRow as ProgrammeVersionRow,
+};
+use crate::programmes::versions::dto::AmendmentDraft;
+use crate::programmes::versions::model::amended;
 use crate::providers::dto::{LegalForm, ProviderStatus, UnitKind};
 use crate::providers::model::ProviderRow;
 use crate::providers::offers::model::OfferRow;
@@ -258,15 +263,25 @@ fn municipality_rows(random: &mut Random, now: chrono::NaiveDateTime) -> ApiResu
         .collect()
 }
 
-/// The founder gmina's programme of social services, in force since February 2026 on the seeded
-/// diagnosis, offering the first `services` under its terms.
+/// The rows of the seeded programmes.
+#[derive(Default)]
+struct SeededProgrammes {
+    programmes: Vec<ProgrammeRow>,
+    versions: Vec<ProgrammeVersionRow>,
+    services: Vec<ProgrammeServiceRow>,
+}
+
+/// A gmina's programme of social services, in force since February 2026 on the seeded diagnosis,
+/// offering the first `services` under its terms; the founder's amended from July 2026 (version
+/// 2: more places in its first service).
 fn programme(
     random: &mut Random,
-    founder: &MunicipalityRow,
+    gmina: &MunicipalityRow,
     diagnosis: &DiagnosisRow,
     services: &[Id],
     now: chrono::NaiveDateTime,
-) -> ApiResult<(ProgrammeRow, Vec<ProgrammeServiceRow>)> {
+    seeded: &mut SeededProgrammes,
+) -> ApiResult<()> {
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::internal("date"));
     let terms = |(i, service): (usize, &Id)| ProgrammeService {
         service_id: service.uuid(),
@@ -291,8 +306,8 @@ fn programme(
         quality_standard: "Standardy usług CUS 2026".to_owned(),
     };
     let draft = ProgrammeDraft {
-        municipality_id: founder.id.uuid(),
-        title: format!("Program usług społecznych {} 2026-2028", founder.name),
+        municipality_id: gmina.id.uuid(),
+        title: format!("Program usług społecznych {} 2026-2028", gmina.name),
         diagnosis_id: diagnosis.id.uuid(),
         period: DateRange::new(day(2026, 1, 1)?, day(2028, 12, 31)?).map_err(|_| ApiError::internal("period"))?,
         resolution: Some(Resolution { number: "XV/120/2025".to_owned(), adopted_on: day(2025, 12, 18)? }),
@@ -305,12 +320,34 @@ fn programme(
         }),
         services: services.iter().enumerate().map(terms).collect(),
     };
-    let mut row = ProgrammeRow::new(random.id(0).into(), &draft, now);
+    let mut row = ProgrammeRow::new(random.id(seeded.programmes.len() as u64).into(), &draft, now);
     for action in [ProgrammeAction::Consult, ProgrammeAction::Adopt, ProgrammeAction::PutInForce] {
         row.status = row.status.transition(action)?;
     }
-    let services = services_of(row.id, &draft);
-    Ok((row, services))
+    let mut first = ProgrammeVersionRow::first(&row);
+    let mut services = services_of(row.id, first.number, &draft.services);
+    if gmina.role == MunicipalityRole::Founder {
+        let mut more_places = draft.services.clone();
+        if let Some(service) = more_places.first_mut() {
+            service.capacity.value = service.capacity.value.map(|places| places + 15);
+        }
+        let amendment = AmendmentDraft {
+            resolution: Resolution { number: "XXIV/198/2026".to_owned(), adopted_on: day(2026, 6, 18)? },
+            changes: "Więcej miejsc w pierwszej usłudze programu".to_owned(),
+            effective_from: day(2026, 7, 1)?,
+            title: None,
+            period: None,
+            services: Some(more_places),
+        };
+        row.status.transition(ProgrammeAction::Amend)?;
+        let second = amended(&mut row, &mut first, &services, amendment, now)?;
+        seeded.versions.push(second.row);
+        services.extend(second.services);
+    }
+    seeded.programmes.push(row);
+    seeded.versions.push(first);
+    seeded.services.extend(services);
+    Ok(())
 }
 
 /// The diagnosis of needs and potential the seeded gminas adopted together, in force until 2030.
@@ -668,9 +705,11 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
     let (diagnosis_row, coverage_rows) = diagnosis(&mut random, &municipality_rows, now)?;
     let programme_services_offered: Vec<Id> =
         service_rows.iter().filter(|s| s.status == ServiceStatus::Active).take(3).map(|s| s.id).collect();
-    let founder = municipality_rows.first().ok_or_else(|| ApiError::internal("no seeded municipality"))?;
-    let (programme_row, programme_service_rows) =
-        programme(&mut random, founder, &diagnosis_row, &programme_services_offered, now)?;
+    let mut seeded = SeededProgrammes::default();
+    for gmina in &municipality_rows {
+        programme(&mut random, gmina, &diagnosis_row, &programme_services_offered, now, &mut seeded)?;
+    }
+    let programme_count = seeded.programmes.len();
     conn.write_transaction(|conn| -> ApiResult<()> {
         insert_batches!(conn, services::table, service_rows);
         insert_batches!(conn, providers::table, provider_rows);
@@ -681,8 +720,9 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         insert_batches!(conn, municipalities::table, municipality_rows);
         insert_batches!(conn, diagnoses::table, [diagnosis_row]);
         insert_batches!(conn, diagnosis_municipalities::table, coverage_rows);
-        insert_batches!(conn, programmes::table, [programme_row]);
-        insert_batches!(conn, programme_services::table, programme_service_rows);
+        insert_batches!(conn, programmes::table, seeded.programmes);
+        insert_batches!(conn, programme_versions::table, seeded.versions);
+        insert_batches!(conn, programme_services::table, seeded.services);
         insert_batches!(conn, residents::table, resident_rows);
         insert_batches!(conn, service_plans::table, plan_rows);
         insert_batches!(conn, plan_items::table, item_rows);
@@ -699,7 +739,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         "report_versions": version_rows.len(),
         "municipalities": municipality_rows.len(),
         "diagnoses": 1,
-        "programmes": 1,
+        "programmes": programme_count,
         "residents": resident_rows.len(),
         "service_plans": plan_rows.len(),
         "plan_items": item_rows.len(),

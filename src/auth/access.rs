@@ -129,6 +129,14 @@ pub const ADOPT_PROGRAMME: Access = Access::for_roles("adopt_programme", "progra
 pub const PUT_PROGRAMME_IN_FORCE: Access = Access::for_roles("put_programme_in_force", "programme", PROGRAMME_MANAGERS);
 pub const EXPIRE_PROGRAMME: Access = Access::for_roles("expire_programme", "programme", PROGRAMME_MANAGERS);
 pub const REPEAL_PROGRAMME: Access = Access::for_roles("repeal_programme", "programme", PROGRAMME_MANAGERS);
+pub const AMEND_PROGRAMME: Access = Access::for_roles("amend_programme", "programme", PROGRAMME_MANAGERS);
+pub const LIST_PROGRAMME_VERSIONS: Access =
+    Access::for_roles("list_programme_versions", "programme", PROGRAMME_READERS);
+pub const GET_PROGRAMME_VERSION: Access = Access::for_roles("get_programme_version", "programme", PROGRAMME_READERS);
+pub const LIST_PROGRAMME_SERVICES: Access =
+    Access::for_roles("list_programme_services", "programme", PROGRAMME_READERS);
+pub const LIST_SERVICE_PROGRAMMES: Access =
+    Access::for_roles("list_service_programmes", "programme", PROGRAMME_READERS);
 pub const LIST_RESIDENTS: Access = Access::for_roles("list_residents", "resident", RESIDENT_READERS);
 pub const SEARCH_RESIDENTS: Access = Access::for_roles("search_residents", "resident", CASE_WORKERS);
 pub const CREATE_RESIDENT: Access = Access::for_roles("create_resident", "resident", CASE_WORKERS);
@@ -243,6 +251,11 @@ pub const OPERATIONS: &[&Access] = &[
     &PUT_PROGRAMME_IN_FORCE,
     &EXPIRE_PROGRAMME,
     &REPEAL_PROGRAMME,
+    &AMEND_PROGRAMME,
+    &LIST_PROGRAMME_VERSIONS,
+    &GET_PROGRAMME_VERSION,
+    &LIST_PROGRAMME_SERVICES,
+    &LIST_SERVICE_PROGRAMMES,
     &LIST_RESIDENTS,
     &SEARCH_RESIDENTS,
     &CREATE_RESIDENT,
