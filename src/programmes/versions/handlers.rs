@@ -13,7 +13,7 @@ use crate::auth::access;
 use crate::auth::Caller;
 use crate::clock;
 use crate::db;
-use crate::error::{ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, IfMatch, JsonBody, QueryParams};
 use crate::http::pagination::{by_id, Page, Paging};
 use crate::http::responses::{
@@ -59,11 +59,12 @@ pub async fn amend_programme(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<Uuid>,
-    if_match: IfMatch,
+    if_match: Result<IfMatch, ApiError>,
     key: IdempotencyKey,
     body: JsonBody<AmendmentInput>,
 ) -> ApiResult<HttpResponse> {
     let actor = access::AMEND_PROGRAMME.authorize(&req, &state, caller).await?;
+    let if_match = if_match?;
     let id = id.into_inner();
     let fingerprint = body.fingerprint.clone();
     let amendment = body.into_inner().validate_draft()?;
