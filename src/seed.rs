@@ -16,8 +16,8 @@ use crate::commissions::dto::{CommissionMode, CommissionStatus, CompetitionForm,
 use crate::commissions::model::CommissionRow;
 use crate::db::schema::{
     commissions, diagnoses, diagnosis_municipalities, fee_assessments, location_exception_hours, location_exceptions,
-    location_hours, locations, municipalities, offer_locations, plan_items, programme_services, programmes,
-    provider_offers, providers, report_versions, reports, residents, service_plans, services,
+    location_hours, locations, municipalities, offer_locations, plan_items, programme_services, programme_versions,
+    programmes, provider_offers, providers, report_versions, reports, residents, service_plans, services,
 };
 use crate::db::{json_text, DbConnection, Id};
 use crate::diagnoses::dto::{Consultation, DiagnosisAction, DiagnosisDocument, DiagnosisDraft, Need};
@@ -40,7 +40,11 @@ use crate::programmes::dto::{
     AccessCriteria, Capacity, CapacityKind, HowToApply, ProgrammeAction, ProgrammeConsultation, ProgrammeDraft,
     ProgrammeService, Publication, Resolution,
 };
-use crate::programmes::model::{services_of, ProgrammeRow, ServiceRow as ProgrammeServiceRow};
+use crate::programmes::model::{
+    services_of, ProgrammeRow, ServiceRow as ProgrammeServiceRow, VersionRow as ProgrammeVersionRow,
+};
+use crate::programmes::versions::dto::AmendmentDraft;
+use crate::programmes::versions::model::amended;
 use crate::providers::dto::{Contact, LegalForm, ProviderStatus, UnitKind};
 use crate::providers::model::ProviderRow;
 use crate::providers::offers::model::{OfferLocationRow, OfferRow};
@@ -379,15 +383,25 @@ fn percent(whole: i64) -> BracketFee {
     BracketFee::PercentOfUnitCost(Decimal::from_whole(whole))
 }
 
-/// The founder gmina's programme of social services, in force since February 2026 on the seeded
-/// diagnosis, offering the first `services` under its terms.
+/// The rows of the seeded programmes.
+#[derive(Default)]
+struct SeededProgrammes {
+    programmes: Vec<ProgrammeRow>,
+    versions: Vec<ProgrammeVersionRow>,
+    services: Vec<ProgrammeServiceRow>,
+}
+
+/// A gmina's programme of social services, in force since February 2026 on the seeded diagnosis,
+/// offering the first `services` under its terms; the founder's amended from July 2026 (version
+/// 2: more places in its first service).
 fn programme(
     random: &mut Random,
-    founder: &MunicipalityRow,
+    gmina: &MunicipalityRow,
     diagnosis: &DiagnosisRow,
     services: &[Id],
     now: chrono::NaiveDateTime,
-) -> ApiResult<(ProgrammeRow, Vec<ProgrammeServiceRow>)> {
+    seeded: &mut SeededProgrammes,
+) -> ApiResult<()> {
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::internal("date"));
     let terms = |(i, service): (usize, &Id)| ProgrammeService {
         service_id: service.uuid(),
@@ -414,8 +428,8 @@ fn programme(
         fee_rule: (i == 0).then(|| FeeRule::IncomeTable(income_table(FeeBasis::PercentOfCriterion, [100, 200, 300]))),
     };
     let draft = ProgrammeDraft {
-        municipality_id: founder.id.uuid(),
-        title: format!("Program usług społecznych {} 2026-2028", founder.name),
+        municipality_id: gmina.id.uuid(),
+        title: format!("Program usług społecznych {} 2026-2028", gmina.name),
         diagnosis_id: diagnosis.id.uuid(),
         period: DateRange::new(day(2026, 1, 1)?, day(2028, 12, 31)?).map_err(|_| ApiError::internal("period"))?,
         resolution: Some(Resolution { number: "XV/120/2025".to_owned(), adopted_on: day(2025, 12, 18)? }),
@@ -428,26 +442,50 @@ fn programme(
         }),
         services: services.iter().enumerate().map(terms).collect(),
     };
-    let mut row = ProgrammeRow::new(random.id(0).into(), &draft, now);
+    let mut row = ProgrammeRow::new(random.id(seeded.programmes.len() as u64).into(), &draft, now);
     for action in [ProgrammeAction::Consult, ProgrammeAction::Adopt, ProgrammeAction::PutInForce] {
         row.status = row.status.transition(action)?;
     }
-    let services = services_of(row.id, &draft);
-    Ok((row, services))
+    let mut first = ProgrammeVersionRow::first(&row);
+    let mut services = services_of(row.id, first.number, &draft.services);
+    if gmina.role == MunicipalityRole::Founder {
+        let mut more_places = draft.services.clone();
+        if let Some(service) = more_places.first_mut() {
+            service.capacity.value = service.capacity.value.map(|places| places + 15);
+        }
+        let amendment = AmendmentDraft {
+            resolution: Resolution { number: "XXIV/198/2026".to_owned(), adopted_on: day(2026, 6, 18)? },
+            changes: "Więcej miejsc w pierwszej usłudze programu".to_owned(),
+            effective_from: day(2026, 7, 1)?,
+            title: None,
+            period: None,
+            services: Some(more_places),
+        };
+        row.status.transition(ProgrammeAction::Amend)?;
+        let second = amended(&mut row, &mut first, &services, amendment, now)?;
+        seeded.versions.push(second.row);
+        services.extend(second.services);
+    }
+    seeded.programmes.push(row);
+    seeded.versions.push(first);
+    seeded.services.extend(services);
+    Ok(())
 }
 
-/// Every tenth resident's fee for the programme's first service, under its income table, from a
+/// Every tenth resident's fee for the founder's programme's first service, under its income table, from a
 /// household income stated in January 2026; every fiftieth is exempt.
 fn fee_assessments_of(
     random: &mut Random,
     residents: &[ResidentRow],
-    programme: &ProgrammeRow,
-    offered: &[ProgrammeServiceRow],
+    programmes: &SeededProgrammes,
     catalogue: &[ServiceRow],
     now: chrono::NaiveDateTime,
 ) -> ApiResult<Vec<AssessmentRow>> {
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::internal("date"));
-    let offered = offered.first().ok_or_else(|| ApiError::internal("the seeded programme offers nothing"))?;
+    let programme = programmes.programmes.first().ok_or_else(|| ApiError::internal("no seeded programme"))?;
+    let offered = (programmes.services.iter())
+        .find(|s| s.programme_id == programme.id)
+        .ok_or_else(|| ApiError::internal("the seeded programme offers nothing"))?;
     let Some(FeeRule::IncomeTable(table)) =
         offered.fee_rule.as_deref().map(|rule| crate::db::from_json_text(rule, "seeded fee rule")).transpose()?
     else {
@@ -845,17 +883,18 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
     let (diagnosis_row, coverage_rows) = diagnosis(&mut random, &municipality_rows, now)?;
     let programme_services_offered: Vec<Id> =
         service_rows.iter().filter(|s| s.status == ServiceStatus::Active).take(3).map(|s| s.id).collect();
-    let founder = municipality_rows.first().ok_or_else(|| ApiError::internal("no seeded municipality"))?;
-    let (programme_row, programme_service_rows) =
-        programme(&mut random, founder, &diagnosis_row, &programme_services_offered, now)?;
+    let mut seeded = SeededProgrammes::default();
+    for gmina in &municipality_rows {
+        programme(&mut random, gmina, &diagnosis_row, &programme_services_offered, now, &mut seeded)?;
+    }
+    let programme_count = seeded.programmes.len();
     let location_records = location_records(&mut random, &provider_rows, now);
     let offer_location_rows = offer_location_rows(&location_records, &offer_rows);
     let location_rows: Vec<_> = location_records.iter().map(|r| r.row.clone()).collect();
     let hours_rows: Vec<_> = location_records.iter().flat_map(|r| r.hours.clone()).collect();
     let exception_rows: Vec<_> = location_records.iter().flat_map(|r| r.exceptions.clone()).collect();
     let exception_hours_rows: Vec<_> = location_records.iter().flat_map(|r| r.exception_hours.clone()).collect();
-    let assessment_rows =
-        fee_assessments_of(&mut random, &resident_rows, &programme_row, &programme_service_rows, &service_rows, now)?;
+    let assessment_rows = fee_assessments_of(&mut random, &resident_rows, &seeded, &service_rows, now)?;
     conn.write_transaction(|conn| -> ApiResult<()> {
         insert_batches!(conn, services::table, service_rows);
         insert_batches!(conn, providers::table, provider_rows);
@@ -866,8 +905,9 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         insert_batches!(conn, municipalities::table, municipality_rows);
         insert_batches!(conn, diagnoses::table, [diagnosis_row]);
         insert_batches!(conn, diagnosis_municipalities::table, coverage_rows);
-        insert_batches!(conn, programmes::table, [programme_row]);
-        insert_batches!(conn, programme_services::table, programme_service_rows);
+        insert_batches!(conn, programmes::table, seeded.programmes);
+        insert_batches!(conn, programme_versions::table, seeded.versions);
+        insert_batches!(conn, programme_services::table, seeded.services);
         insert_batches!(conn, locations::table, location_rows);
         insert_batches!(conn, location_hours::table, hours_rows);
         insert_batches!(conn, location_exceptions::table, exception_rows);
@@ -890,7 +930,7 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
         "report_versions": version_rows.len(),
         "municipalities": municipality_rows.len(),
         "diagnoses": 1,
-        "programmes": 1,
+        "programmes": programme_count,
         "locations": location_rows.len(),
         "residents": resident_rows.len(),
         "service_plans": plan_rows.len(),

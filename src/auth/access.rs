@@ -137,6 +137,14 @@ pub const UPDATE_LOCATION: Access = Access::for_roles("update_location", "locati
 pub const ARCHIVE_LOCATION: Access = Access::for_roles("archive_location", "location", REGISTRY_MANAGERS_AND_PROVIDER);
 pub const ACTIVATE_LOCATION: Access =
     Access::for_roles("activate_location", "location", REGISTRY_MANAGERS_AND_PROVIDER);
+pub const AMEND_PROGRAMME: Access = Access::for_roles("amend_programme", "programme", PROGRAMME_MANAGERS);
+pub const LIST_PROGRAMME_VERSIONS: Access =
+    Access::for_roles("list_programme_versions", "programme", PROGRAMME_READERS);
+pub const GET_PROGRAMME_VERSION: Access = Access::for_roles("get_programme_version", "programme", PROGRAMME_READERS);
+pub const LIST_PROGRAMME_SERVICES: Access =
+    Access::for_roles("list_programme_services", "programme", PROGRAMME_READERS);
+pub const LIST_SERVICE_PROGRAMMES: Access =
+    Access::for_roles("list_service_programmes", "programme", PROGRAMME_READERS);
 pub const LIST_RESIDENTS: Access = Access::for_roles("list_residents", "resident", RESIDENT_READERS);
 pub const SEARCH_RESIDENTS: Access = Access::for_roles("search_residents", "resident", CASE_WORKERS);
 pub const CREATE_RESIDENT: Access = Access::for_roles("create_resident", "resident", CASE_WORKERS);
@@ -275,6 +283,11 @@ pub const OPERATIONS: &[&Access] = &[
     &UPDATE_LOCATION,
     &ARCHIVE_LOCATION,
     &ACTIVATE_LOCATION,
+    &AMEND_PROGRAMME,
+    &LIST_PROGRAMME_VERSIONS,
+    &GET_PROGRAMME_VERSION,
+    &LIST_PROGRAMME_SERVICES,
+    &LIST_SERVICE_PROGRAMMES,
     &LIST_RESIDENTS,
     &SEARCH_RESIDENTS,
     &CREATE_RESIDENT,

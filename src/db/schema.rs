@@ -467,12 +467,30 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        current_version -> Integer,
     }
 }
 
 diesel::table! {
-    programme_services (programme_id, service_id) {
+    programme_versions (programme_id, number) {
         programme_id -> Text,
+        number -> Integer,
+        effective_from -> Nullable<Date>,
+        superseded_on -> Nullable<Date>,
+        resolution_number -> Nullable<Text>,
+        resolution_adopted_on -> Nullable<Date>,
+        changes -> Nullable<Text>,
+        title -> Text,
+        period_start -> Date,
+        period_end -> Date,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    programme_services (programme_id, version, service_id) {
+        programme_id -> Text,
+        version -> Integer,
         service_id -> Text,
         position -> Integer,
         target_groups -> Text,
@@ -495,6 +513,7 @@ diesel::joinable!(programmes -> municipalities (municipality_id));
 diesel::joinable!(programmes -> diagnoses (diagnosis_id));
 diesel::joinable!(programme_services -> programmes (programme_id));
 diesel::joinable!(programme_services -> services (service_id));
+diesel::joinable!(programme_versions -> programmes (programme_id));
 
 diesel::table! {
     locations (id) {
@@ -617,6 +636,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     plan_items,
     plan_revisions,
     programme_services,
+    programme_versions,
     programmes,
     provider_offers,
     providers,

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::dto::{AssessmentDraft, AssessmentExemption, FeeAssessment, FeeAssessmentDetail, FeeAssessmentQuery};
 use crate::clock;
-use crate::db::schema::{fee_assessments, programme_services, programmes, residents, services};
+use crate::db::schema::{fee_assessments, programmes, residents, services};
 use crate::db::{from_json_text, json_text, DbConnection, Id};
 use crate::domain::fee::{AssessmentError, FeeRule};
 use crate::domain::money::Money;
@@ -82,7 +82,8 @@ impl AssessmentRow {
     }
 }
 
-/// The fee rule that applies to a service of a programme on a day: the programme's own, else the
+/// The fee rule that applies to a service of a programme on a day, under the version in force that
+/// day: the programme's own, else the
 /// catalogue's default; with the catalogue entry (its unit cost). 422 `unknown` for no such
 /// programme, `not_in_programme` for a service it does not offer; 409 `programme-not-in-force`
 /// unless it is in force that day (`in_force`, `in_force_from` ≤ day ≤ the period's end).
@@ -92,25 +93,13 @@ pub fn effective_fee_rule(
     service_id: Uuid,
     on: NaiveDate,
 ) -> ApiResult<(FeeRule, ServiceRow)> {
-    let programme: Option<(ProgrammeStatus, Option<NaiveDate>, NaiveDate)> = programmes::table
+    let programme: Option<(Id, ProgrammeStatus, Option<NaiveDate>, NaiveDate)> = programmes::table
         .find(Id::from(programme_id))
-        .select((programmes::status, programmes::in_force_from, programmes::period_end))
+        .select((programmes::municipality_id, programmes::status, programmes::in_force_from, programmes::period_end))
         .first(conn)
         .optional()?;
-    let Some((status, in_force_from, period_end)) = programme else {
+    let Some((municipality_id, status, in_force_from, period_end)) = programme else {
         return Err(ApiError::Validation(vec![FieldError::new("programme_id", "unknown", "no programme has this id")]));
-    };
-    let own_rule: Option<Option<String>> = programme_services::table
-        .find((Id::from(programme_id), Id::from(service_id)))
-        .select(programme_services::fee_rule)
-        .first(conn)
-        .optional()?;
-    let Some(own_rule) = own_rule else {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "service_id",
-            "not_in_programme",
-            "the programme does not offer this service",
-        )]));
     };
     let in_force =
         status == ProgrammeStatus::InForce && in_force_from.is_some_and(|from| from <= on) && on <= period_end;
@@ -121,6 +110,15 @@ pub fn effective_fee_rule(
         )
         .with("programme_status", status.as_ref()));
     }
+    let terms = crate::programmes::model::terms_in_force(conn, municipality_id.uuid(), service_id, on)?;
+    let Some(terms) = terms.filter(|terms| terms.programme_id == programme_id) else {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "service_id",
+            "not_in_programme",
+            "the version of the programme in force that day does not offer this service",
+        )]));
+    };
+    let own_rule = terms.service.fee_rule;
     let service = services::table
         .find(Id::from(service_id))
         .select(ServiceRow::as_select())

@@ -6,10 +6,10 @@ use uuid::Uuid;
 use super::dto::{HsdsCostOption, HsdsOrganization, HsdsOrganizationIdentifier, HsdsService};
 use super::taxonomy::{area_term, attribute, derived_id, target_group_term};
 use crate::clock;
+use crate::domain::fee::{BracketFee, Decimal, FeeBasis, FeeRule, IncomeTable};
 use crate::error::ApiResult;
 use crate::providers::dto::LegalForm;
 use crate::providers::model::ProviderRow;
-use crate::domain::fee::{BracketFee, Decimal, FeeBasis, FeeRule, IncomeTable};
 use crate::services::dto::ServiceUnit;
 use crate::services::model::ServiceRow;
 

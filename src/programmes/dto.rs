@@ -42,6 +42,8 @@ pub enum ProgrammeAction {
     PutInForce,
     Expire,
     Repeal,
+    /// A new resolution changing an adopted programme: a new version, the status unchanged.
+    Amend,
 }
 
 impl Lifecycle for ProgrammeStatus {
@@ -51,8 +53,8 @@ impl Lifecycle for ProgrammeStatus {
         match self {
             ProgrammeStatus::Draft => &[ProgrammeAction::Consult],
             ProgrammeStatus::InConsultation => &[ProgrammeAction::Adopt],
-            ProgrammeStatus::Adopted => &[ProgrammeAction::PutInForce, ProgrammeAction::Repeal],
-            ProgrammeStatus::InForce => &[ProgrammeAction::Expire, ProgrammeAction::Repeal],
+            ProgrammeStatus::Adopted => &[ProgrammeAction::PutInForce, ProgrammeAction::Repeal, ProgrammeAction::Amend],
+            ProgrammeStatus::InForce => &[ProgrammeAction::Expire, ProgrammeAction::Repeal, ProgrammeAction::Amend],
             ProgrammeStatus::Expired | ProgrammeStatus::Repealed => &[],
         }
     }
@@ -64,6 +66,7 @@ impl Lifecycle for ProgrammeStatus {
             ProgrammeAction::PutInForce => ProgrammeStatus::InForce,
             ProgrammeAction::Expire => ProgrammeStatus::Expired,
             ProgrammeAction::Repeal => ProgrammeStatus::Repealed,
+            ProgrammeAction::Amend => self,
         }
     }
 }
@@ -164,7 +167,7 @@ pub struct ProgrammeService {
         "access_criteria": {"age_min": 60, "age_max": 120, "disability_certificate_required": false, "income_threshold_per_person": "1823.00", "residence_required": true, "notes": "Pierwszeństwo dla osób samotnych"},
         "how_to_apply": {"where": "Punkt informacyjny CUS, ul. Radomska 12", "documents": ["wniosek", "zaświadczenie lekarskie"]},
         "capacity": {"kind": "places", "value": 25}, "quality_standard": "Standard usług opiekuńczych CUS 2026"}],
-    "status": "in_force", "created_at": "2026-04-20T09:00:00Z", "updated_at": "2026-07-15T09:00:00Z", "version": 5
+    "current_version": 2, "status": "in_force", "created_at": "2026-04-20T09:00:00Z", "updated_at": "2026-07-15T09:00:00Z", "version": 5
 }))]
 pub struct Programme {
     pub id: Uuid,
@@ -180,7 +183,13 @@ pub struct Programme {
     /// Needed to put in force.
     pub in_force_from: Option<NaiveDate>,
     pub consultation: Option<ProgrammeConsultation>,
+    /// Those of the current version.
     pub services: Vec<ProgrammeService>,
+    /// The newest version (1 until an amendment), whose `title`, `period` and `services` these
+    /// are; `resolution` stays the one that adopted the programme. The version in force on a day:
+    /// `GET .../{id}/services?on=`.
+    #[schema(example = 2)]
+    pub current_version: i32,
     pub status: ProgrammeStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -315,7 +324,7 @@ pub struct ProgrammeDraft {
 
 const MAX_TEXT_CHARS: usize = 2000;
 
-fn text(errors: &mut FieldErrors, field: &str, value: Option<&str>) -> Option<String> {
+pub(super) fn text(errors: &mut FieldErrors, field: &str, value: Option<&str>) -> Option<String> {
     let text = errors.required(field, clean(value))?;
     if text.chars().count() > MAX_TEXT_CHARS {
         errors.add(field, "length", format!("{field} must be at most {MAX_TEXT_CHARS} characters"));
@@ -324,7 +333,7 @@ fn text(errors: &mut FieldErrors, field: &str, value: Option<&str>) -> Option<St
     Some(text)
 }
 
-fn date(errors: &mut FieldErrors, field: &str, value: Option<&str>) -> Option<NaiveDate> {
+pub(super) fn date(errors: &mut FieldErrors, field: &str, value: Option<&str>) -> Option<NaiveDate> {
     let value = errors.required(field, value);
     errors.parse_with(field, "invalid_date", value, parse_date)
 }
@@ -360,7 +369,7 @@ impl ProgrammeInput {
     }
 }
 
-fn parse_resolution(errors: &mut FieldErrors, input: ResolutionInput) -> Option<Resolution> {
+pub(super) fn parse_resolution(errors: &mut FieldErrors, input: ResolutionInput) -> Option<Resolution> {
     let number = text(errors, "resolution.number", input.number.as_deref());
     let adopted_on = date(errors, "resolution.adopted_on", input.adopted_on.as_deref());
     Some(Resolution { number: number?, adopted_on: adopted_on? })
@@ -392,7 +401,10 @@ fn parse_consultation(errors: &mut FieldErrors, input: ProgrammeConsultationInpu
     Some(ProgrammeConsultation { from, to, summary: summary? })
 }
 
-fn parse_services(errors: &mut FieldErrors, inputs: Vec<ProgrammeServiceInput>) -> Option<Vec<ProgrammeService>> {
+pub(super) fn parse_services(
+    errors: &mut FieldErrors,
+    inputs: Vec<ProgrammeServiceInput>,
+) -> Option<Vec<ProgrammeService>> {
     let mut seen: Vec<Uuid> = Vec::new();
     let services: Vec<Option<ProgrammeService>> = (inputs.into_iter().enumerate())
         .map(|(index, input)| {
@@ -502,7 +514,7 @@ fn parse_access(errors: &mut FieldErrors, field: &str, input: AccessCriteriaInpu
 }
 
 /// Fields a merge patch may not touch: identity, metadata, and what the actions set.
-const READ_ONLY_FIELDS: [&str; 5] = ["id", "status", "created_at", "updated_at", "version"];
+const READ_ONLY_FIELDS: [&str; 6] = ["id", "status", "created_at", "updated_at", "version", "current_version"];
 
 /// Applies a JSON merge patch to the current record and validates the result as a whole.
 pub fn apply_patch(current: &Programme, patch: &merge_patch::Patch) -> ApiResult<ProgrammeDraft> {

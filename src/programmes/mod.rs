@@ -5,6 +5,7 @@
 pub mod dto;
 mod handlers;
 pub mod model;
+pub mod versions;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -17,5 +18,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(handlers::adopt_programme)
         .service(handlers::put_programme_in_force)
         .service(handlers::expire_programme)
-        .service(handlers::repeal_programme);
+        .service(handlers::repeal_programme)
+        .configure(versions::configure);
 }

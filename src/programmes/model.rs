@@ -1,5 +1,6 @@
-//! Programme storage: the record, its services (`programme_services`), and the rules of its
-//! lifecycle: what adoption and entry into force need, and no overlap of services.
+//! Programme storage: the record, its versions (`programme_versions`) and each version's services
+//! (`programme_services`), the rules of its lifecycle (what adoption and entry into force need, no
+//! overlap of services), and which version is in force on a day.
 
 use std::collections::HashMap;
 
@@ -12,7 +13,7 @@ use super::dto::{
     ProgrammeDraft, ProgrammeQuery, ProgrammeService, ProgrammeStatus, Publication, Resolution,
 };
 use crate::clock;
-use crate::db::schema::{diagnoses, municipalities, programme_services, programmes, services};
+use crate::db::schema::{diagnoses, municipalities, programme_services, programme_versions, programmes, services};
 use crate::db::{from_json_text, json_text, DbConnection, Id};
 use crate::diagnoses::dto::DiagnosisStatus;
 use crate::domain::lifecycle::Lifecycle;
@@ -45,13 +46,34 @@ pub struct ProgrammeRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    /// The newest of its versions (`programme_versions.number`), whose content the row mirrors.
+    pub current_version: i32,
 }
 
-/// One service a programme offers; its lists are JSON arrays.
+/// One version of a programme: its content as one resolution made it, and from when.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = programme_versions)]
+pub struct VersionRow {
+    pub programme_id: Id,
+    pub number: i32,
+    pub effective_from: Option<NaiveDate>,
+    /// The next version's `effective_from`; none for the newest.
+    pub superseded_on: Option<NaiveDate>,
+    pub resolution_number: Option<String>,
+    pub resolution_adopted_on: Option<NaiveDate>,
+    pub changes: Option<String>,
+    pub title: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub created_at: NaiveDateTime,
+}
+
+/// One service a version of a programme offers; its lists are JSON arrays.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = programme_services)]
 pub struct ServiceRow {
     pub programme_id: Id,
+    pub version: i32,
     pub service_id: Id,
     pub position: i32,
     pub target_groups: String,
@@ -70,7 +92,7 @@ pub struct ServiceRow {
     pub fee_rule: Option<String>,
 }
 
-/// A programme with its services, in the order they were given.
+/// A programme with the services of its current version, in the order they were given.
 #[derive(Debug, Clone)]
 pub struct ProgrammeRecord {
     pub row: ProgrammeRow,
@@ -101,6 +123,7 @@ impl ProgrammeRow {
             created_at: now,
             updated_at: now,
             version: 1,
+            current_version: 1,
         };
         row.set(draft);
         row
@@ -123,11 +146,44 @@ impl ProgrammeRow {
     }
 }
 
+impl VersionRow {
+    /// Version 1: the programme as adopted (the draft being edited until then), effective from
+    /// `in_force_from`.
+    pub fn first(row: &ProgrammeRow) -> Self {
+        VersionRow {
+            programme_id: row.id,
+            number: 1,
+            effective_from: row.in_force_from,
+            superseded_on: None,
+            resolution_number: row.resolution_number.clone(),
+            resolution_adopted_on: row.resolution_adopted_on,
+            changes: None,
+            title: row.title.clone(),
+            period_start: row.period_start,
+            period_end: row.period_end,
+            created_at: row.created_at,
+        }
+    }
+
+    pub fn resolution(&self) -> Option<Resolution> {
+        match (&self.resolution_number, self.resolution_adopted_on) {
+            (Some(number), Some(adopted_on)) => Some(Resolution { number: number.clone(), adopted_on }),
+            _ => None,
+        }
+    }
+
+    pub fn period(&self) -> ApiResult<DateRange> {
+        DateRange::new(self.period_start, self.period_end)
+            .map_err(|_| ApiError::internal("a stored programme period ends before it starts"))
+    }
+}
+
 impl ServiceRow {
-    fn new(programme_id: Id, position: i32, service: &ProgrammeService) -> Self {
+    pub fn new(programme_id: Id, version: i32, position: i32, service: &ProgrammeService) -> Self {
         let access = &service.access_criteria;
         ServiceRow {
             programme_id,
+            version,
             service_id: service.service_id.into(),
             position,
             target_groups: json_text(&service.target_groups),
@@ -146,7 +202,7 @@ impl ServiceRow {
         }
     }
 
-    fn to_dto(&self) -> ApiResult<ProgrammeService> {
+    pub fn to_dto(&self) -> ApiResult<ProgrammeService> {
         Ok(ProgrammeService {
             service_id: self.service_id.into(),
             target_groups: from_json_text(&self.target_groups, "programme list")?,
@@ -176,12 +232,7 @@ impl ProgrammeRecord {
 
     pub fn to_dto(&self) -> ApiResult<Programme> {
         let row = &self.row;
-        let period = DateRange::new(row.period_start, row.period_end)
-            .map_err(|_| ApiError::internal("a stored programme period ends before it starts"))?;
-        let resolution = match (&row.resolution_number, row.resolution_adopted_on) {
-            (Some(number), Some(adopted_on)) => Some(Resolution { number: number.clone(), adopted_on }),
-            _ => None,
-        };
+        let adopting = VersionRow::first(row);
         let publication = match (row.publication_year, row.publication_position) {
             (Some(year), Some(position)) => Some(Publication { year, position }),
             _ => None,
@@ -195,12 +246,13 @@ impl ProgrammeRecord {
             municipality_id: row.municipality_id.into(),
             title: row.title.clone(),
             diagnosis_id: row.diagnosis_id.into(),
-            period: period.into(),
-            resolution,
+            period: adopting.period()?.into(),
+            resolution: adopting.resolution(),
             publication,
             in_force_from: row.in_force_from,
             consultation,
             services: self.services.iter().map(ServiceRow::to_dto).collect::<ApiResult<_>>()?,
+            current_version: row.current_version,
             status: row.status,
             created_at: clock::utc(row.created_at),
             updated_at: clock::utc(row.updated_at),
@@ -209,14 +261,17 @@ impl ProgrammeRecord {
     }
 }
 
-/// The service rows of a draft.
-pub fn services_of(id: Id, draft: &ProgrammeDraft) -> Vec<ServiceRow> {
-    (draft.services.iter().zip(0..)).map(|(service, position)| ServiceRow::new(id, position, service)).collect()
+/// The service rows of one version of a programme.
+pub fn services_of(id: Id, version: i32, services: &[ProgrammeService]) -> Vec<ServiceRow> {
+    (services.iter().zip(0..)).map(|(service, position)| ServiceRow::new(id, version, position, service)).collect()
 }
 
+/// The services of the programmes' current versions.
 fn services_by_programme(conn: &mut DbConnection, ids: Vec<Id>) -> ApiResult<HashMap<Id, Vec<ServiceRow>>> {
     let rows: Vec<ServiceRow> = programme_services::table
+        .inner_join(programmes::table)
         .filter(programme_services::programme_id.eq_any(ids))
+        .filter(programme_services::version.eq(programmes::current_version))
         .order((programme_services::programme_id, programme_services::position))
         .select(ServiceRow::as_select())
         .load(conn)?;
@@ -267,17 +322,7 @@ fn ensure_references(conn: &mut DbConnection, draft: &ProgrammeDraft) -> ApiResu
     if diagnosis.is_none() {
         errors.push(FieldError::new("diagnosis_id", "unknown", "no diagnosis has this id"));
     }
-    let wanted: Vec<Id> = draft.services.iter().map(|s| Id::from(s.service_id)).collect();
-    let found: Vec<Id> = services::table.filter(services::id.eq_any(&wanted)).select(services::id).load(conn)?;
-    for (index, id) in wanted.iter().enumerate() {
-        if !found.contains(id) {
-            errors.push(FieldError::new(
-                format!("services[{index}].service_id"),
-                "unknown",
-                "no catalogue service has this id",
-            ));
-        }
-    }
+    errors.extend(unknown_services(conn, &draft.services)?);
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
@@ -291,8 +336,20 @@ fn ensure_references(conn: &mut DbConnection, draft: &ProgrammeDraft) -> ApiResu
     }
 }
 
+/// 422 `unknown` at the index of each service that is not in the catalogue.
+pub fn unknown_services(conn: &mut DbConnection, offered: &[ProgrammeService]) -> ApiResult<Vec<FieldError>> {
+    let wanted: Vec<Id> = offered.iter().map(|s| Id::from(s.service_id)).collect();
+    let found: Vec<Id> = services::table.filter(services::id.eq_any(&wanted)).select(services::id).load(conn)?;
+    Ok((wanted.iter().enumerate())
+        .filter(|(_, id)| !found.contains(id))
+        .map(|(index, _)| {
+            FieldError::new(format!("services[{index}].service_id"), "unknown", "no catalogue service has this id")
+        })
+        .collect())
+}
+
 /// Row by row: diesel's multi-backend connection has no batch insert.
-fn insert_services(conn: &mut DbConnection, rows: &[ServiceRow]) -> ApiResult<()> {
+pub fn insert_services(conn: &mut DbConnection, rows: &[ServiceRow]) -> ApiResult<()> {
     for row in rows {
         diesel::insert_into(programme_services::table).values(row).execute(conn)?;
     }
@@ -303,12 +360,29 @@ pub fn insert(conn: &mut DbConnection, id: Uuid, draft: ProgrammeDraft) -> ApiRe
     ensure_references(conn, &draft)?;
     let row = ProgrammeRow::new(id, &draft, clock::now());
     diesel::insert_into(programmes::table).values(&row).execute(conn)?;
-    let services = services_of(row.id, &draft);
-    insert_services(conn, &services)?;
+    let services = store_first_version(conn, &row, &draft)?;
     Ok(ProgrammeRecord { row, services })
 }
 
-fn save(conn: &mut DbConnection, row: ProgrammeRow) -> ApiResult<ProgrammeRow> {
+/// (Re)writes version 1 and its services from a draft: until adoption it is the version being
+/// edited.
+fn store_first_version(
+    conn: &mut DbConnection,
+    row: &ProgrammeRow,
+    draft: &ProgrammeDraft,
+) -> ApiResult<Vec<ServiceRow>> {
+    let first = VersionRow::first(row);
+    let of_first = programme_services::version.eq(first.number);
+    diesel::delete(programme_services::table.filter(programme_services::programme_id.eq(row.id)).filter(of_first))
+        .execute(conn)?;
+    diesel::delete(programme_versions::table.find((row.id, first.number))).execute(conn)?;
+    diesel::insert_into(programme_versions::table).values(&first).execute(conn)?;
+    let services = services_of(row.id, first.number, &draft.services);
+    insert_services(conn, &services)?;
+    Ok(services)
+}
+
+pub fn save(conn: &mut DbConnection, row: ProgrammeRow) -> ApiResult<ProgrammeRow> {
     crate::save_versioned!(conn, programmes, row, NOT_FOUND)
 }
 
@@ -332,38 +406,45 @@ pub fn update(
     ensure_references(conn, &draft)?;
     row.set(&draft);
     let row = save(conn, row)?;
-    diesel::delete(programme_services::table.filter(programme_services::programme_id.eq(row.id))).execute(conn)?;
-    let services = services_of(row.id, &draft);
-    insert_services(conn, &services)?;
+    let services = store_first_version(conn, &row, &draft)?;
     Ok(ProgrammeRecord { row, services })
 }
 
-/// 409 `programme-overlap` when another programme of the municipality, adopted or in force, over
-/// a period that overlaps, offers one of the same services. Adoptions in one municipality are
-/// checked one after the other: PostgreSQL locks the municipality's row (`FOR UPDATE`, outside
-/// diesel's common subset); SQLite's write transactions already run one at a time.
-fn ensure_no_overlap(conn: &mut DbConnection, record: &ProgrammeRecord) -> ApiResult<()> {
-    let row = &record.row;
+/// 409 `programme-overlap` when another programme of the municipality, adopted or in force,
+/// offers one of the same services in a version that holds some day of `from`..=`to`.
+/// Adoptions and amendments in one municipality are checked one after the other: PostgreSQL
+/// locks the municipality's row (`FOR UPDATE`, outside diesel's common subset); SQLite's write
+/// transactions already run one at a time.
+pub fn ensure_no_overlap(
+    conn: &mut DbConnection,
+    row: &ProgrammeRow,
+    offered: &[ServiceRow],
+    (from, to): (NaiveDate, NaiveDate),
+) -> ApiResult<()> {
     if let DbConnection::Pg(c) = conn {
         municipalities::table.find(row.municipality_id).select(municipalities::id).for_update().first::<Id>(c)?;
     }
-    let ids: Vec<Id> = record.services.iter().map(|s| s.service_id).collect();
+    let ids: Vec<Id> = offered.iter().map(|s| s.service_id).collect();
     let shared: Vec<(Id, Id)> = programme_services::table
         .inner_join(programmes::table)
+        .inner_join(version_of_service())
         .filter(programmes::municipality_id.eq(row.municipality_id))
         .filter(programmes::id.ne(row.id))
         .filter(programmes::status.eq_any([ProgrammeStatus::Adopted, ProgrammeStatus::InForce]))
-        .filter(programmes::period_start.le(row.period_end))
-        .filter(programmes::period_end.ge(row.period_start))
+        .filter(held_over(from, to))
         .filter(programme_services::service_id.eq_any(ids))
-        .order((programmes::id, programme_services::position))
+        .order((programmes::id, programme_services::version, programme_services::position))
         .select((programmes::id, programme_services::service_id))
         .load(conn)?;
     let Some((other, _)) = shared.first().cloned() else {
         return Ok(());
     };
-    let services: Vec<String> =
-        shared.iter().filter(|(p, _)| *p == other).map(|(_, s)| Uuid::from(*s).to_string()).collect();
+    let mut services: Vec<String> = Vec::new();
+    for service in shared.iter().filter(|(p, _)| *p == other).map(|(_, s)| Uuid::from(*s).to_string()) {
+        if !services.contains(&service) {
+            services.push(service);
+        }
+    }
     Err(ApiError::conflict(
         "programme-overlap",
         "another programme of this municipality over an overlapping period already offers these services",
@@ -387,7 +468,7 @@ pub fn transition(conn: &mut DbConnection, id: Uuid, action: ProgrammeAction) ->
                     "adoption needs the council resolution: its number and date",
                 ));
             }
-            ensure_no_overlap(conn, &record)?;
+            ensure_no_overlap(conn, row, &record.services, (row.period_start, row.period_end))?;
         }
         ProgrammeAction::PutInForce => {
             let mut missing = Vec::new();
@@ -429,16 +510,16 @@ pub fn list(
         query = query.filter(programmes::status.eq(status));
     }
     if let Some(service) = filter.service_id {
+        let current = diesel::alias!(programmes as offering_programmes);
         let offering = programme_services::table
+            .inner_join(current.on(current.field(programmes::id).eq(programme_services::programme_id)))
             .filter(programme_services::service_id.eq(Id::from(service)))
+            .filter(programme_services::version.eq(current.field(programmes::current_version)))
             .select(programme_services::programme_id);
         query = query.filter(programmes::id.eq_any(offering));
     }
     if let Some(on) = filter.in_force_on {
-        query = query
-            .filter(programmes::status.eq(ProgrammeStatus::InForce))
-            .filter(programmes::in_force_from.le(on))
-            .filter(programmes::period_end.ge(on));
+        query = query.filter(in_force_on(on));
     }
     if let Some(since) = filter.updated_since {
         query = query.filter(programmes::updated_at.ge(since.naive_utc()));
@@ -448,4 +529,166 @@ pub fn list(
     }
     let rows = query.order(programmes::id.asc()).limit(i64::from(limit) + 1).load(conn)?;
     with_services(conn, rows)
+}
+
+/// A programme in force on a day: `in_force`, `in_force_from` ≤ day ≤ its period's end (the SQL
+/// of `ProgrammeRow::is_in_force_on`).
+#[diesel::dsl::auto_type]
+fn in_force_on(on: NaiveDate) -> _ {
+    let in_force: ProgrammeStatus = ProgrammeStatus::InForce;
+    programmes::status.eq(in_force).and(programmes::in_force_from.le(on)).and(programmes::period_end.ge(on))
+}
+
+/// The version of a programme service row.
+#[diesel::dsl::auto_type]
+fn version_of_service() -> _ {
+    programme_versions::table.on(programme_versions::programme_id
+        .eq(programme_services::programme_id)
+        .and(programme_versions::number.eq(programme_services::version)))
+}
+
+/// A version holding some day of `from`..=`to`: from its `effective_from` and the period's start
+/// until superseded or the period ends.
+#[diesel::dsl::auto_type]
+fn held_over(from: NaiveDate, to: NaiveDate) -> _ {
+    let starts_by = programme_versions::period_start
+        .le(to)
+        .and(programme_versions::effective_from.le(to).or(programme_versions::effective_from.is_null()));
+    let lasts_until = programme_versions::superseded_on
+        .gt(from)
+        .or(programme_versions::superseded_on.is_null().and(programme_versions::period_end.ge(from)));
+    starts_by.and(lasts_until)
+}
+
+/// The version whose days hold `on`: effective from then or before, not yet superseded.
+#[diesel::dsl::auto_type]
+fn effective_on(on: NaiveDate) -> _ {
+    programme_versions::effective_from
+        .le(on)
+        .and(programme_versions::superseded_on.is_null().or(programme_versions::superseded_on.gt(on)))
+}
+
+impl ProgrammeRow {
+    /// See `in_force_on`, which lists programmes by the same rule.
+    fn is_in_force_on(&self, on: NaiveDate) -> bool {
+        self.status == ProgrammeStatus::InForce
+            && self.in_force_from.is_some_and(|from| from <= on)
+            && on <= self.period_end
+    }
+}
+
+/// The services of some versions of one programme, by version, in the order they were given.
+pub fn services_of_versions(
+    conn: &mut DbConnection,
+    programme_id: Id,
+    numbers: Vec<i32>,
+) -> ApiResult<HashMap<i32, Vec<ServiceRow>>> {
+    let rows: Vec<ServiceRow> = programme_services::table
+        .filter(programme_services::programme_id.eq(programme_id))
+        .filter(programme_services::version.eq_any(numbers))
+        .order((programme_services::version, programme_services::position))
+        .select(ServiceRow::as_select())
+        .load(conn)?;
+    let mut by_version: HashMap<i32, Vec<ServiceRow>> = HashMap::new();
+    for row in rows {
+        by_version.entry(row.version).or_default().push(row);
+    }
+    Ok(by_version)
+}
+
+/// The version of a programme in force on `on`; 409 `programme-not-in-force` naming the day, the
+/// programme's status and the days it is in force when it is not in force that day.
+pub fn version_in_force(conn: &mut DbConnection, id: Uuid, on: NaiveDate) -> ApiResult<VersionRow> {
+    let row: ProgrammeRow = programmes::table
+        .find(Id::from(id))
+        .select(ProgrammeRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(NOT_FOUND)?;
+    let version = if row.is_in_force_on(on) {
+        programme_versions::table
+            .filter(programme_versions::programme_id.eq(row.id))
+            .filter(effective_on(on))
+            .select(VersionRow::as_select())
+            .first(conn)
+            .optional()?
+    } else {
+        None
+    };
+    version.ok_or_else(|| {
+        ApiError::conflict("programme-not-in-force", "the programme is not in force on this day")
+            .with("on", on.to_string())
+            .with("programme_status", row.status.as_ref())
+            .with("in_force_from", row.in_force_from.map(|from| from.to_string()))
+            .with("in_force_until", row.period_end.to_string())
+    })
+}
+
+/// 404 unless the catalogue service exists.
+pub fn ensure_service(conn: &mut DbConnection, id: Uuid) -> ApiResult<()> {
+    let found: Option<Id> = services::table.find(Id::from(id)).select(services::id).first(conn).optional()?;
+    found.map(|_| ()).ok_or(ApiError::NotFound { resource: "service" })
+}
+
+/// A service as the version of a programme in force on a day offers it.
+#[derive(Debug, Clone)]
+pub struct TermsInForce {
+    pub programme_id: Uuid,
+    pub municipality_id: Uuid,
+    /// The title of the version in force.
+    pub title: String,
+    pub version: i32,
+    pub service: ServiceRow,
+}
+
+/// The programmes in force on `on` offering a catalogue service, each with the terms of its
+/// version in force, in programme order; with a page, those after its cursor, `limit` + 1 of them.
+pub fn offering(
+    conn: &mut DbConnection,
+    service_id: Uuid,
+    on: NaiveDate,
+    municipality_id: Option<Uuid>,
+    page: Option<(Option<&Cursor>, u32)>,
+) -> ApiResult<Vec<TermsInForce>> {
+    let mut query = programme_services::table
+        .inner_join(programmes::table)
+        .inner_join(version_of_service())
+        .filter(programme_services::service_id.eq(Id::from(service_id)))
+        .filter(in_force_on(on))
+        .filter(effective_on(on))
+        .select((programmes::municipality_id, programme_versions::title, ServiceRow::as_select()))
+        .into_boxed();
+    if let Some(municipality) = municipality_id {
+        query = query.filter(programmes::municipality_id.eq(Id::from(municipality)));
+    }
+    if let Some((cursor, limit)) = page {
+        if let Some(cursor) = cursor {
+            query = query.filter(programme_services::programme_id.gt(cursor.id.clone()));
+        }
+        query = query.limit(i64::from(limit) + 1);
+    }
+    let rows: Vec<(Id, String, ServiceRow)> = query.order(programme_services::programme_id.asc()).load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(municipality, title, service)| TermsInForce {
+            programme_id: service.programme_id.into(),
+            municipality_id: municipality.into(),
+            title,
+            version: service.version,
+            service,
+        })
+        .collect())
+}
+
+/// The terms under which the programme in force in a municipality on a day offers a catalogue
+/// service, none when no programme in force there offers it. Requests, plans and fees use these:
+/// a service is granted, and its fee set, under the programme in force. Overlapping programmes of
+/// a municipality never share a service (`ensure_no_overlap`), so there is at most one.
+pub fn terms_in_force(
+    conn: &mut DbConnection,
+    municipality_id: Uuid,
+    service_id: Uuid,
+    on: NaiveDate,
+) -> ApiResult<Option<TermsInForce>> {
+    Ok(offering(conn, service_id, on, Some(municipality_id), Some((None, 0)))?.pop())
 }

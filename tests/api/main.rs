@@ -24,6 +24,7 @@ mod metrics;
 mod municipalities;
 mod openapi;
 mod plan_rules;
+mod programme_versions;
 mod programmes;
 mod provider_forms;
 mod providers;

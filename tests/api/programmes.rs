@@ -297,25 +297,40 @@ async fn staff_and_municipal_systems_read_and_the_ous_and_director_write() {
 }
 
 #[actix_web::test]
-async fn the_seed_puts_one_programme_of_the_founder_in_force() {
+async fn the_seed_puts_a_programme_of_each_gmina_in_force_and_amends_the_founder_s() {
     let app = spawn_app();
     let config = cus_api::config::Config::from_lookup(|name| (name == "DATABASE_URL").then(|| app.db.url())).unwrap();
     let pool = cus_api::db::connect(&config.backend, &config.pool).unwrap();
     let written = cus_api::seed::seed(&mut pool.get().unwrap(), 0.01).expect("seed an empty database");
-    assert_eq!(written["programmes"], 1);
+    assert_eq!(written["programmes"], written["municipalities"]);
+    let today = cus_api::clock::today();
+    let gminas = app.get("/api/v1/municipalities?limit=200").await.body;
+    for gmina in gminas["items"].as_array().unwrap() {
+        let id = gmina["id"].as_str().unwrap();
+        let listed = app.get(&format!("/api/v1/programmes?municipality_id={id}&in_force_on={today}")).await.body;
+        assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
+    }
     let founders = app.get("/api/v1/municipalities?role=founder").await.body;
     let founder = founders["items"][0]["id"].as_str().unwrap().to_owned();
-    let today = cus_api::clock::today();
     let listed = app.get(&format!("/api/v1/programmes?municipality_id={founder}&in_force_on={today}")).await.body;
-    let items = listed["items"].as_array().unwrap();
-    assert_eq!(items.len(), 1, "{listed}");
-    assert_eq!(items[0]["status"], "in_force");
+    let programme = &listed["items"][0];
+    assert_eq!((&programme["status"], &programme["current_version"]), (&json!("in_force"), &json!(2)));
     let diagnoses = app.get("/api/v1/diagnoses").await.body;
-    assert_eq!(items[0]["diagnosis_id"], diagnoses["items"][0]["id"]);
-    let services = items[0]["services"].as_array().unwrap();
+    assert_eq!(programme["diagnosis_id"], diagnoses["items"][0]["id"]);
+    let services = programme["services"].as_array().unwrap();
     assert_eq!(services.len(), 3);
     for service in services {
         let read = app.get(&format!("/api/v1/services/{}", service["service_id"].as_str().unwrap())).await;
         assert_eq!(read.body["status"], "active", "a seeded programme offers active catalogue services");
     }
+    let versions = app.get(&format!("{}/versions", path_of(programme))).await.body;
+    let versions = versions["items"].as_array().unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[1]["effective_from"], "2026-07-01");
+    assert_eq!(
+        versions[1]["services"][0]["capacity"]["value"].as_i64(),
+        versions[0]["services"][0]["capacity"]["value"].as_i64().map(|places| places + 15)
+    );
+    let in_june = app.get(&format!("{}/services?on=2026-06-30", path_of(programme))).await.body;
+    assert_eq!(in_june["version"], 1);
 }

@@ -11,6 +11,7 @@ async fn seeded_data_is_served_and_follows_the_rules() {
     let pool = cus_api::db::connect(&config.backend, &config.pool).unwrap();
     let written = cus_api::seed::seed(&mut pool.get().unwrap(), 0.01).expect("seed an empty database");
     assert_eq!((written["residents"].as_u64(), written["reports"].as_u64()), (Some(1000), Some(500)));
+    assert_eq!((written["municipalities"].as_u64(), written["programmes"].as_u64()), (Some(8), Some(8)));
     let again = cus_api::seed::seed(&mut pool.get().unwrap(), 0.01);
     assert!(again.is_err(), "seeding refuses a database that has data");
 
