@@ -124,7 +124,8 @@ async fn fee_rules_become_cost_options_and_classifications_taxonomy_terms() {
     let rules = [
         json!({"kind": "free"}),
         json!({"kind": "fixed", "amount": "12.50"}),
-        json!({"kind": "income_dependent", "description": "Wg tabeli z uchwały"}),
+        json!({"kind": "income_table", "basis": "percent_of_criterion", "exemptions": [], "brackets": [
+            {"up_to": "100", "fee": {"per_unit": "0"}}, {"up_to": null, "fee": {"percent_of_unit_cost": "50"}}]}),
     ];
     let mut options = Vec::new();
     for (n, rule) in rules.into_iter().enumerate() {
@@ -158,7 +159,12 @@ async fn fee_rules_become_cost_options_and_classifications_taxonomy_terms() {
         vec![
             json!(["Nieodpłatnie", 0.0, "PLN", null]),
             json!(["Odpłatność stała", 12.5, "PLN", "za godzinę"]),
-            json!(["Odpłatność zależna od dochodu", null, null, "Wg tabeli z uchwały"]),
+            json!([
+                "Odpłatność zależna od dochodu",
+                null,
+                null,
+                "do 100.00% kryterium dochodowego: 0.00 zł za godzinę; powyżej: 50.00% kosztu za godzinę"
+            ]),
         ]
     );
 }
