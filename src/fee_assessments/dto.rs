@@ -58,11 +58,13 @@ pub struct FeeAssessment {
 pub struct FeeAssessmentDetail {
     #[serde(flatten)]
     pub assessment: FeeAssessment,
-    /// The household's monthly income (dochód gospodarstwa domowego).
-    pub household_income: Money,
+    /// The household's monthly income (dochód gospodarstwa domowego); null once the resident is
+    /// anonymised.
+    pub household_income: Option<Money>,
     pub household_size: i32,
-    /// The income divided by the household's size, to the grosz.
-    pub income_per_person: Money,
+    /// The income divided by the household's size, to the grosz; null once the resident is
+    /// anonymised.
+    pub income_per_person: Option<Money>,
 }
 
 /// An assessment as sent.

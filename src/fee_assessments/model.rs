@@ -25,9 +25,10 @@ pub struct AssessmentRow {
     pub resident_id: Id,
     pub programme_id: Id,
     pub service_id: Id,
-    pub household_income: i64,
+    /// None once the resident is anonymised, as `income_per_person`.
+    pub household_income: Option<i64>,
     pub household_size: i32,
-    pub income_per_person: i64,
+    pub income_per_person: Option<i64>,
     pub stated_on: NaiveDate,
     pub bracket: String,
     pub fee_per_unit: i64,
@@ -75,9 +76,9 @@ impl AssessmentRow {
     pub fn to_detail(&self) -> ApiResult<FeeAssessmentDetail> {
         Ok(FeeAssessmentDetail {
             assessment: self.to_dto()?,
-            household_income: Money::from_grosze(self.household_income),
+            household_income: self.household_income.map(Money::from_grosze),
             household_size: self.household_size,
-            income_per_person: Money::from_grosze(self.income_per_person),
+            income_per_person: self.income_per_person.map(Money::from_grosze),
         })
     }
 }
@@ -194,9 +195,9 @@ pub fn insert(
         resident_id: draft.resident_id.into(),
         programme_id: draft.programme_id.into(),
         service_id: draft.service_id.into(),
-        household_income: draft.household_income.grosze(),
+        household_income: Some(draft.household_income.grosze()),
         household_size: i32::try_from(draft.household_size).unwrap_or(i32::MAX),
-        income_per_person: assessed.income_per_person.grosze(),
+        income_per_person: Some(assessed.income_per_person.grosze()),
         stated_on: draft.stated_on,
         bracket: json_text(&assessed.bracket),
         fee_per_unit: if draft.exemption.is_some() { 0 } else { assessed.fee_per_unit.grosze() },
@@ -262,4 +263,28 @@ pub fn list(
         query = query.filter(fee_assessments::id.gt(cursor.id.clone()));
     }
     Ok(query.order(fee_assessments::id.asc()).limit(i64::from(limit) + 1).load(conn)?)
+}
+
+/// Every assessment of a resident with the household's figures, for the resident's export (GDPR
+/// art. 15).
+pub fn of_resident(conn: &mut DbConnection, resident_id: Id) -> ApiResult<Vec<FeeAssessmentDetail>> {
+    let rows: Vec<AssessmentRow> = fee_assessments::table
+        .filter(fee_assessments::resident_id.eq(resident_id))
+        .order(fee_assessments::id)
+        .select(AssessmentRow::as_select())
+        .load(conn)?;
+    rows.iter().map(AssessmentRow::to_detail).collect()
+}
+
+/// On a resident's erasure (GDPR art. 17) the household's income and the exemption's note go;
+/// the fee, the bracket and the household's size stay for the programme's statistics.
+pub fn erase_household_figures(conn: &mut DbConnection, resident_id: Id) -> ApiResult<()> {
+    diesel::update(fee_assessments::table.filter(fee_assessments::resident_id.eq(resident_id)))
+        .set((
+            fee_assessments::household_income.eq(None::<i64>),
+            fee_assessments::income_per_person.eq(None::<i64>),
+            fee_assessments::exemption_note.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

@@ -318,13 +318,15 @@ pub async fn update_resident(
 pub struct ResidentExport {
     pub resident: Resident,
     pub service_plans: Vec<crate::service_plans::dto::ServicePlan>,
+    /// The fee assessments (ustalenie odpłatności) with the household's figures.
+    pub fee_assessments: Vec<crate::fee_assessments::dto::FeeAssessmentDetail>,
     /// Who read or changed the resident's data, and when.
     pub access_log: Vec<crate::audit::model::AuditEvent>,
 }
 
 /// Export everything held about a resident
 ///
-/// The record, every plan with its items, and the audit trail of who read or changed the data
+/// The record, every plan with its items, the fee assessments with the household's figures, and the audit trail of who read or changed the data
 /// (GDPR art. 15). The export itself is audited.
 #[utoipa::path(
     tag = "residents",
@@ -351,6 +353,7 @@ pub async fn export_resident(
         Ok(ResidentExport {
             resident: row.to_full()?,
             service_plans: plans::plans_of_resident(conn, row.id)?,
+            fee_assessments: crate::fee_assessments::model::of_resident(conn, row.id)?,
             access_log,
         })
     })

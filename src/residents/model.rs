@@ -214,7 +214,8 @@ pub fn update(
 }
 
 /// Erases identity for good and keeps what statistics need: year of birth, municipality, and the
-/// plans with their goals, items and counts (their free texts are erased too).
+/// plans with their goals, items and counts (their free texts are erased too), and the fees
+/// assessed without the household's income.
 pub fn anonymise(conn: &mut DbConnection, id: Uuid) -> ApiResult<ResidentRow> {
     let mut row = find(conn, id)?;
     ensure_not_anonymised(&row)?;
@@ -235,6 +236,7 @@ pub fn anonymise(conn: &mut DbConnection, id: Uuid) -> ApiResult<ResidentRow> {
     row.notes_on_needs = String::new();
     row.anonymised_at = Some(clock::now());
     crate::service_plans::model::erase_free_texts(conn, row.id)?;
+    crate::fee_assessments::model::erase_household_figures(conn, row.id)?;
     save(conn, row)
 }
 

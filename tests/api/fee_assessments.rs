@@ -373,3 +373,32 @@ async fn a_free_text_income_rule_is_migrated_to_needs_review_and_blocks_assessme
     let assessed = assess(&app, &body).await;
     assert_eq!((assessed.status, assessed.body["fee_per_unit"].as_str()), (201, Some("9.00")), "{}", assessed.body);
 }
+
+#[actix_web::test]
+async fn the_export_holds_the_assessments_and_erasure_takes_the_income_but_keeps_the_fee() {
+    let app = spawn_app();
+    let frame = frame(&app).await;
+    let created = assess(&app, &frame.body(&frame.respite, "2400.00", 2)).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let resident = frame.resident["id"].as_str().unwrap();
+    let export = as_role(&app, "director", Method::GET, &format!("/api/v1/residents/{resident}/export"), None).await;
+    assert_eq!(export.status, 200, "{}", export.body);
+    let held = &export.body["fee_assessments"];
+    assert_eq!(
+        (held[0]["id"].as_str(), held[0]["household_income"].as_str()),
+        (created.body["id"].as_str(), Some("2400.00"))
+    );
+
+    let anonymised =
+        as_role(&app, "director", Method::POST, &format!("/api/v1/residents/{resident}/anonymise"), None).await;
+    assert_eq!(anonymised.status, 200, "{}", anonymised.body);
+    let path = format!("{PATH}/{}", created.body["id"].as_str().unwrap());
+    let read = as_role(&app, "director", Method::GET, &path, None).await;
+    assert_eq!(read.status, 200, "{}", read.body);
+    assert_eq!(
+        (&read.body["household_income"], &read.body["income_per_person"], read.body["household_size"].as_i64()),
+        (&Value::Null, &Value::Null, Some(2)),
+        "the income is erased, the household's size stays for statistics"
+    );
+    assert_eq!((read.body["fee_per_unit"].as_str(), read.body["bracket"]["index"].as_i64()), (Some("9.00"), Some(1)));
+}
