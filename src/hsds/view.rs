@@ -6,10 +6,10 @@ use uuid::Uuid;
 use super::dto::{HsdsCostOption, HsdsOrganization, HsdsOrganizationIdentifier, HsdsService};
 use super::taxonomy::{area_term, attribute, derived_id, target_group_term};
 use crate::clock;
+use crate::domain::fee::{BracketFee, Decimal, FeeBasis, FeeRule, IncomeTable};
 use crate::error::ApiResult;
 use crate::providers::dto::LegalForm;
 use crate::providers::model::ProviderRow;
-use crate::domain::fee::{BracketFee, Decimal, FeeBasis, FeeRule, IncomeTable};
 use crate::services::dto::ServiceUnit;
 use crate::services::model::ServiceRow;
 
@@ -93,6 +93,7 @@ pub fn service(row: &ServiceRow) -> ApiResult<HsdsService> {
         last_modified: clock::utc(row.updated_at),
         cost_options: vec![cost_option],
         attributes: terms.map(|term| attribute(entry.id, term)).collect(),
+        service_at_locations: None,
     })
 }
 
