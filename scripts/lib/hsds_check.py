@@ -8,8 +8,10 @@ reads every HSDS answer (`/hsds/`, every page of every list, every item by id) a
 against the official schemas in HSDS_DIR (JSON Schema 2020-12, formats asserted). The upstream
 `$ref`s are absolute raw-file URLs; a referencing registry maps each to the local file, so
 nothing is fetched and nothing in HSDS_DIR is changed. It also checks what no schema states: the
-paging fields and their arithmetic, `ETag` and `Cache-Control: public` on every answer, and that no
-contact data of a provider appears anywhere. Exits 1 listing every mismatch.
+paging fields and their arithmetic, `ETag` and `Cache-Control: public` on every answer, that no
+contact data of a provider appears anywhere, that schedules are weekly (with a day) or dated to
+one day, with both times or neither, and that the seeded locations' weekly and dated schedules
+were reached. Exits 1 listing every mismatch.
 
 `openapi` writes HSDS's OpenAPI description with every schema bundled into its components (so
 schemathesis reads no network), the known defect of `/service_at_locations/{id}` fixed, and each
