@@ -8,8 +8,10 @@ reads every HSDS answer (`/hsds/`, every page of every list, every item by id) a
 against the official schemas in HSDS_DIR (JSON Schema 2020-12, formats asserted). The upstream
 `$ref`s are absolute raw-file URLs; a referencing registry maps each to the local file, so
 nothing is fetched and nothing in HSDS_DIR is changed. It also checks what no schema states: the
-paging fields and their arithmetic, `ETag` and `Cache-Control: public` on every answer, and that no
-contact data of a provider appears anywhere. Exits 1 listing every mismatch.
+paging fields and their arithmetic, `ETag` and `Cache-Control: public` on every answer, that no
+contact data of a provider appears anywhere, that schedules are weekly (with a day) or dated to
+one day, with both times or neither, and that the seeded locations' weekly and dated schedules
+were reached. Exits 1 listing every mismatch.
 
 `openapi` writes HSDS's OpenAPI description with every schema bundled into its components (so
 schemathesis reads no network), the known defect of `/service_at_locations/{id}` fixed, and each
@@ -42,8 +44,11 @@ LISTS = {
     "/locations": "location.json",
 }
 # Lists that must not be empty in a seeded database, or their validation proves nothing.
-FILLED = {"/services", "/organizations", "/taxonomies", "/taxonomy_terms"}
-# Contact data of the providers the seeds create: never part of the public view.
+FILLED = {"/services", "/organizations", "/taxonomies", "/taxonomy_terms", "/locations", "/service_at_locations"}
+# Contact data of the providers the seeds create: never part of the public view. A location's
+# address and phone are public (the locations API publishes them; the seed gives providers'
+# premises the provider's phone), so those of locations are left out of this search; everything
+# else of them is searched.
 PERSONAL = ["Anna Nowak", "600 100 200", "@example.org", "+48 41 274 00 00", "ul. Kościelna", "ul. Główna"]
 PARAMETERS = {"page", "per_page", "modified_after"}
 
@@ -72,12 +77,35 @@ def list_schema(path):
     return {"$ref": OPENAPI + pointer("paths", path, "get", "responses", "200", "content", "application/json", "schema")}
 
 
+def without_location_contacts(node):
+    if isinstance(node, list):
+        return [without_location_contacts(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {key: without_location_contacts(value) for key, value in node.items()
+            if not (key in ("addresses", "phones") and "location_type" in node)}
+
+
+def schedules_rules(where, body, fail):
+    """Exceptions are dated to one day, with both times or (closed) neither; weekly ones have a day."""
+    for owner in (body, body.get("location") or {}):
+        for schedule in owner.get("schedules", []):
+            times = ("opens_at" in schedule, "closes_at" in schedule)
+            if times[0] != times[1]:
+                fail(where, f"schedule {schedule.get('id')} has one of opens_at and closes_at")
+            if "valid_from" in schedule and schedule.get("valid_from") != schedule.get("valid_to"):
+                fail(where, f"schedule {schedule.get('id')} spans more than the exception's date")
+            if "valid_from" not in schedule and not schedule.get("byday"):
+                fail(where, f"weekly schedule {schedule.get('id')} has no byday")
+
+
 class Checker:
     def __init__(self, hsds_dir, base):
         self.registry = registry(hsds_dir)
         self.base = base
         self.failures = []
         self.validated = 0
+        self.schedules = {"weekly": 0, "dated": 0}
 
     def fail(self, where, message):
         self.failures.append(f"{where}: {message}")
@@ -92,7 +120,7 @@ class Checker:
             self.fail(path, "no ETag")
         if not headers.get("cache-control", "").startswith("public"):
             self.fail(path, f"Cache-Control is {headers.get('cache-control')!r}, not public")
-        text = json.dumps(reply.body, ensure_ascii=False)
+        text = json.dumps(without_location_contacts(reply.body), ensure_ascii=False)
         for personal in PERSONAL:
             if personal in text:
                 self.fail(path, f"contact data in a public answer ({personal!r})")
@@ -154,6 +182,12 @@ class Checker:
                 item = self.get(f"{path}/{item_id}")
                 if item is not None:
                     self.validate(f"{path}/{item_id}", item, {"$ref": UPSTREAM + item_schema})
+                    schedules_rules(f"{path}/{item_id}", item, self.fail)
+                    for schedule in item.get("schedules", []):
+                        self.schedules["dated" if "valid_from" in schedule else "weekly"] += 1
+        for kind, count in self.schedules.items():
+            if not count:
+                self.fail("/locations", f"no {kind} schedule in the seeded database: none was validated")
         missing = cusapi.call(self.base, "GET", "/hsds/services/0193a5f2-0000-7000-8000-0000000000ee")
         kind = {name.lower(): value for name, value in missing.headers.items()}.get("content-type")
         if missing.status != 404 or kind != "application/problem+json":
@@ -164,7 +198,9 @@ def add_fee_kinds(base, token):
     """One active service per fee kind, and a provider with NIP, REGON and KRS offering them."""
     services = []
     for code, rule in [("HSDS-STALA", {"kind": "fixed", "amount": "12.50"}),
-                       ("HSDS-DOCHOD", {"kind": "income_dependent", "description": "Wg tabeli z uchwały Rady"})]:
+                       ("HSDS-DOCHOD", {"kind": "income_table", "basis": "percent_of_criterion", "brackets": [
+                           {"up_to": "100", "fee": {"per_unit": "0"}},
+                           {"up_to": None, "fee": {"percent_of_unit_cost": "30"}}], "exemptions": []})]:
         service = cusapi.expect(cusapi.call(base, "POST", "/api/v1/services", token, {
             "code": code, "name": f"Usługa {code}", "description": "Usługa do sprawdzenia zgodności z HSDS.",
             "area": "family_support", "target_groups": ["family", "special_needs_group"],

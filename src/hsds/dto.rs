@@ -65,7 +65,8 @@ pub struct HsdsChangesQuery {
 }
 
 /// A service of the catalogue (HSDS `service`); `attributes` classify it by statutory area and
-/// target groups. Which organizations deliver it is on each organization (`services`).
+/// target groups. Which organizations deliver it is on each organization (`services`), where on
+/// `GET /hsds/services/{id}` (`service_at_locations`).
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41",
@@ -94,6 +95,9 @@ pub struct HsdsService {
     pub last_modified: DateTime<Utc>,
     pub cost_options: Vec<HsdsCostOption>,
     pub attributes: Vec<HsdsAttribute>,
+    /// Only on `GET /hsds/services/{id}`: the locations it is given at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_at_locations: Option<Vec<HsdsServiceAtLocation>>,
 }
 
 /// The fee a resident pays (odpłatność), from the entry's fee rule.
@@ -189,8 +193,142 @@ pub struct HsdsTaxonomyTerm {
     pub language: &'static str,
 }
 
-/// A location or a service at a location: none until the centre's locations are recorded.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct HsdsLocationItem {
+/// A place where services are given (HSDS `location`, always `physical`): an active location of
+/// the CUS or of an active provider, with its public phone, hours and accessibility only.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a50", "location_type": "physical",
+    "name": "Centrum Usług Społecznych w Starachowicach", "latitude": 51.0486, "longitude": 21.0739,
+    "addresses": [{"id": "6c2b1a0f-9e8d-8c7b-a6f5-e4d3c2b1a0f9", "location_id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a50",
+        "address_1": "ul. Radomska 45", "city": "Starachowice", "state_province": "świętokrzyskie",
+        "postal_code": "27-200", "country": "PL", "address_type": "physical"}],
+    "phones": [{"id": "1d2c3b4a-5f6e-8d7c-b8a9-0f1e2d3c4b5a", "location_id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a50",
+        "number": "+48 41 273 00 00", "type": "voice"}],
+    "schedules": [{"id": "2e3d4c5b-6a7f-8e9d-a0b1-c2d3e4f5a6b7", "location_id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a50",
+        "freq": "WEEKLY", "byday": "MO", "opens_at": "08:00", "closes_at": "16:00",
+        "description": "poniedziałek 08:00-16:00 (czas polski)"},
+        {"id": "3f4e5d6c-7b8a-8f0e-b1c2-d3e4f5a6b7c8", "location_id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a50",
+        "valid_from": "2026-12-25", "valid_to": "2026-12-25", "description": "2026-12-25 nieczynne: Boże Narodzenie"}],
+    "accessibility": [{"id": "4a5f6e7d-8c9b-8a1f-82d3-e4f5a6b7c8d9", "location_id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a50",
+        "description": "Wejście bez barier architektonicznych"}],
+    "languages": []
+}))]
+pub struct HsdsLocation {
     pub id: Uuid,
+    /// Always `physical`.
+    pub location_type: &'static str,
+    /// The provider that runs it; absent for the CUS's own offices (the CUS is no HSDS
+    /// organization of this view).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<Uuid>,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    pub addresses: Vec<HsdsAddress>,
+    pub phones: Vec<HsdsPhone>,
+    pub schedules: Vec<HsdsSchedule>,
+    pub accessibility: Vec<HsdsAccessibility>,
+    /// Polish sign language (`pso`) where staff sign; Polish is not listed.
+    pub languages: Vec<HsdsLanguage>,
+}
+
+/// The physical address of a location.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HsdsAddress {
+    pub id: Uuid,
+    pub location_id: Uuid,
+    /// Street and building number, or the locality and number where there is no street.
+    pub address_1: String,
+    pub city: String,
+    /// The voivodeship (województwo), from the TERYT code.
+    pub state_province: &'static str,
+    pub postal_code: String,
+    /// `PL`.
+    pub country: &'static str,
+    /// `physical`.
+    pub address_type: &'static str,
+}
+
+/// The public phone of a location.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HsdsPhone {
+    pub id: Uuid,
+    pub location_id: Uuid,
+    pub number: String,
+    /// `voice`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+}
+
+/// When a location is open: a weekly interval (`freq` `WEEKLY`, `byday`, wall-clock times in
+/// Poland without an offset, which changes with summer time), or a dated exception
+/// (`valid_from` = `valid_to` = the date; its times carry that day's offset; a closed day has
+/// no times, its `description` says `nieczynne`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HsdsSchedule {
+    pub id: Uuid,
+    /// On a location's own schedules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location_id: Option<Uuid>,
+    /// On the schedules of a service at a location (the location's hours).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_at_location_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<String>,
+    /// The UTC offset in hours of a dated exception's day (1 in winter, 2 in summer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub freq: Option<&'static str>,
+    /// `MO` to `SU`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub byday: Option<&'static str>,
+    /// `HH:MM`, `24:00` for midnight at the end of the day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closes_at: Option<String>,
+    /// The interval or the exception in Polish.
+    pub description: String,
+}
+
+/// One accessibility feature of a location, or its free-text note.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HsdsAccessibility {
+    pub id: Uuid,
+    pub location_id: Uuid,
+    pub description: String,
+}
+
+/// A language spoken at a location.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HsdsLanguage {
+    pub id: Uuid,
+    pub location_id: Uuid,
+    pub name: &'static str,
+    /// ISO 639-3.
+    pub code: &'static str,
+}
+
+/// A catalogue service given at a location (HSDS `service_at_location`): one per pair of an
+/// active service and an active location named by an offer of an active provider. Its
+/// `schedules` are the location's hours.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "5b6a7f8e-9d0c-8b2a-93e4-f5a6b7c8d9e0", "service_id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41",
+    "location_id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a50", "schedules": [],
+    "location": {"id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a50", "location_type": "physical",
+        "name": "Centrum Usług Społecznych w Starachowicach", "addresses": [], "phones": [], "schedules": [],
+        "accessibility": [], "languages": []}
+}))]
+pub struct HsdsServiceAtLocation {
+    pub id: Uuid,
+    pub service_id: Uuid,
+    pub location_id: Uuid,
+    pub schedules: Vec<HsdsSchedule>,
+    pub location: HsdsLocation,
 }

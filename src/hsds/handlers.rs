@@ -7,15 +7,15 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::dto::{
-    HsdsChangesQuery, HsdsLocationItem, HsdsOrganization, HsdsPage, HsdsPageQuery, HsdsRoot, HsdsService, HsdsTaxonomy,
-    HsdsTaxonomyTerm,
+    HsdsChangesQuery, HsdsLocation, HsdsOrganization, HsdsPage, HsdsPageQuery, HsdsRoot, HsdsService,
+    HsdsServiceAtLocation, HsdsTaxonomy, HsdsTaxonomyTerm,
 };
-use super::model::{self, PageRequest};
-use super::{taxonomy, view};
+use super::model::{self, PageRequest, Pair};
+use super::{places, taxonomy, view};
 use crate::app::AppState;
 use crate::auth::access::{self, Access};
 use crate::auth::Caller;
-use crate::db;
+use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::etag::not_modified;
 use crate::http::extract::{hex_sha256, QueryParams};
@@ -76,11 +76,16 @@ fn page_of<T>(request: PageRequest, total: u64, contents: Vec<T>) -> HsdsPage<T>
     }
 }
 
-/// A page cut from a fixed list (the taxonomies and their terms).
-fn page_from<T: Clone>(request: PageRequest, all: &[T]) -> HsdsPage<T> {
+/// The page's part of a whole list held in memory.
+fn window<T>(request: PageRequest, all: &[T]) -> &[T] {
     let start = usize::try_from(request.offset()).unwrap_or(usize::MAX).min(all.len());
     let end = start.saturating_add(request.per_page as usize).min(all.len());
-    page_of(request, all.len() as u64, all[start..end].to_vec())
+    &all[start..end]
+}
+
+/// A page cut from a fixed list (the taxonomies and their terms).
+fn page_from<T: Clone>(request: PageRequest, all: &[T]) -> HsdsPage<T> {
+    page_of(request, all.len() as u64, window(request, all).to_vec())
 }
 
 async fn authorize(rule: &'static Access, req: &HttpRequest, state: &AppState, caller: Caller) -> ApiResult<()> {
@@ -148,7 +153,8 @@ pub async fn list_hsds_services(
 
 /// Get a service (HSDS)
 ///
-/// An active catalogue entry; another id is a 404.
+/// An active catalogue entry with `service_at_locations`: the locations it is given at (see
+/// `GET /hsds/service_at_locations`). Another id is a 404.
 #[utoipa::path(
     tag = "hsds",
     params(("id" = Uuid, Path, description = "Service id (the catalogue entry's)")),
@@ -167,8 +173,15 @@ pub async fn get_hsds_service(
 ) -> ApiResult<HttpResponse> {
     authorize(&access::GET_HSDS_SERVICE, &req, &state, caller).await?;
     let id = id.into_inner();
-    let row = db::run(&state.pool, move |conn| model::active_service(conn, id)).await?;
-    cached(&req, &view::service(&row)?)
+    let (row, at_locations) = db::run(&state.pool, move |conn| {
+        let row = model::active_service(conn, id)?;
+        let pairs = model::service_location_pairs(conn, Some(id), None)?;
+        Ok((row, services_at_locations(conn, &pairs)?))
+    })
+    .await?;
+    let mut service = view::service(&row)?;
+    service.service_at_locations = Some(at_locations);
+    cached(&req, &service)
 }
 
 /// List organizations (HSDS)
@@ -229,12 +242,16 @@ pub async fn get_hsds_organization(
 
 /// List locations (HSDS)
 ///
-/// Empty until the centre's locations are recorded: an HSDS page with no contents.
+/// Active locations of the CUS and of active providers in id (creation) order: name, the provider
+/// (`organization_id`, absent for the CUS's offices), coordinates, the address with its
+/// voivodeship, the public phone, the weekly hours and dated exceptions as `schedules` (weekly
+/// times are Polish wall-clock time, an exception's carry that day's offset; a closed day has no
+/// times) and accessibility in Polish. `modified_after` keeps those changed at or after the time.
 #[utoipa::path(
     tag = "hsds",
     params(HsdsChangesQuery),
     responses(
-        (status = 200, description = "One page of locations", body = HsdsPage<HsdsLocationItem>,
+        (status = 200, description = "One page of locations", body = HsdsPage<HsdsLocation>,
             headers(("ETag" = String, description = "Entity tag of the body"), ("Cache-Control" = String, description = "`public, max-age=300`"))),
         NotModifiedResponse, QueryErrors, DatabaseErrors
     )
@@ -248,36 +265,65 @@ pub async fn list_hsds_locations(
 ) -> ApiResult<HttpResponse> {
     authorize(&access::LIST_HSDS_LOCATIONS, &req, &state, caller).await?;
     let page = page_request(query.0.page, query.0.per_page)?;
-    cached(&req, &page_from::<HsdsLocationItem>(page, &[]))
+    let since = query.0.modified_after.map(|time| time.naive_utc());
+    let (total, records) = db::run(&state.pool, move |conn| model::locations_page(conn, since, page)).await?;
+    let contents = records.iter().map(places::location).collect::<ApiResult<_>>()?;
+    cached(&req, &page_of(page, total.unsigned_abs(), contents))
 }
 
 /// Get a location (HSDS)
 ///
-/// None is recorded yet, so every id is a 404.
+/// An active location of the CUS or of an active provider; another id (an archived location, a
+/// suspended provider's) is a 404.
 #[utoipa::path(
     tag = "hsds",
     params(("id" = Uuid, Path, description = "Location id")),
-    responses((status = 200, description = "The location (none is recorded yet)", body = HsdsLocationItem), RecordErrors)
+    responses(
+        (status = 200, description = "The location", body = HsdsLocation,
+            headers(("ETag" = String, description = "Entity tag of the body"), ("Cache-Control" = String, description = "`public, max-age=300`"))),
+        NotModifiedResponse, RecordErrors
+    )
 )]
 #[get("/hsds/locations/{id}")]
 pub async fn get_hsds_location(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    _id: web::Path<Uuid>,
+    id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     authorize(&access::GET_HSDS_LOCATION, &req, &state, caller).await?;
-    Err(ApiError::NotFound { resource: "location" })
+    let id = db::Id::from(id.into_inner());
+    let mut found = db::run(&state.pool, move |conn| model::locations_by_id(conn, &[id])).await?;
+    let record = found.pop().ok_or(ApiError::NotFound { resource: "location" })?;
+    cached(&req, &places::location(&record)?)
+}
+
+/// The services at locations of the pairs, in the pairs' order, each with its location.
+fn services_at_locations(conn: &mut DbConnection, pairs: &[Pair]) -> ApiResult<Vec<HsdsServiceAtLocation>> {
+    let mut ids: Vec<db::Id> = pairs.iter().map(|(_, location)| *location).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let records = model::locations_by_id(conn, &ids)?;
+    (pairs.iter())
+        .filter_map(|(service, location)| {
+            let record = records.iter().find(|record| record.row.id == *location)?;
+            Some(places::service_at_location((*service).into(), record))
+        })
+        .collect()
 }
 
 /// List services at locations (HSDS)
 ///
-/// Empty until the centre's locations are recorded: an HSDS page with no contents.
+/// One entry per pair of an active catalogue service and an active location named by an offer
+/// of an active provider (`location_ids` of the offer), in (service, location) id order, with the
+/// location and its hours as `schedules`. A service given at home only has none. The ids are
+/// derived from the pair, stable while the pair exists. `modified_after` keeps the pairs whose
+/// offer, service or location changed at or after the time.
 #[utoipa::path(
     tag = "hsds",
     params(HsdsChangesQuery),
     responses(
-        (status = 200, description = "One page of services at locations", body = HsdsPage<HsdsLocationItem>,
+        (status = 200, description = "One page of services at locations", body = HsdsPage<HsdsServiceAtLocation>,
             headers(("ETag" = String, description = "Entity tag of the body"), ("Cache-Control" = String, description = "`public, max-age=300`"))),
         NotModifiedResponse, QueryErrors, DatabaseErrors
     )
@@ -291,26 +337,46 @@ pub async fn list_hsds_service_at_locations(
 ) -> ApiResult<HttpResponse> {
     authorize(&access::LIST_HSDS_SERVICE_AT_LOCATIONS, &req, &state, caller).await?;
     let page = page_request(query.0.page, query.0.per_page)?;
-    cached(&req, &page_from::<HsdsLocationItem>(page, &[]))
+    let since = query.0.modified_after.map(|time| time.naive_utc());
+    let (total, contents) = db::run(&state.pool, move |conn| {
+        let pairs = model::service_location_pairs(conn, None, since)?;
+        Ok((pairs.len() as u64, services_at_locations(conn, window(page, &pairs))?))
+    })
+    .await?;
+    cached(&req, &page_of(page, total, contents))
 }
 
 /// Get a service at a location (HSDS)
 ///
-/// None is recorded yet, so every id is a 404.
+/// A current pair of `GET /hsds/service_at_locations`; another id is a 404.
 #[utoipa::path(
     tag = "hsds",
     params(("id" = Uuid, Path, description = "Service-at-location id")),
-    responses((status = 200, description = "The service at the location (none is recorded yet)", body = HsdsLocationItem), RecordErrors)
+    responses(
+        (status = 200, description = "The service at the location", body = HsdsServiceAtLocation,
+            headers(("ETag" = String, description = "Entity tag of the body"), ("Cache-Control" = String, description = "`public, max-age=300`"))),
+        NotModifiedResponse, RecordErrors
+    )
 )]
 #[get("/hsds/service_at_locations/{id}")]
 pub async fn get_hsds_service_at_location(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    _id: web::Path<Uuid>,
+    id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     authorize(&access::GET_HSDS_SERVICE_AT_LOCATION, &req, &state, caller).await?;
-    Err(ApiError::NotFound { resource: "service at location" })
+    let id = id.into_inner();
+    let found = db::run(&state.pool, move |conn| {
+        // The id is a hash of the pair: found among the current pairs (ids only, a small set).
+        let pairs = model::service_location_pairs(conn, None, None)?;
+        let pair = pairs
+            .into_iter()
+            .find(|(service, location)| places::service_at_location_id((*service).into(), (*location).into()) == id);
+        services_at_locations(conn, &Vec::from_iter(pair))
+    })
+    .await?;
+    cached(&req, &found.into_iter().next().ok_or(ApiError::NotFound { resource: "service at location" })?)
 }
 
 /// List taxonomies (HSDS)

@@ -1,10 +1,11 @@
 //! The public catalogue as an HSDS 3.0 API (`/hsds/...`, Open Referral's Human Services Data
-//! Specification): active services, active providers and the fixed taxonomies of areas and
-//! target groups, read-only and anonymous.
+//! Specification): active services, active providers, their locations and services at locations,
+//! and the fixed taxonomies of areas and target groups, read-only and anonymous.
 
 pub mod dto;
 mod handlers;
 mod model;
+mod places;
 mod taxonomy;
 mod view;
 

@@ -1,13 +1,16 @@
-//! Read-only queries of the HSDS view over the catalogue and the registry: active services and
-//! active providers only, in id (creation) order, counted for HSDS's page totals.
+//! Read-only queries of the HSDS view over the catalogue, the registry and the locations: active
+//! services, active providers and active locations of the CUS or of active providers only, in id
+//! (creation) order, counted for HSDS's page totals.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use crate::db::schema::{provider_offers, providers, services};
+use crate::db::schema::{locations, offer_locations, provider_offers, providers, services};
 use crate::db::{DbConnection, Id};
 use crate::error::{ApiError, ApiResult};
+use crate::locations::dto::LocationStatus;
+use crate::locations::model::{self as location_model, LocationRecord, LocationRow};
 use crate::providers::dto::ProviderStatus;
 use crate::providers::model::ProviderRow;
 use crate::services::dto::ServiceStatus;
@@ -98,4 +101,84 @@ pub fn organization(conn: &mut DbConnection, id: Uuid) -> ApiResult<(ProviderRow
         .select(ServiceRow::as_select())
         .load(conn)?;
     Ok((provider, offered))
+}
+
+type Backend = <DbConnection as Connection>::Backend;
+
+/// Active locations run by the CUS (no provider) or by an active provider: a suspended
+/// provider's premises leave the view with the provider.
+fn public_locations<'a>() -> locations::BoxedQuery<'a, Backend> {
+    let active_providers =
+        providers::table.filter(providers::status.eq(ProviderStatus::Active)).select(providers::id.nullable());
+    locations::table
+        .filter(locations::status.eq(LocationStatus::Active))
+        .filter(locations::provider_id.is_null().or(locations::provider_id.eq_any(active_providers)))
+        .into_boxed()
+}
+
+pub fn locations_page(
+    conn: &mut DbConnection,
+    since: Option<NaiveDateTime>,
+    page: PageRequest,
+) -> ApiResult<(i64, Vec<LocationRecord>)> {
+    let matching = || {
+        let query = public_locations();
+        match since {
+            Some(since) => query.filter(locations::updated_at.ge(since)),
+            None => query,
+        }
+    };
+    let total = matching().count().get_result(conn)?;
+    let rows = matching()
+        .order(locations::id.asc())
+        .offset(page.offset())
+        .limit(i64::from(page.per_page))
+        .select(LocationRow::as_select())
+        .load(conn)?;
+    Ok((total, location_model::with_children(conn, rows)?))
+}
+
+/// Public locations by id, in id order; unknown or hidden ids are left out.
+pub fn locations_by_id(conn: &mut DbConnection, ids: &[Id]) -> ApiResult<Vec<LocationRecord>> {
+    let rows = public_locations()
+        .filter(locations::id.eq_any(ids))
+        .order(locations::id.asc())
+        .select(LocationRow::as_select())
+        .load(conn)?;
+    location_model::with_children(conn, rows)
+}
+
+/// A (service, location) pair of the view.
+pub type Pair = (Id, Id);
+
+/// Every distinct (service, location) pair of an offer of an active provider of an active
+/// service at an active location, in (service, location) order; of one service, or changed (the
+/// offer, the service or the location) at or after `since`. Ids only: the derived ids of the
+/// pairs are worked out from them, and a page's locations loaded by `locations_by_id`.
+pub fn service_location_pairs(
+    conn: &mut DbConnection,
+    service: Option<Uuid>,
+    since: Option<NaiveDateTime>,
+) -> ApiResult<Vec<Pair>> {
+    let mut query = offer_locations::table
+        .inner_join(provider_offers::table.inner_join(providers::table).inner_join(services::table))
+        .inner_join(locations::table)
+        .filter(providers::status.eq(ProviderStatus::Active))
+        .filter(services::status.eq(ServiceStatus::Active))
+        .filter(locations::status.eq(LocationStatus::Active))
+        .select((services::id, locations::id))
+        .distinct()
+        .into_boxed();
+    if let Some(service) = service {
+        query = query.filter(services::id.eq(Id::from(service)));
+    }
+    if let Some(since) = since {
+        query = query.filter(
+            provider_offers::updated_at
+                .ge(since)
+                .or(services::updated_at.ge(since))
+                .or(locations::updated_at.ge(since)),
+        );
+    }
+    Ok(query.order((services::id.asc(), locations::id.asc())).load(conn)?)
 }

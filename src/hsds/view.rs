@@ -93,6 +93,7 @@ pub fn service(row: &ServiceRow) -> ApiResult<HsdsService> {
         last_modified: clock::utc(row.updated_at),
         cost_options: vec![cost_option],
         attributes: terms.map(|term| attribute(entry.id, term)).collect(),
+        service_at_locations: None,
     })
 }
 

@@ -262,7 +262,9 @@ fn by_location<T>(rows: Vec<T>, id: impl Fn(&T) -> Id) -> HashMap<Id, Vec<T>> {
     grouped
 }
 
-fn with_children(conn: &mut DbConnection, rows: Vec<LocationRow>) -> ApiResult<Vec<LocationRecord>> {
+/// The rows with their hours and exceptions, three queries for any number of rows (the HSDS
+/// view reads its pages through it too).
+pub fn with_children(conn: &mut DbConnection, rows: Vec<LocationRow>) -> ApiResult<Vec<LocationRecord>> {
     let ids: Vec<Id> = rows.iter().map(|row| row.id).collect();
     let hours: Vec<HoursRow> = location_hours::table
         .filter(location_hours::location_id.eq_any(&ids))
