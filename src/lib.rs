@@ -19,6 +19,7 @@ pub mod health;
 pub mod hsds;
 pub mod http;
 pub mod idempotency;
+pub mod local_bank;
 pub mod locations;
 pub mod logging;
 pub mod metrics;

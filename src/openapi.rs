@@ -60,6 +60,7 @@ origins the deployment lists in `CUS_CORS_ORIGINS`, which may send `Authorizatio
         (name = "api-clients", description = "Registration of systems (NGO partner systems, municipal integrations) that call the API."),
         (name = "audit", description = "The append-only audit log of writes, denied attempts and reads of personal data."),
         (name = "operations", description = "Health probes and metrics for orchestrators, load balancers and monitoring."),
+        (name = "local-bank", description = "The public local bank of services (bank usług lokalnych): the whole local offer, active services with the offers of active providers and whether the CUS funds them; anonymous, cacheable, `updated_since` for incremental sync."),
         (name = "hsds", description = "The public catalogue as an HSDS 3.0 API (Open Referral Human Services Data Specification, `/hsds/...`): active services with cost options and their area and target groups as taxonomy terms, active providers as organizations; paged by number as HSDS defines, anonymous, cacheable.")
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError))

@@ -100,6 +100,7 @@ fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::diagnoses::configure)
             .configure(crate::programmes::configure)
             .configure(crate::locations::configure)
+            .configure(crate::local_bank::configure)
             .configure(crate::residents::configure)
             .configure(crate::service_plans::configure)
             .configure(crate::fee_assessments::configure)

@@ -189,6 +189,8 @@ pub const GET_AUTHORISATION: Access = Access::for_roles("get_authorisation", "au
 pub const CREATE_AUTHORISATION: Access = Access::for_roles("create_authorisation", "authorisation", &[Director]);
 pub const REVOKE_AUTHORISATION: Access = Access::for_roles("revoke_authorisation", "authorisation", &[Director]);
 pub const LIST_AUDIT_EVENTS: Access = Access::for_roles("list_audit_events", "audit_event", &[Auditor, Admin]);
+/// The public local bank of services: the same for every caller.
+pub const LIST_LOCAL_BANK_SERVICES: Access = Access::public("list_local_bank_services", "local-bank");
 /// The HSDS view of the public catalogue: the same for every caller.
 pub const GET_HSDS_ROOT: Access = Access::public("get_hsds_root", "hsds");
 pub const LIST_HSDS_SERVICES: Access = Access::public("list_hsds_services", "hsds");
@@ -318,6 +320,7 @@ pub const OPERATIONS: &[&Access] = &[
     &ROTATE_API_CLIENT_SECRET,
     &REVOKE_API_CLIENT,
     &LIST_AUDIT_EVENTS,
+    &LIST_LOCAL_BANK_SERVICES,
     &GET_HSDS_ROOT,
     &LIST_HSDS_SERVICES,
     &GET_HSDS_SERVICE,

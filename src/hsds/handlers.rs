@@ -1,9 +1,7 @@
 //! Thin handlers of the HSDS view: authorise (public), one blocking read, map to HSDS's shapes,
 //! answer with an `ETag` of the body and `Cache-Control: public`.
 
-use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::dto::{
@@ -17,30 +15,14 @@ use crate::auth::access::{self, Access};
 use crate::auth::Caller;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::http::etag::not_modified;
-use crate::http::extract::{hex_sha256, QueryParams};
+use crate::http::cache::cached;
+use crate::http::extract::QueryParams;
 use crate::http::pagination::MAX_LIMIT;
 use crate::http::responses::{DatabaseErrors, NotModifiedResponse, QueryErrors, RecordErrors};
 
-/// How long shared caches may keep an HSDS answer: the catalogue changes a few times a day.
-const CACHE_CONTROL: &str = "public, max-age=300";
 const DEFAULT_PER_PAGE: u32 = 50;
 /// Far beyond any page of the catalogue; keeps offsets small.
 const MAX_PAGE: u32 = 1_000_000;
-
-/// 200 with the body, its `ETag` (a hash of the body) and `Cache-Control`, or 304 when
-/// `If-None-Match` holds the tag.
-fn cached<T: Serialize>(req: &HttpRequest, body: &T) -> ApiResult<HttpResponse> {
-    let bytes = serde_json::to_vec(body).map_err(|err| ApiError::internal(format!("HSDS body: {err}")))?;
-    let etag = format!("\"{}\"", &hex_sha256(&bytes)[..32]);
-    let unchanged = not_modified(req, &etag);
-    let mut response = if unchanged { HttpResponse::NotModified() } else { HttpResponse::Ok() };
-    response.insert_header((header::ETAG, etag)).insert_header((header::CACHE_CONTROL, CACHE_CONTROL));
-    if unchanged {
-        return Ok(response.finish());
-    }
-    Ok(response.content_type("application/json").body(bytes))
-}
 
 /// `page` 1-1000000 and `per_page` 1-200; out of range is a 400, never a silent clamp.
 fn page_request(page: Option<u32>, per_page: Option<u32>) -> ApiResult<PageRequest> {

@@ -176,7 +176,17 @@ impl Paging {
         position: impl Fn(&R) -> (String, String),
         to_item: impl FnMut(R) -> ApiResult<T>,
     ) -> ApiResult<HttpResponse> {
-        Ok(page_response(req, &paginate(rows, self.limit, &self.sort, position, to_item)?))
+        Ok(page_response(req, &self.page(rows, position, to_item)?))
+    }
+
+    /// Cuts the rows fetched after the cursor to the page, with the next page's cursor.
+    pub fn page<R, T>(
+        &self,
+        rows: Vec<R>,
+        position: impl Fn(&R) -> (String, String),
+        to_item: impl FnMut(R) -> ApiResult<T>,
+    ) -> ApiResult<Page<T>> {
+        paginate(rows, self.limit, &self.sort, position, to_item)
     }
 }
 
@@ -188,15 +198,21 @@ pub fn by_id(id: impl ToString) -> (String, String) {
 /// 200 with the page and, when there is a next page, `Link: <...>; rel="next"`.
 pub fn page_response<T: Serialize>(req: &HttpRequest, page: &Page<T>) -> HttpResponse {
     let mut response = HttpResponse::Ok();
-    if let Some(cursor) = &page.next_cursor {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        for (name, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
-            if name != "cursor" {
-                query.append_pair(&name, &value);
-            }
-        }
-        query.append_pair("cursor", cursor);
-        response.insert_header((header::LINK, format!("<{}?{}>; rel=\"next\"", req.path(), query.finish())));
+    if let Some(link) = next_link(req, page) {
+        response.insert_header((header::LINK, link));
     }
     response.json(page)
+}
+
+/// `<...>; rel="next"`: this request with the next page's cursor, when there is a next page.
+pub fn next_link<T>(req: &HttpRequest, page: &Page<T>) -> Option<String> {
+    let cursor = page.next_cursor.as_ref()?;
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
+        if name != "cursor" {
+            query.append_pair(&name, &value);
+        }
+    }
+    query.append_pair("cursor", cursor);
+    Some(format!("<{}?{}>; rel=\"next\"", req.path(), query.finish()))
 }

@@ -19,6 +19,7 @@ mod helpers;
 mod hostile;
 mod hsds;
 mod input_security;
+mod local_bank;
 mod locations;
 mod metrics;
 mod municipalities;
