@@ -241,6 +241,7 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
         ),
         case("list_municipalities", Method::GET, "/api/v1/municipalities", None, Allowed::Public),
         case("get_municipality", Method::GET, MUNICIPALITY, None, Allowed::Public),
+        case("list_local_bank_services", Method::GET, "/api/v1/local-bank/services", None, Allowed::Public),
         case("get_hsds_root", Method::GET, "/hsds", None, Allowed::Public),
         case("list_hsds_services", Method::GET, "/hsds/services", None, Allowed::Public),
         case("get_hsds_service", Method::GET, &format!("/hsds/services/{HSDS_ID}"), None, Allowed::Public),
