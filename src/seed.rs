@@ -874,7 +874,8 @@ pub fn seed(conn: &mut DbConnection, scale: f64) -> ApiResult<serde_json::Value>
             fee: None,
             status: ItemStatus::Active,
             approved: true,
-            fee_exemption_reason: None,
+            fee_basis: None,
+            fee_assessment_id: None,
         });
     }
 

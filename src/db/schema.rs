@@ -396,7 +396,8 @@ diesel::table! {
         fee -> Nullable<BigInt>,
         status -> Text,
         approved -> Bool,
-        fee_exemption_reason -> Nullable<Text>,
+        fee_basis -> Nullable<Text>,
+        fee_assessment_id -> Nullable<Text>,
     }
 }
 

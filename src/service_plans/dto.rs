@@ -180,18 +180,41 @@ pub struct PlanItemInput {
     pub start_on: Option<String>,
     #[schema(required = true, value_type = Option<String>, format = Date)]
     pub end_on: Option<String>,
-    /// What the resident pays for the item in all (odpłatność): none for a free service; the
-    /// rule's amount times the quantity for a fixed fee, unless `fee_exemption_reason` says why
-    /// it is lower; as assessed for an income-dependent fee.
-    #[schema(value_type = Option<String>, example = "300.00")]
+    /// What the resident pays for the item in all (odpłatność): derived, not typed (see
+    /// ServicePlan). Read-only: omit it (or send `null`) to take the derived fee; a fee sent must
+    /// equal it (the stored fee for an unchanged item), else 422 `fee_mismatch` naming the total.
+    #[schema(value_type = Option<String>, read_only, example = "300.00")]
     pub fee: Option<String>,
-    /// Why the resident pays less than the service's fixed fee (zwolnienie z odpłatności).
-    #[schema(example = "częściowe zwolnienie: dochód poniżej kryterium, decyzja dyrektora")]
-    pub fee_exemption_reason: Option<String>,
+    /// How the fee was derived, as the full plan shows it; ignored on input.
+    #[serde(default, skip_serializing)]
+    #[schema(read_only, value_type = Option<ItemFeeBasis>)]
+    pub fee_basis: Option<serde_json::Value>,
     /// Default `planned`. `active` only keeps an unchanged active item active: a new or changed
     /// item is `planned` until an approval (activation, or approving the changed plan) starts it.
     #[schema(value_type = Option<ItemStatus>)]
     pub status: Option<String>,
+}
+
+crate::text_enum! {
+/// What a plan item's fee follows: `free` (nieodpłatna) or `fixed` (stała opłata) under the fee
+/// rule of the programme in force (else the catalogue's); `assessment`, the resident's fee
+/// assessment (decyzja o odpłatności) for an income-dependent fee; `exempt`, such an assessment
+/// with an exemption (zwolnienie), so no fee.
+pub enum FeeSource {
+    Free,
+    Fixed,
+    Assessment,
+    Exempt,
+}
+}
+
+/// How a plan item's fee was derived.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ItemFeeBasis {
+    pub kind: FeeSource,
+    /// The fee assessment applied (`assessment`, `exempt`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessment_id: Option<Uuid>,
 }
 
 /// A plan item as stored.
@@ -211,9 +234,11 @@ pub struct PlanItem {
     pub end_on: NaiveDate,
     #[schema(value_type = Option<String>)]
     pub fee: Option<Money>,
-    /// In the full plan only (KIPUS, director): providers and the OUS's overview see the fee, not why.
+    /// In the full plan only (KIPUS, director): providers and the OUS's overview see the fee, not
+    /// its basis (an exemption says something of the household). None for items planned before
+    /// fees were derived.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fee_exemption_reason: Option<String>,
+    pub fee_basis: Option<ItemFeeBasis>,
     /// The status in force: a changed item keeps its status (and its provider the approved terms)
     /// until the change is approved.
     pub status: ItemStatus,
@@ -344,9 +369,19 @@ pub struct ItemDraft {
     pub frequency: String,
     pub start_on: NaiveDate,
     pub end_on: NaiveDate,
-    pub fee: Option<Money>,
-    pub fee_exemption_reason: Option<String>,
+    /// The fee the input states, which must equal the derived one.
+    pub claimed_fee: Option<Money>,
+    /// The fee, set by the plan's checks: derived for a new or changed item, kept for another.
+    pub fee: Option<ItemFee>,
     pub status: ItemStatus,
+}
+
+/// A plan item's fee and what it was derived from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemFee {
+    pub total: Option<Money>,
+    pub basis: Option<FeeSource>,
+    pub assessment_id: Option<Uuid>,
 }
 
 /// A validated plan.
@@ -421,8 +456,7 @@ impl ServicePlanInput {
                     );
                 }
             }
-            let fee = errors.parse_with(&field("fee"), "invalid_amount", item.fee.as_deref(), Money::parse);
-            let fee_exemption_reason = clean(item.fee_exemption_reason.as_deref());
+            let claimed_fee = errors.parse_with(&field("fee"), "invalid_amount", item.fee.as_deref(), Money::parse);
             let status = errors
                 .parse_enum::<ItemStatus>(&field("status"), item.status.as_deref())
                 .unwrap_or(ItemStatus::Planned);
@@ -446,8 +480,8 @@ impl ServicePlanInput {
                     frequency,
                     start_on,
                     end_on,
-                    fee,
-                    fee_exemption_reason,
+                    claimed_fee,
+                    fee: None,
                     status,
                 });
             }

@@ -127,11 +127,24 @@ pub async fn list_service_plans(
 /// recorded as the plan's author and may not approve it. Items start `planned`. Rules: the period runs at
 /// most one year, items lie within it, their providers offer the services, and an item's
 /// commission belongs to that provider and covers its dates (422 naming each item field). An
-/// item's `fee` follows its service's fee rule (422 `fee_not_allowed` for a free service;
-/// `fee_mismatch` unless a fixed fee equals the rule's amount times the quantity, or is lower
-/// with a `fee_exemption_reason`), and its service, provider and commission are active (409
-/// `service-not-active`, `provider-not-active`, `commission-not-active`, with the `item`). The
-/// plan is due 30 days after `requested_on` (art. 7 ust. 2 of the CUS act).
+/// item is granted under the programme of social services in force in the resident's
+/// municipality (by the address's TERYT) on its `start_on`: 422 `no_municipality` at
+/// `resident_id` when the address names no registered municipality, `not_in_programme` at the
+/// item's `service_id` when no programme in force there offers the service. Its `fee` is derived,
+/// not typed, under the programme service's fee rule (else the catalogue's): none when free, the
+/// amount times the quantity when fixed, for an income table the resident's fee assessment in
+/// force on `start_on` (its fee per unit, zero with an exemption, times the quantity; 409
+/// `fee-assessment-missing` without one), 409 `fee-rule-needs-review` for a free-text rule; the
+/// full plan shows each item's `fee_basis`. A `fee` in the input must equal the derived one (422
+/// `fee_mismatch` naming it): omit it. Its service, provider and commission are active (409
+/// `service-not-active`, `provider-not-active`, `commission-not-active`, with the `item`), and it
+/// fits the programme service's capacity in the municipality (409 `capacity-exceeded` with
+/// `programme_id`, `service_id`, `capacity` and the `item`, and the `month` for units per month):
+/// `places` counts the items of the service (plans not closed, items planned or active, any
+/// resident of the municipality) overlapping the item's dates, itself included;
+/// `units_per_month` sums, in each calendar month the item covers, the quantities of those
+/// items spread evenly over their days (each rounded up to a whole unit). The plan is due 30 days
+/// after `requested_on` (art. 7 ust. 2 of the CUS act).
 #[utoipa::path(
     tag = "service-plans",
     request_body(content = ServicePlanInput),
@@ -139,8 +152,16 @@ pub async fn list_service_plans(
     responses(
         (status = 201, description = "The draft plan", body = ServicePlan, headers(("Location" = String, description = "URL of the plan"))),
         JsonBodyErrors, DatabaseErrors,
-        StateConflictErrors,
-        InvalidFieldErrors
+        (status = 409, description = "`anonymised` resident; for an item (`item` names it): `service-not-active`, `provider-not-active`, `commission-not-active`, `fee-assessment-missing`, `fee-rule-needs-review`, `capacity-exceeded` (names `programme_id`, `service_id`, `capacity` and, for units per month, the `month`)", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://cus-api.dev/problems/capacity-exceeded", "title": "Conflict", "status": 409,
+                "detail": "the item would take the programme's service over its capacity in the municipality", "code": "capacity-exceeded",
+                "programme_id": "0193a5f2-0000-7000-8000-000000000041", "service_id": "0193a5f2-7c1e-7b52-9f3a-2d6c1e0b8a41",
+                "capacity": {"kind": "places", "value": 25}, "item": "items[0]"})),
+        (status = 422, description = "Invalid fields or broken rules, every one in `errors`, e.g. `not_in_programme` (an item's `service_id`), `no_municipality` (`resident_id`), `fee_mismatch` (an item's `fee` other than the derived one), `outside_plan`, `not_offered`; or an Idempotency-Key reused for another request", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://cus-api.dev/problems/validation-failed", "title": "Unprocessable Entity", "status": 422,
+                "detail": "1 field is invalid", "code": "validation-failed",
+                "errors": [{"field": "items[0].service_id", "code": "not_in_programme",
+                    "message": "no programme of social services in force in the resident's municipality on the item's start offers this service"}]}))
     )
 )]
 #[post("/service-plans")]
@@ -240,7 +261,9 @@ const READ_ONLY: [&str; 16] = [
 /// progress (goal and item statuses) are not material: they change the plan as it stands. After
 /// approval `requested_on` and `period.start` do not change (422 `fixed_after_approval`: they
 /// carry the 30-day and one-year rules of art. 7 of the CUS act). New and changed items are
-/// checked as on creation; a closed plan does not change (409).
+/// checked as on creation (the programme in force, the derived fee, capacity); unchanged ones keep
+/// the terms and the fee they were planned under, and their `fee` round-trips (a different one is
+/// 422 `fee_mismatch`). A closed plan does not change (409).
 #[utoipa::path(
     tag = "service-plans",
     params(("id" = Uuid, Path, description = "Plan id"), ("If-Match" = String, Header, description = "ETag the change is based on")),
@@ -250,7 +273,10 @@ const READ_ONLY: [&str; 16] = [
         (status = 200, description = "The changed plan", body = ServicePlan),
         PathIdJsonBodyErrors, IfMatchErrors, DatabaseErrors,
         NotFoundErrors,
-        (status = 409, description = "The plan is closed, an item with deliveries was removed, or a new or changed item's service, provider or commission is not active", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The plan is closed, an item with deliveries was removed, a new or changed item's service, provider or commission is not active, its fee cannot be derived (`fee-assessment-missing`, `fee-rule-needs-review`), or it exceeds the programme service's capacity (`capacity-exceeded`)", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://cus-api.dev/problems/fee-assessment-missing", "title": "Conflict", "status": 409,
+                "detail": "the service's fee depends on income: assess the resident's fee for the service (valid on the item's start) before planning it",
+                "code": "fee-assessment-missing", "item": "items[1]"})),
         InvalidFieldErrors
     )
 )]

@@ -2,6 +2,7 @@
 //! items are written as part of the plan. What providers reach of them is `plan_items`.
 
 pub mod dto;
+mod fees;
 mod handlers;
 pub mod model;
 

@@ -7,9 +7,11 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::dto::{
-    Closure, ClosureDraft, Consent, Goal, ItemAction, ItemDraft, ItemStatus, MonitoringEntry, PlanAction, PlanDraft,
-    PlanItem, PlanListQuery, PlanRevision, PlanStatus, RevisionStatus, ServicePlan, ServicePlanOverview,
+    Closure, ClosureDraft, Consent, FeeSource, Goal, ItemAction, ItemDraft, ItemFee, ItemFeeBasis, ItemStatus,
+    MonitoringEntry, PlanAction, PlanDraft, PlanItem, PlanListQuery, PlanRevision, PlanStatus, RevisionStatus,
+    ServicePlan, ServicePlanOverview,
 };
+use super::fees;
 use crate::clock;
 use crate::commissions::dto::CommissionStatus;
 use crate::db::schema::{
@@ -17,7 +19,6 @@ use crate::db::schema::{
     service_plans, services,
 };
 use crate::db::{DbConnection, Id};
-use crate::domain::fee::FeeRule;
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::Money;
 use crate::domain::Period;
@@ -72,7 +73,11 @@ pub struct ItemRow {
     pub status: ItemStatus,
     /// Whether these terms were approved; the provider reaches the item only then.
     pub approved: bool,
-    pub fee_exemption_reason: Option<String>,
+    /// What the fee was derived from; none for items planned before fees were derived.
+    #[serde(default)]
+    pub fee_basis: Option<FeeSource>,
+    #[serde(default)]
+    pub fee_assessment_id: Option<Id>,
 }
 
 /// A change to an approved item awaiting approval: the item as changed, or `None` for its removal.
@@ -107,19 +112,31 @@ impl ItemRow {
             start_on: self.start_on,
             end_on: self.end_on,
             fee: self.fee.map(Money::from_grosze),
-            fee_exemption_reason: None,
+            fee_basis: None,
             status: self.status,
             terms_approved: self.approved,
         })
     }
 
-    /// The item as the plan in full shows it: with the reason for a fee exemption, which the
-    /// providers' and the OUS's views leave out.
+    /// The item as the plan in full shows it: with its fee's basis, which the providers' and the
+    /// OUS's views leave out.
     fn to_full_dto(&self) -> ApiResult<PlanItem> {
-        Ok(PlanItem { fee_exemption_reason: self.fee_exemption_reason.clone(), ..self.to_dto()? })
+        let basis =
+            self.fee_basis.map(|kind| ItemFeeBasis { kind, assessment_id: self.fee_assessment_id.map(Uuid::from) });
+        Ok(PlanItem { fee_basis: basis, ..self.to_dto()? })
     }
 
-    /// What approval covers: everything but the position and the status.
+    /// The fee as stored, for an unchanged item's draft.
+    fn item_fee(&self) -> ItemFee {
+        ItemFee {
+            total: self.fee.map(Money::from_grosze),
+            basis: self.fee_basis,
+            assessment_id: self.fee_assessment_id.map(Uuid::from),
+        }
+    }
+
+    /// What approval covers: everything but the position and the status. The fee follows from
+    /// these terms (it is derived when they change).
     fn same_terms(&self, other: &ItemRow) -> bool {
         (self.service_id == other.service_id)
             && (self.provider_id == other.provider_id)
@@ -129,8 +146,6 @@ impl ItemRow {
             && (self.frequency == other.frequency)
             && (self.start_on == other.start_on)
             && (self.end_on == other.end_on)
-            && (self.fee == other.fee)
-            && (self.fee_exemption_reason == other.fee_exemption_reason)
     }
 
     /// Settles the status asked for against the stored item: a new or changed item is planned and
@@ -258,37 +273,6 @@ fn terms_changed(item: &ItemDraft, position: usize, stored: &[ItemRow]) -> bool 
     current.is_none_or(|row| !row.same_terms(&item_row(row.plan_id, position, item, Some(row))))
 }
 
-/// The fee the service's rule sets (odpłatność, from the programme of social services): none for
-/// a free service; for a fixed fee the rule's amount times the quantity, less only with a
-/// recorded exemption. An income-dependent fee is as assessed.
-fn fee_error(field: String, rule: &FeeRule, item: &ItemDraft) -> Option<FieldError> {
-    let fee = item.fee.unwrap_or(Money::ZERO);
-    match rule {
-        FeeRule::Free if fee != Money::ZERO => Some(FieldError::new(
-            field,
-            "fee_not_allowed",
-            "the service is free of charge under its fee rule: the item has no fee",
-        )),
-        FeeRule::Fixed { amount } => {
-            let due = amount.grosze().checked_mul(item.quantity).map(Money::from_grosze);
-            let exempt = item.fee_exemption_reason.is_some();
-            match due {
-                Some(due) if fee == due || (exempt && fee < due) => None,
-                Some(due) => Some(FieldError::new(
-                    field,
-                    "fee_mismatch",
-                    format!(
-                        "the service's fixed fee makes {due} for this quantity (the rule's amount per unit times the \
-                         quantity); a lower fee needs fee_exemption_reason"
-                    ),
-                )),
-                None => Some(FieldError::new(field, "fee_mismatch", "the fixed fee for this quantity is out of range")),
-            }
-        }
-        _ => None,
-    }
-}
-
 /// A plan item is delivered only under what is in force: an active catalogue service, an active
 /// provider and, when it names one, an active commission (409 with the item's path).
 fn not_active(code: &'static str, position: usize, what: &str) -> ApiError {
@@ -301,14 +285,29 @@ fn not_active(code: &'static str, position: usize, what: &str) -> ApiError {
 
 /// Items must name real services, providers that offer them, in the service's unit, and a
 /// commission only of that provider, covering the item's dates (422). A new or changed item must
-/// also follow its service's fee rule (422) and be deliverable: its service, provider and
-/// commission active (409). Unchanged items keep the terms they were planned under.
-fn check_items(conn: &mut DbConnection, items: &[ItemDraft], stored: &[ItemRow]) -> ApiResult<()> {
+/// also be granted under the programme in force in the resident's municipality on its first day
+/// (422 `no_municipality`, `not_in_programme`), gets its fee derived (see `fees::derive`; a fee
+/// stated otherwise is 422 `fee_mismatch`), must be deliverable (its service, provider and
+/// commission active: 409) and fit the programme service's capacity (409 `capacity-exceeded`).
+/// Unchanged items keep the terms, and the fee, they were planned under. Sets each item's fee.
+fn check_items(
+    conn: &mut DbConnection,
+    plan_id: Id,
+    resident_id: Uuid,
+    items: &mut [ItemDraft],
+    stored: &[ItemRow],
+) -> ApiResult<()> {
     let mut errors = Vec::new();
     let mut inactive = None;
-    for (index, item) in items.iter().enumerate() {
+    let changed: Vec<bool> = items.iter().enumerate().map(|(index, item)| terms_changed(item, index, stored)).collect();
+    let municipality = if changed.contains(&true) { fees::municipality_of(conn, resident_id)? } else { None };
+    if municipality.is_none() && changed.contains(&true) {
+        errors.push(fees::no_municipality());
+    }
+    let mut granted = Vec::new();
+    for (index, item) in items.iter_mut().enumerate() {
         let field = |name: &str| format!("items[{index}].{name}");
-        let changed = terms_changed(item, index, stored);
+        let changed = changed[index];
         let service: Option<ServiceRow> =
             services::table.find(Id::from(item.service_id)).select(ServiceRow::as_select()).first(conn).optional()?;
         match &service {
@@ -319,13 +318,31 @@ fn check_items(conn: &mut DbConnection, items: &[ItemDraft], stored: &[ItemRow])
                 format!("the service is measured in {}", service.unit.as_ref()),
             )),
             Some(service) if changed => {
-                errors.extend(fee_error(field("fee"), &service.fee_rule()?, item));
                 if service.status != ServiceStatus::Active {
                     inactive.get_or_insert(not_active("service-not-active", index, "an active catalogue service"));
+                }
+                if let Some(municipality) = &municipality {
+                    match fees::terms_for(conn, municipality, item, field("service_id"))? {
+                        Err(error) => errors.push(error),
+                        Ok(terms) => {
+                            match fees::derive(conn, resident_id, &terms, item, index) {
+                                Ok(fee) => item.fee = Some(fee),
+                                Err(conflict) => {
+                                    inactive.get_or_insert(conflict);
+                                }
+                            }
+                            granted.push((index, terms));
+                        }
+                    }
                 }
             }
             Some(_) => {}
         }
+        if !changed {
+            let current = item.id.and_then(|id| stored.iter().find(|row| row.id == id.into()));
+            item.fee = current.map(ItemRow::item_fee);
+        }
+        errors.extend(fee_mismatch(field("fee"), item));
         if !crate::providers::offers::model::offers_service(conn, item.provider_id, item.service_id)? {
             errors.push(FieldError::new(
                 field("provider_id"),
@@ -376,7 +393,29 @@ fn check_items(conn: &mut DbConnection, items: &[ItemDraft], stored: &[ItemRow])
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    inactive.map_or(Ok(()), Err)
+    if let Some(conflict) = inactive {
+        return Err(conflict);
+    }
+    if let Some(municipality) = &municipality {
+        for (index, terms) in &granted {
+            fees::ensure_capacity(conn, municipality, terms, plan_id, items, *index)?;
+        }
+    }
+    Ok(())
+}
+
+/// 422 `fee_mismatch` when the input states a fee other than the item's (derived, or kept for an
+/// unchanged item): the fee is read-only, and a stale one is a mistake to point out, not to store.
+fn fee_mismatch(field: String, item: &ItemDraft) -> Option<FieldError> {
+    let (claimed, fee) = (item.claimed_fee?, item.fee?);
+    let total = fee.total.unwrap_or(Money::ZERO);
+    (claimed != total).then(|| {
+        FieldError::new(
+            field,
+            "fee_mismatch",
+            format!("the fee is derived, not typed: {total} for this item (omit fee to take it)"),
+        )
+    })
 }
 
 /// After approval the request date and the period's start stay as approved: they carry the
@@ -438,10 +477,11 @@ fn item_row(plan_id: Id, position: usize, item: &ItemDraft, stored: Option<&Item
         frequency: item.frequency.clone(),
         start_on: item.start_on,
         end_on: item.end_on,
-        fee: item.fee.map(Money::grosze),
+        fee: item.fee.and_then(|fee| fee.total).map(Money::grosze),
         status: item.status,
         approved: false,
-        fee_exemption_reason: item.fee_exemption_reason.clone(),
+        fee_basis: item.fee.and_then(|fee| fee.basis),
+        fee_assessment_id: item.fee.and_then(|fee| fee.assessment_id).map(Id::from),
     }
     .settle(item.status, stored)
 }
@@ -493,7 +533,8 @@ fn check_resident(conn: &mut DbConnection, resident_id: Uuid) -> ApiResult<()> {
 
 pub fn create(conn: &mut DbConnection, id: Uuid, author: &str, draft: PlanDraft) -> ApiResult<(PlanRow, Vec<ItemRow>)> {
     check_resident(conn, draft.resident_id)?;
-    check_items(conn, &draft.items, &[])?;
+    let mut draft = draft;
+    check_items(conn, id.into(), draft.resident_id, &mut draft.items, &[])?;
     let now = clock::now();
     let mut plan = PlanRow {
         id: id.into(),
@@ -679,7 +720,8 @@ pub fn update(
         )]));
     }
     ensure_fixed_after_approval(&plan, &draft)?;
-    check_items(conn, &draft.items, &items)?;
+    let mut draft = draft;
+    check_items(conn, plan.id, draft.resident_id, &mut draft.items, &items)?;
     let material = status == PlanStatus::Draft || is_material(&plan, &items, &draft)?;
     if material && status != PlanStatus::Draft {
         keep_revision(conn, &mut plan, &items, author)?;
@@ -1000,9 +1042,6 @@ pub fn erase_free_texts(conn: &mut DbConnection, resident_id: Id) -> ApiResult<(
             .execute(conn)?;
         diesel::update(plan_revisions::table.filter(plan_revisions::plan_id.eq(&plan.id)))
             .set(plan_revisions::snapshot.eq(json!({"erased": true}).to_string()))
-            .execute(conn)?;
-        diesel::update(plan_items::table.filter(plan_items::plan_id.eq(&plan.id)))
-            .set(plan_items::fee_exemption_reason.eq(None::<String>))
             .execute(conn)?;
         diesel::delete(plan_item_changes::table.filter(plan_item_changes::plan_id.eq(plan.id))).execute(conn)?;
         let item_ids = plan_items::table.filter(plan_items::plan_id.eq(&plan.id)).select(plan_items::id);

@@ -404,3 +404,40 @@ impl Builder<LocationBody> {
         reply.body
     }
 }
+
+/// The TERYT code of the municipality the test residents live in (Starachowice).
+const RESIDENTS_TERYT: &str = "2611011";
+
+/// Puts in force, in the residents' municipality (registered if need be), a programme of social
+/// services for 2026-2028 offering services under these terms (`programme_service` ones, or
+/// changed), so that plan items of them are granted. Returns the programme.
+pub async fn programme_in_force(app: &TestApp, terms: Vec<Value>) -> Value {
+    MunicipalityBuilder::new(RESIDENTS_TERYT, "Starachowice").ensure(app).await;
+    let found = app.get("/api/v1/municipalities?q=starachowice").await;
+    let gmina = found.body["items"][0].clone();
+    assert_eq!(gmina["teryt"], RESIDENTS_TERYT, "{}", found.body);
+    let diagnosis = DiagnosisBuilder::new(&[&gmina]).create_adopted(app, "2025-10-01").await;
+    ProgrammeBuilder::new(&gmina, &diagnosis, &[])
+        .with("title", json!("Program usług społecznych 2026-2028"))
+        .with("period", json!({"start": "2026-01-01", "end": "2028-12-31"}))
+        .with("resolution", json!({"number": "XI/120/2025", "adopted_on": "2025-12-15"}))
+        .with("publication", json!({"year": 2025, "position": 4120}))
+        .with("in_force_from", json!("2026-01-01"))
+        .with("consultation", json!({"from": "2025-11-01", "to": "2025-11-21", "summary": "6 uwag"}))
+        .with("services", Value::Array(terms))
+        .create_through(app, &["consult", "adopt", "put-in-force"])
+        .await
+}
+
+/// Parties whose service a programme in force in the residents' municipality offers (see
+/// `programme_in_force`), for plans.
+pub async fn plan_parties(app: &TestApp, nip: &str) -> Parties {
+    plan_parties_with(app, nip, ServiceBuilder::new(&format!("S{}", &nip[..6]))).await
+}
+
+/// `plan_parties` with the service this builder describes.
+pub async fn plan_parties_with(app: &TestApp, nip: &str, service: ServiceBuilder) -> Parties {
+    let parties = parties_with(app, nip, service).await;
+    programme_in_force(app, vec![programme_service(&parties.service)]).await;
+    parties
+}

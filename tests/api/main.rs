@@ -24,6 +24,7 @@ mod locations;
 mod metrics;
 mod municipalities;
 mod openapi;
+mod plan_fees;
 mod plan_rules;
 mod programme_versions;
 mod programmes;

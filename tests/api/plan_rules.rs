@@ -1,11 +1,11 @@
 //! What the law asks of individual plans (art. 7 of the CUS act): closing with the summary
 //! interview and a summary, what stays fixed after approval, which changes are approved again,
-//! items against their service's fee rule and what is in force, and the authorised approver.
+//! items against what is in force (fees: plan_fees), and the authorised approver.
 
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::builders::{parties, parties_with, CommissionBuilder, Parties, ServiceBuilder, NIPS};
+use crate::builders::{plan_parties, CommissionBuilder, NIPS};
 use crate::helpers::{token_for, Reply, TestApp};
 use crate::residents::{as_role, create_resident, resident_body};
 use crate::service_plans::{act, active_plan, patch, patch_as, plan_body, PlanFixture};
@@ -135,48 +135,11 @@ async fn only_a_material_change_sends_an_approved_plan_back_for_approval() {
     );
 }
 
-/// Parties whose service costs the resident 2.50 PLN an hour (odpłatność stała).
-async fn fixed_fee_parties(app: &TestApp) -> Parties {
-    let service = ServiceBuilder::new("ODPLATNA").with("fee_rule", json!({"kind": "fixed", "amount": "2.50"}));
-    parties_with(app, NIPS[1], service).await
-}
-
-#[actix_web::test]
-async fn an_item_s_fee_follows_its_service_s_fee_rule() {
-    let app = crate::helpers::spawn_app();
-    let resident = create_resident(&app, &resident_body("Maria", "Wiśniewska")).await;
-    let free = parties(&app, NIPS[0]).await;
-    let refused = draft(&app, &with_item(&plan_body(&resident, &free), json!({"fee": "10.00"}))).await;
-    assert_field_error(&refused, "items[0].fee", "fee_not_allowed");
-
-    // 120 hours at 2.50 PLN make 300.00 PLN.
-    let fixed = plan_body(&resident, &fixed_fee_parties(&app).await);
-    let reason = "częściowe zwolnienie z odpłatności: dochód poniżej kryterium";
-    for change in [
-        json!({}),
-        json!({"fee": "299.99"}),
-        json!({"fee": "400.00", "fee_exemption_reason": reason}),
-        json!({"fee": "100.00", "fee_exemption_reason": "  "}),
-    ] {
-        let reply = draft(&app, &with_item(&fixed, change.clone())).await;
-        assert_field_error(&reply, "items[0].fee", "fee_mismatch");
-        assert!(!reply.body.to_string().contains("299.99"), "no submitted value is repeated: {}", reply.body);
-    }
-    assert_eq!(draft(&app, &with_item(&fixed, json!({"fee": "300.00"}))).await.status, 201);
-    let exempt = draft(&app, &with_item(&fixed, json!({"fee": "100.00", "fee_exemption_reason": reason}))).await;
-    assert_eq!(exempt.status, 201, "{}", exempt.body);
-    assert_eq!(exempt.body["items"][0]["fee_exemption_reason"], reason);
-    let path = format!("/api/v1/service-plans/{}", exempt.body["id"].as_str().unwrap());
-    let overview = as_role(&app, "ous", Method::GET, &path, None).await;
-    assert_eq!(overview.body["items"][0]["fee"], "100.00");
-    assert!(overview.body["items"][0].get("fee_exemption_reason").is_none(), "the OUS sees the fee, not why");
-}
-
 #[actix_web::test]
 async fn new_and_changed_items_need_an_active_service_provider_and_commission() {
     let app = crate::helpers::spawn_app();
     let resident = create_resident(&app, &resident_body("Maria", "Wiśniewska")).await;
-    let parties = parties(&app, NIPS[0]).await;
+    let parties = plan_parties(&app, NIPS[0]).await;
     let body = plan_body(&resident, &parties);
     let commission = CommissionBuilder::new("IPUS/3", &parties.service, &parties.provider)
         .with("period", json!({"start": "2026-12-01", "end": "2027-05-31"}))
@@ -207,7 +170,7 @@ async fn new_and_changed_items_need_an_active_service_provider_and_commission() 
 async fn an_authorised_ous_reads_in_full_the_plan_it_approves() {
     let app = crate::helpers::spawn_app();
     let resident = create_resident(&app, &resident_body("Maria", "Wiśniewska")).await;
-    let parties = parties(&app, NIPS[0]).await;
+    let parties = plan_parties(&app, NIPS[0]).await;
     let plan = draft(&app, &plan_body(&resident, &parties)).await.body;
     let path = format!("/api/v1/service-plans/{}", plan["id"].as_str().unwrap());
     let ous = token_for(&["ous"]);
@@ -270,7 +233,7 @@ async fn the_approved_terms_stay_in_force_until_a_change_is_approved() {
     assert_eq!(in_force(parties.provider_token.clone()).await, vec![json!(100)], "the approved change is in force");
 
     // A removal awaits approval too: the item stays with its provider until then.
-    let newcomer = crate::builders::parties(&app, NIPS[2]).await;
+    let newcomer = crate::builders::plan_parties(&app, NIPS[2]).await;
     let mut items = approved["items"].clone();
     let mut added =
         with(&items[0], json!({"service_id": newcomer.service["id"], "provider_id": newcomer.provider["id"]}));

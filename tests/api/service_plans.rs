@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::builders::{parties, CommissionBuilder, Parties, NIPS};
+use crate::builders::{plan_parties, CommissionBuilder, Parties, NIPS};
 use crate::helpers::{idp_claims, sign, spawn_app, spawn_with, Reply, TestApp, TestDb};
 use crate::residents::{as_role, create_resident, resident_body};
 
@@ -34,7 +34,7 @@ pub async fn act(app: &TestApp, role: &str, plan: &Value, action: &str, body: Op
 /// A resident with an active plan whose one item a fresh provider delivers.
 pub async fn active_plan(app: &TestApp) -> PlanFixture {
     let resident = create_resident(app, &resident_body("Maria", "Wiśniewska")).await;
-    let parties = parties(app, NIPS[0]).await;
+    let parties = plan_parties(app, NIPS[0]).await;
     let created =
         as_role(app, "kipus", Method::POST, "/api/v1/service-plans", Some(&plan_body(&resident, &parties))).await;
     assert_eq!(created.status, 201, "{}", created.body);
@@ -116,7 +116,7 @@ async fn a_plan_goes_from_draft_through_approval_to_closure() {
 async fn approval_rules_fail_each_on_its_own() {
     let app = spawn_app();
     let resident = create_resident(&app, &resident_body("Maria", "Wiśniewska")).await;
-    let parties = parties(&app, NIPS[0]).await;
+    let parties = plan_parties(&app, NIPS[0]).await;
     let mut bare = plan_body(&resident, &parties);
     for field in ["consent", "goals", "items"] {
         bare.as_object_mut().unwrap().remove(field);
@@ -155,8 +155,8 @@ async fn approval_rules_fail_each_on_its_own() {
 async fn plan_terms_are_checked_field_by_field() {
     let app = spawn_app();
     let resident = create_resident(&app, &resident_body("Maria", "Wiśniewska")).await;
-    let parties = parties(&app, NIPS[0]).await;
-    let other = crate::builders::parties(&app, NIPS[1]).await;
+    let parties = plan_parties(&app, NIPS[0]).await;
+    let other = crate::builders::plan_parties(&app, NIPS[1]).await;
     let commission = CommissionBuilder::new("IPUS/1", &other.service, &other.provider).create(&app).await;
     let base = plan_body(&resident, &parties);
     let with_item = |change: Value| {
@@ -310,7 +310,7 @@ async fn a_provider_sees_its_items_and_records_deliveries() {
 async fn whoever_drafted_or_changed_a_plan_never_approves_it_whatever_it_names_as_coordinator() {
     let app = spawn_app();
     let resident = create_resident(&app, &resident_body("Maria", "Wiśniewska")).await;
-    let parties = parties(&app, NIPS[0]).await;
+    let parties = plan_parties(&app, NIPS[0]).await;
     let (drafter, other) = (person("director-a", &["director"]), person("director-b", &["director"]));
     let kipus = person("kipus-1", &["kipus"]);
 
@@ -352,7 +352,7 @@ async fn whoever_drafted_or_changed_a_plan_never_approves_it_whatever_it_names_a
 async fn any_change_to_a_plan_awaiting_approval_returns_it_to_draft() {
     let app = spawn_app();
     let resident = create_resident(&app, &resident_body("Maria", "Wiśniewska")).await;
-    let parties = parties(&app, NIPS[0]).await;
+    let parties = plan_parties(&app, NIPS[0]).await;
     let (kipus, director) = (person("kipus-1", &["kipus"]), person("director-a", &["director"]));
     let mut plan = app
         .send(app.request_as(Some(&kipus), Method::POST, "/api/v1/service-plans").json(&plan_body(&resident, &parties)))
@@ -386,7 +386,7 @@ async fn any_change_to_a_plan_awaiting_approval_returns_it_to_draft() {
 async fn items_added_to_an_active_plan_reach_their_provider_only_once_approved() {
     let app = spawn_app();
     let PlanFixture { plan, resident, parties } = active_plan(&app).await;
-    let newcomer = crate::builders::parties(&app, NIPS[1]).await;
+    let newcomer = crate::builders::plan_parties(&app, NIPS[1]).await;
     let mut items = plan["items"].clone();
     let mut added = items[0].clone();
     for field in ["id", "plan_id"] {
@@ -450,7 +450,7 @@ async fn items_added_to_an_active_plan_reach_their_provider_only_once_approved()
 async fn activating_an_approved_plan_leaves_an_unapproved_change_planned() {
     let app = spawn_app();
     let resident = create_resident(&app, &resident_body("Maria", "Wiśniewska")).await;
-    let parties = parties(&app, NIPS[0]).await;
+    let parties = plan_parties(&app, NIPS[0]).await;
     let created =
         as_role(&app, "kipus", Method::POST, "/api/v1/service-plans", Some(&plan_body(&resident, &parties))).await.body;
     assert_eq!(act(&app, "kipus", &created, "submit-for-approval", None).await.status, 200);
