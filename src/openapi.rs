@@ -79,6 +79,42 @@ pub fn refine(api: &mut utoipa::openapi::OpenApi) {
     required_fields_are_not_null(api);
     constrain_shared_parameters(api);
     document_input_limits(api);
+    drop_unreferenced_schemas(api);
+}
+
+/// utoipa registers the item type of a generic page as a component even where it inlines that
+/// type into the page (a type with a flattened member), leaving a schema nothing refers to; the
+/// consumers' linters flag those, so the document keeps only what it references.
+fn drop_unreferenced_schemas(api: &mut utoipa::openapi::OpenApi) {
+    let Some(components) = api.components.as_mut() else { return };
+    let (Ok(paths), Ok(responses)) = (serde_json::to_value(&api.paths), serde_json::to_value(&components.responses))
+    else {
+        return;
+    };
+    let mut reached: HashSet<String> = HashSet::new();
+    let mut pending = vec![paths, responses];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Object(map) => {
+                for (key, member) in map {
+                    match (key.as_str(), &member) {
+                        ("$ref", Value::String(target)) => {
+                            let name = target.trim_start_matches("#/components/schemas/").to_owned();
+                            if let Some(schema) = components.schemas.get(&name) {
+                                if reached.insert(name) {
+                                    pending.extend(serde_json::to_value(schema).ok());
+                                }
+                            }
+                        }
+                        _ => pending.push(member),
+                    }
+                }
+            }
+            Value::Array(items) => pending.extend(items),
+            _ => {}
+        }
+    }
+    components.schemas.retain(|name, _| reached.contains(name));
 }
 
 /// Writes the limits of `domain::limits`, which the JSON reader enforces on every request body,
