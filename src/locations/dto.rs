@@ -566,7 +566,10 @@ pub struct LocationQuery {
     pub status: Option<LocationStatus>,
     /// Comma-separated features, all required: `step_free`, `accessible_toilet`, `hearing_loop`,
     /// `sign_language`, `disabled_parking`.
-    #[param(example = "step_free,hearing_loop")]
+    #[param(
+        example = "step_free,hearing_loop",
+        pattern = "^(step_free|accessible_toilet|hearing_loop|sign_language|disabled_parking)(,(step_free|accessible_toilet|hearing_loop|sign_language|disabled_parking))*$"
+    )]
     pub accessibility: Option<String>,
     /// Only locations open at this time: without an offset Polish wall-clock time
     /// (`2027-01-04T16:30:00`), with one (`Z`, `%2B01:00`) converted to Europe/Warsaw. A dated
@@ -598,7 +601,7 @@ impl LocationQuery {
             None => Vec::new(),
             Some(list) => list
                 .split(',')
-                .map(|name| name.trim().parse::<AccessibilityFeature>())
+                .map(str::parse::<AccessibilityFeature>)
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|_| {
                     invalid(
