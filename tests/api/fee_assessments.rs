@@ -5,9 +5,13 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::builders::{programme_service, DiagnosisBuilder, MunicipalityBuilder, ProgrammeBuilder, ServiceBuilder};
+use crate::builders::{
+    programme_service, DiagnosisBuilder, MunicipalityBuilder, Parties, ProgrammeBuilder, ProviderBuilder,
+    ServiceBuilder, NIPS,
+};
 use crate::helpers::{provider_token, spawn_app, spawn_with, token_for, Reply, TestApp, TestDb};
 use crate::residents::{as_role, create_resident, resident_body};
+use crate::service_plans::plan_body;
 
 const PATH: &str = "/api/v1/fee-assessments";
 
@@ -345,7 +349,7 @@ const OLD_SERVICE: &str =
     '', 'commissioned', 'active', 'opi-old opieka', 'opieka', '2026-11-01 10:00:00', '2026-11-01 10:00:00', 1);";
 
 #[actix_web::test]
-async fn a_free_text_income_rule_is_migrated_to_needs_review_and_blocks_assessments_until_replaced() {
+async fn a_free_text_income_rule_is_migrated_to_needs_review_and_blocks_assessments_and_plan_items_until_replaced() {
     let db = TestDb::new();
     cus_api::db::migrate_before(&db.url(), "20261203000009").expect("migrate to the release before");
     db.execute(OLD_SERVICE);
@@ -363,6 +367,18 @@ async fn a_free_text_income_rule_is_migrated_to_needs_review_and_blocks_assessme
     let body = json!({"resident_id": resident["id"], "programme_id": programme["id"], "service_id": service.body["id"],
         "household_income": "2400.00", "household_size": 2, "stated_on": "2027-01-10", "valid_from": "2027-02-01"});
     assess(&app, &body).await.problem(409, "fee-rule-needs-review");
+    let provider = ProviderBuilder::new("Fundacja Opieka", NIPS[0]).create(&app).await;
+    let offers = format!("/api/v1/providers/{}/offers", provider["id"].as_str().unwrap());
+    assert_eq!(app.post_json(&offers, &json!({"service_id": service.body["id"]})).await.status, 201);
+    let parties = Parties { service: service.body.clone(), provider, provider_token: String::new() };
+    let mut plan = plan_body(&resident, &parties);
+    plan["items"][0]["start_on"] = json!("2027-02-01");
+    let draft = |plan: Value| {
+        let app = &app;
+        async move { as_role(app, "kipus", Method::POST, "/api/v1/service-plans", Some(&plan)).await }
+    };
+    let blocked = draft(plan.clone()).await;
+    blocked.problem(409, "fee-rule-needs-review");
     let unreviewed = app.patch_json(service_path, "\"1\"", &json!({"name": "Opieka domowa"})).await;
     unreviewed.problem(422, "validation-failed");
     assert!(unreviewed.error_fields().contains(&"fee_rule.kind".to_owned()), "{}", unreviewed.body);
@@ -372,6 +388,8 @@ async fn a_free_text_income_rule_is_migrated_to_needs_review_and_blocks_assessme
     assert_eq!(reviewed.status, 200, "{}", reviewed.body);
     let assessed = assess(&app, &body).await;
     assert_eq!((assessed.status, assessed.body["fee_per_unit"].as_str()), (201, Some("9.00")), "{}", assessed.body);
+    let granted = draft(plan).await;
+    assert_eq!((granted.status, granted.body["items"][0]["fee"].as_str()), (201, Some("1080.00")), "{}", granted.body);
 }
 
 #[actix_web::test]
