@@ -7,6 +7,7 @@ use crate::auth::keys::KeyRing;
 use crate::config::{AuthConfig, Config};
 use crate::db::{self, DbPool};
 use crate::metrics::Metrics;
+use crate::time_bank::model::CreditLimit;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -17,6 +18,8 @@ pub struct AppState {
     pub auth: AuthConfig,
     /// Whether an OUS may approve individual plans (the director always may).
     pub ous_may_approve_plans: bool,
+    /// How far a time bank member may receive help ahead of giving it.
+    pub time_bank_credit_limit: CreditLimit,
     pub metrics: Arc<Metrics>,
 }
 
@@ -34,6 +37,7 @@ impl AppState {
             keys: Arc::new(keys),
             auth: config.auth.clone(),
             ous_may_approve_plans: config.ous_may_approve_plans,
+            time_bank_credit_limit: CreditLimit(i64::from(config.time_bank_credit_limit_hours) * 60),
             metrics: Arc::new(Metrics::default()),
         })
     }

@@ -28,6 +28,9 @@ pub struct Config {
     /// `CUS_OUS_MAY_APPROVE_PLANS`: the director may authorise organisers of social services (OUS)
     /// to approve individual plans.
     pub ous_may_approve_plans: bool,
+    /// `CUS_TIME_BANK_CREDIT_LIMIT_HOURS`: how far below zero a time bank member's balance may go
+    /// by receiving help (default 10 hours; 0 means help is received only against hours given).
+    pub time_bank_credit_limit_hours: u32,
 }
 
 /// Token verification and issuance.
@@ -123,10 +126,17 @@ impl Config {
         if auth.max_failures == 0 || auth.failure_window.is_zero() {
             return Err("CUS_AUTH_MAX_FAILURES and CUS_AUTH_FAILURE_WINDOW_SECONDS must be positive".to_owned());
         }
+        let time_bank_credit_limit_hours: u32 = parse(&lookup, "CUS_TIME_BANK_CREDIT_LIMIT_HOURS", 10)?;
+        if time_bank_credit_limit_hours > 1000 {
+            return Err(format!(
+                "CUS_TIME_BANK_CREDIT_LIMIT_HOURS must be at most 1000, got {time_bank_credit_limit_hours}"
+            ));
+        }
         let cors_origins = lookup("CUS_CORS_ORIGINS").map_or_else(|| Ok(Vec::new()), |list| cors_origins(&list))?;
         Ok(Config {
             cors_origins,
             ous_may_approve_plans: parse(&lookup, "CUS_OUS_MAY_APPROVE_PLANS", false)?,
+            time_bank_credit_limit_hours,
             auth,
             backend,
             bind_addr,

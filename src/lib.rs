@@ -35,4 +35,5 @@ pub mod service_plans;
 pub mod services;
 pub mod settings;
 pub mod startup;
+pub mod time_bank;
 pub mod validation;

@@ -107,6 +107,7 @@ fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::plan_items::configure)
             .configure(crate::api_clients::configure)
             .configure(crate::authorisations::configure)
+            .configure(crate::time_bank::configure)
             .configure(crate::audit::configure),
     );
 }

@@ -206,6 +206,26 @@ pub const GET_HSDS_TAXONOMY: Access = Access::public("get_hsds_taxonomy", "hsds"
 pub const LIST_HSDS_TAXONOMY_TERMS: Access = Access::public("list_hsds_taxonomy_terms", "hsds");
 pub const GET_HSDS_TAXONOMY_TERM: Access = Access::public("get_hsds_taxonomy_term", "hsds");
 
+/// The time bank is the community organiser's (OSL); its ledger is read by the auditor too.
+const TIME_BANK_KEEPERS: &[Role] = &[Osl, Director];
+const TIME_BANK_READERS: &[Role] = &[Osl, Director, Auditor];
+pub const LIST_TIME_BANK_MEMBERS: Access =
+    Access::for_roles("list_time_bank_members", "time_bank_member", TIME_BANK_READERS);
+pub const GET_TIME_BANK_MEMBER: Access =
+    Access::for_roles("get_time_bank_member", "time_bank_member", TIME_BANK_READERS);
+pub const CREATE_TIME_BANK_MEMBER: Access =
+    Access::for_roles("create_time_bank_member", "time_bank_member", TIME_BANK_KEEPERS);
+pub const LEAVE_TIME_BANK: Access = Access::for_roles("leave_time_bank", "time_bank_member", TIME_BANK_KEEPERS);
+pub const REJOIN_TIME_BANK: Access = Access::for_roles("rejoin_time_bank", "time_bank_member", TIME_BANK_KEEPERS);
+pub const LIST_TIME_BANK_TRANSFERS: Access =
+    Access::for_roles("list_time_bank_transfers", "time_bank_transfer", TIME_BANK_READERS);
+pub const GET_TIME_BANK_TRANSFER: Access =
+    Access::for_roles("get_time_bank_transfer", "time_bank_transfer", TIME_BANK_READERS);
+pub const CREATE_TIME_BANK_TRANSFER: Access =
+    Access::for_roles("create_time_bank_transfer", "time_bank_transfer", TIME_BANK_KEEPERS);
+pub const REVERSE_TIME_BANK_TRANSFER: Access =
+    Access::for_roles("reverse_time_bank_transfer", "time_bank_transfer", TIME_BANK_KEEPERS);
+
 /// Every operation's rule; an operation missing here has no documented access and fails the tests.
 pub const OPERATIONS: &[&Access] = &[
     &HEALTH_LIVE,
@@ -334,6 +354,15 @@ pub const OPERATIONS: &[&Access] = &[
     &GET_HSDS_TAXONOMY,
     &LIST_HSDS_TAXONOMY_TERMS,
     &GET_HSDS_TAXONOMY_TERM,
+    &LIST_TIME_BANK_MEMBERS,
+    &GET_TIME_BANK_MEMBER,
+    &CREATE_TIME_BANK_MEMBER,
+    &LEAVE_TIME_BANK,
+    &REJOIN_TIME_BANK,
+    &LIST_TIME_BANK_TRANSFERS,
+    &GET_TIME_BANK_TRANSFER,
+    &CREATE_TIME_BANK_TRANSFER,
+    &REVERSE_TIME_BANK_TRANSFER,
 ];
 
 impl Access {

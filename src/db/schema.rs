@@ -612,6 +612,47 @@ diesel::joinable!(fee_assessments -> residents (resident_id));
 diesel::joinable!(fee_assessments -> programmes (programme_id));
 diesel::joinable!(fee_assessments -> services (service_id));
 
+diesel::table! {
+    time_bank_members (id) {
+        id -> Text,
+        resident_id -> Text,
+        municipality_id -> Text,
+        joined_on -> Date,
+        status -> Text,
+        left_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    time_bank_transfers (id) {
+        id -> Text,
+        giver_id -> Text,
+        receiver_id -> Text,
+        minutes -> Integer,
+        occurred_on -> Date,
+        description -> Text,
+        reverses_id -> Nullable<Text>,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    time_bank_postings (member_id, transfer_id) {
+        member_id -> Text,
+        transfer_id -> Text,
+        minutes -> Integer,
+    }
+}
+
+diesel::joinable!(time_bank_members -> residents (resident_id));
+diesel::joinable!(time_bank_members -> municipalities (municipality_id));
+diesel::joinable!(time_bank_postings -> time_bank_members (member_id));
+diesel::joinable!(time_bank_postings -> time_bank_transfers (transfer_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_events,
@@ -647,4 +688,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_plans,
     services,
     signing_keys,
+    time_bank_members,
+    time_bank_postings,
+    time_bank_transfers,
 );

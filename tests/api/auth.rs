@@ -37,6 +37,11 @@ const PROGRAMME: &str = "/api/v1/programmes/0193a5f2-0000-7000-8000-000000000a0e
 const FEE_ASSESSMENT: &str = "/api/v1/fee-assessments/0193a5f2-0000-7000-8000-000000000a0f";
 const PLAN: &str = "/api/v1/service-plans/0193a5f2-0000-7000-8000-000000000b09";
 const ITEM: &str = "/api/v1/plan-items/0193a5f2-0000-7000-8000-000000000d09";
+const MEMBER: &str = "/api/v1/time-bank/members/0193a5f2-0000-7000-8000-000000000a11";
+const TRANSFER: &str = "/api/v1/time-bank/transfers/0193a5f2-0000-7000-8000-000000000a12";
+/// The time bank: the community organiser and the director keep it; the auditor reads it.
+const TIME_BANK_KEEPERS: &[&str] = &["osl", "director"];
+const TIME_BANK_READERS: &[&str] = &["osl", "director", "auditor"];
 const HSDS_ID: &str = "0193a5f2-0000-7000-8000-000000000a10";
 
 /// Who may call an operation, written out independently of the service's own table.
@@ -373,6 +378,45 @@ async fn matrix(app: &TestApp) -> (Vec<Case>, String) {
             &format!("{LOCATION}/activate"),
             None,
             Allowed::Roles(MANAGERS_AND_PROVIDER),
+        ),
+        case(
+            "list_time_bank_members",
+            Method::GET,
+            "/api/v1/time-bank/members",
+            None,
+            Allowed::Roles(TIME_BANK_READERS),
+        ),
+        case("get_time_bank_member", Method::GET, MEMBER, None, Allowed::Roles(TIME_BANK_READERS)),
+        case(
+            "create_time_bank_member",
+            Method::POST,
+            "/api/v1/time-bank/members",
+            Some(json!({})),
+            Allowed::Roles(TIME_BANK_KEEPERS),
+        ),
+        case("leave_time_bank", Method::POST, &format!("{MEMBER}/leave"), None, Allowed::Roles(TIME_BANK_KEEPERS)),
+        case("rejoin_time_bank", Method::POST, &format!("{MEMBER}/rejoin"), None, Allowed::Roles(TIME_BANK_KEEPERS)),
+        case(
+            "list_time_bank_transfers",
+            Method::GET,
+            "/api/v1/time-bank/transfers",
+            None,
+            Allowed::Roles(TIME_BANK_READERS),
+        ),
+        case("get_time_bank_transfer", Method::GET, TRANSFER, None, Allowed::Roles(TIME_BANK_READERS)),
+        case(
+            "create_time_bank_transfer",
+            Method::POST,
+            "/api/v1/time-bank/transfers",
+            Some(json!({})),
+            Allowed::Roles(TIME_BANK_KEEPERS),
+        ),
+        case(
+            "reverse_time_bank_transfer",
+            Method::POST,
+            &format!("{TRANSFER}/reversal"),
+            Some(json!({"reason": "x"})),
+            Allowed::Roles(TIME_BANK_KEEPERS),
         ),
         case("create_resident", Method::POST, "/api/v1/residents", Some(json!({})), Allowed::Roles(CASE_WORKERS)),
         case("get_resident", Method::GET, RESIDENT, None, Allowed::Roles(RESIDENT_READERS)),

@@ -37,3 +37,4 @@ mod seed;
 mod service_plans;
 mod services;
 mod settings;
+mod time_bank;
