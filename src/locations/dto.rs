@@ -574,7 +574,7 @@ pub struct LocationQuery {
     /// Only locations open at this time: without an offset Polish wall-clock time
     /// (`2027-01-04T16:30:00`), with one (`Z`, `%2B01:00`) converted to Europe/Warsaw. A dated
     /// exception replaces the weekly hours of its day.
-    #[param(example = "2027-01-04T16:30:00")]
+    #[param(value_type = Option<String>, format = DateTime, example = "2027-01-04T16:30:00+01:00")]
     pub open_at: Option<String>,
     /// Only locations changed at or after this time (incremental sync).
     #[param(example = "2026-11-01T00:00:00Z")]
