@@ -9,7 +9,7 @@ pub mod model;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use event::{Event, Outcome};
-pub use model::{audited, record, record_failure};
+pub use model::{audited, record, record_failure, record_read};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(handlers::list_audit_events);

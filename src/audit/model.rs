@@ -188,6 +188,12 @@ pub fn record(conn: &mut DbConnection, actor: &Actor, event: &Event) -> ApiResul
     insert(conn, actor, event)
 }
 
+/// Records a read: reads run outside a transaction, so the event gets a write transaction of its
+/// own.
+pub fn record_read(conn: &mut DbConnection, actor: &Actor, event: &Event) -> ApiResult<()> {
+    conn.write_transaction(|conn| record(conn, actor, event))
+}
+
 /// Runs a write and its success event in one transaction; a failure is recorded after the
 /// rollback, so the log keeps the attempt while the data keeps nothing of it.
 pub fn audited<T>(

@@ -371,6 +371,11 @@ impl Access {
         Event::new(self.operation, self.resource, Some(id.to_string()))
     }
 
+    /// The audit event of a read (of one record when `id` is given), naming the ids it returned.
+    pub fn read_event<T: serde::Serialize>(&self, id: Option<String>, ids: &[T]) -> Event {
+        Event::new(self.operation, self.resource, id).with_detail(serde_json::json!({"ids": ids}))
+    }
+
     const fn public(operation: &'static str, resource: &'static str) -> Access {
         Access { operation, resource, roles: &Role::ALL, public: true }
     }

@@ -10,8 +10,8 @@ use super::dto::{FeeAssessment, FeeAssessmentDetail, FeeAssessmentInput, FeeAsse
 use super::model;
 use crate::app::AppState;
 use crate::audit::{self, Event};
-use crate::auth::{access, Actor, Caller};
-use crate::db::{self, DbConnection, Id};
+use crate::auth::{access, Caller};
+use crate::db::{self, Id};
 use crate::error::{ApiResult, Problem};
 use crate::http::etag::conditional_json;
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams};
@@ -20,11 +20,6 @@ use crate::http::responses::{
     DatabaseErrors, IdempotencyErrors, JsonBodyErrors, NotModifiedResponse, QueryErrors, RecordErrors,
 };
 use crate::idempotency::{self, StoredResponse};
-
-/// Records a read of assessments (the residents' special data) in the audit log.
-fn audit_read(conn: &mut DbConnection, actor: &Actor, event: Event) -> ApiResult<()> {
-    conn.write_transaction(|conn| audit::record(conn, actor, &event))
-}
 
 /// List fee assessments
 ///
@@ -54,7 +49,7 @@ pub async fn list_fee_assessments(
     let page = db::run(&state.pool, move |conn| {
         let rows = model::list(conn, &filter, cursor.as_ref(), limit)?;
         let shown: Vec<Id> = rows.iter().take(limit as usize).map(|row| row.id).collect();
-        audit_read(conn, &actor, Event::new(rule.operation, rule.resource, None).with_detail(json!({"ids": shown})))?;
+        audit::record_read(conn, &actor, &rule.read_event(None, &shown))?;
         paginate(rows, limit, model::SORT, |row| by_id(row.id), |row| row.to_dto())
     })
     .await?;
@@ -87,7 +82,7 @@ pub async fn get_fee_assessment(
     let row = db::run(&state.pool, move |conn| {
         let row = model::find(conn, id)?;
         let event = access::GET_FEE_ASSESSMENT.event(id).with_detail(json!({"resident_id": row.resident_id}));
-        audit_read(conn, &actor, event)?;
+        audit::record_read(conn, &actor, &event)?;
         Ok(row)
     })
     .await?;

@@ -101,7 +101,7 @@ fn audit_read(
     ids: Vec<Id>,
 ) -> ApiResult<()> {
     let event = Event::new(rule.operation, "resident", id.map(|id| id.to_string())).with_detail(json!({"ids": ids}));
-    conn.write_transaction(|conn| audit::record(conn, actor, &event))
+    audit::record_read(conn, actor, &event)
 }
 
 /// Reads one page of residents in the caller's view, and audits it.

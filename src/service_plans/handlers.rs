@@ -2,7 +2,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use serde_json::json;
 use uuid::Uuid;
 
 use super::dto::{
@@ -10,8 +9,8 @@ use super::dto::{
 };
 use super::model::{self, ItemRow, PlanRow};
 use crate::app::AppState;
-use crate::audit::{self, Event};
-use crate::auth::{access, Actor, Caller, Role};
+use crate::audit;
+use crate::auth::{access, Caller, Role};
 use crate::authorisations::dto::Scope;
 use crate::db::{self, DbConnection, Id};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -57,18 +56,6 @@ fn plan_response(status: StatusCode, plan: &PlanRow, items: &[ItemRow]) -> ApiRe
     Ok(StoredResponse::json(status, &plan.to_full(items)?)?.header("etag", plan.etag()))
 }
 
-/// Records a read of plans (personal data) in the audit log.
-fn audit_read(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    rule: &access::Access,
-    id: Option<String>,
-    ids: Vec<Id>,
-) -> ApiResult<()> {
-    let event = Event::new(rule.operation, rule.resource, id).with_detail(json!({"ids": ids}));
-    conn.write_transaction(|conn| audit::record(conn, actor, &event))
-}
-
 /// List service plans
 ///
 /// Newest first; `coordinator=me` for the caller's own, `overdue=true` for drafts past their 30
@@ -97,7 +84,7 @@ pub async fn list_service_plans(
     let page = db::run(&state.pool, move |conn| {
         let mut rows = model::list(conn, &filter, coordinator.as_deref(), cursor.as_ref(), limit)?;
         let shown: Vec<Id> = rows.iter().take(limit as usize).map(|row| row.id).collect();
-        audit_read(conn, &actor, &access::LIST_SERVICE_PLANS, None, shown.clone())?;
+        audit::record_read(conn, &actor, &access::LIST_SERVICE_PLANS.read_event(None, &shown))?;
         let items = model::items_of_plans(conn, &shown)?;
         let has_more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
@@ -219,7 +206,7 @@ pub async fn get_service_plan(
     let ous_may_approve_plans = state.ous_may_approve_plans;
     let (view, etag) = db::run(&state.pool, move |conn| {
         let (plan, items) = model::find(conn, id)?;
-        audit_read(conn, &actor, &access::GET_SERVICE_PLAN, Some(plan.id.to_string()), vec![plan.id])?;
+        audit::record_read(conn, &actor, &access::GET_SERVICE_PLAN.read_event(Some(plan.id.to_string()), &[plan.id]))?;
         let full = full_view(&actor.caller)
             || (plan.approval_requested_at.is_some() && may_approve(conn, &actor.caller, ous_may_approve_plans)?);
         Ok((render(full, &plan, &items)?, plan.etag()))
@@ -511,7 +498,7 @@ pub async fn list_plan_revisions(
     let id = id.into_inner();
     let revisions = db::run(&state.pool, move |conn| {
         let revisions = model::revisions(conn, id)?;
-        audit_read(conn, &actor, &access::LIST_PLAN_REVISIONS, Some(id.to_string()), vec![id.into()])?;
+        audit::record_read(conn, &actor, &access::LIST_PLAN_REVISIONS.read_event(Some(id.to_string()), &[id]))?;
         Ok(revisions)
     })
     .await?;

@@ -3,7 +3,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use serde_json::json;
 use uuid::Uuid;
 
 use super::dto::{
@@ -11,10 +10,10 @@ use super::dto::{
 };
 use super::model::{self, MemberRecord, TransferRecord};
 use crate::app::AppState;
-use crate::audit::{self, Event};
-use crate::auth::{access, Actor, Caller};
+use crate::audit;
+use crate::auth::{access, Caller};
 use crate::clock;
-use crate::db::{self, DbConnection, Id};
+use crate::db;
 use crate::error::{ApiResult, Problem};
 use crate::http::etag::conditional_json;
 use crate::http::extract::{IdempotencyKey, IdempotencyKeyParam, JsonBody, QueryParams, RecordAction};
@@ -24,12 +23,6 @@ use crate::http::responses::{
     NotModifiedResponse, PathIdJsonBodyErrors, QueryErrors, RecordErrors,
 };
 use crate::idempotency::{self, StoredResponse};
-
-/// Records a read in the audit log, with the ids read.
-fn audit_read(conn: &mut DbConnection, actor: &Actor, rule: &access::Access, ids: Vec<Id>) -> ApiResult<()> {
-    let event = Event::new(rule.operation, rule.resource, None).with_detail(json!({"ids": ids}));
-    conn.write_transaction(|conn| audit::record(conn, actor, &event))
-}
 
 fn member_response(status: StatusCode, record: &MemberRecord) -> ApiResult<StoredResponse> {
     Ok(StoredResponse::json(status, &record.to_dto())?.header("etag", record.etag()))
@@ -68,7 +61,8 @@ pub async fn list_time_bank_members(
     let page = db::run(&state.pool, move |conn| {
         let records = model::list_members(conn, &filter, cursor.as_ref(), paging.limit)?;
         let page = paging.page(records, |record| by_id(record.row.id), |record| Ok(record.to_dto()))?;
-        audit_read(conn, &actor, &access::LIST_TIME_BANK_MEMBERS, page.items.iter().map(|m| m.id.into()).collect())?;
+        let ids: Vec<Uuid> = page.items.iter().map(|member| member.id).collect();
+        audit::record_read(conn, &actor, &access::LIST_TIME_BANK_MEMBERS.read_event(None, &ids))?;
         Ok(page)
     })
     .await?;
@@ -101,7 +95,7 @@ pub async fn get_time_bank_member(
     let id = id.into_inner();
     let record = db::run(&state.pool, move |conn| {
         let record = model::find_member(conn, id)?;
-        audit_read(conn, &actor, &access::GET_TIME_BANK_MEMBER, vec![record.row.id])?;
+        audit::record_read(conn, &actor, &access::GET_TIME_BANK_MEMBER.read_event(None, &[record.row.id]))?;
         Ok(record)
     })
     .await?;
@@ -234,8 +228,8 @@ pub async fn list_time_bank_transfers(
     let page = db::run(&state.pool, move |conn| {
         let records = model::list_transfers(conn, &filter, cursor.as_ref(), paging.limit)?;
         let page = paging.page(records, |record| by_id(record.row.id), |record| Ok(record.to_dto()))?;
-        let ids = page.items.iter().map(|t| t.id.into()).collect();
-        audit_read(conn, &actor, &access::LIST_TIME_BANK_TRANSFERS, ids)?;
+        let ids: Vec<Uuid> = page.items.iter().map(|transfer| transfer.id).collect();
+        audit::record_read(conn, &actor, &access::LIST_TIME_BANK_TRANSFERS.read_event(None, &ids))?;
         Ok(page)
     })
     .await?;
@@ -261,7 +255,7 @@ pub async fn get_time_bank_transfer(
     let id = id.into_inner();
     let record = db::run(&state.pool, move |conn| {
         let record = model::find_transfer(conn, id)?;
-        audit_read(conn, &actor, &access::GET_TIME_BANK_TRANSFER, vec![record.row.id])?;
+        audit::record_read(conn, &actor, &access::GET_TIME_BANK_TRANSFER.read_event(None, &[record.row.id]))?;
         Ok(record)
     })
     .await?;
